@@ -1,0 +1,327 @@
+//! Source files and the diagnostics that point into them.
+//!
+//! Every error a user sees names the file, the line and the column (in characters, as an editor
+//! counts them), shows the source line with a caret under the offending part, and says what was
+//! expected. Rendering is our own so that carets line up under CJK text (two columns per glyph)
+//! and snapshots are byte-for-byte stable.
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+use unicode_width::UnicodeWidthChar;
+
+/// A file's text with a line index, shared by every diagnostic that points into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// 1-based line and 1-based column in characters of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line + 1, column + 1)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_col(offset).0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem in one place.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code, e.g. `rules::syntax` or `form::unit-mismatch`.
+    pub code: &'static str,
+    /// What is wrong, in Chinese with an English gloss.
+    pub message: String,
+    pub file: Option<Arc<SourceFile>>,
+    pub span: Option<Range<usize>>,
+    /// Printed under the caret: usually what was expected there.
+    pub label: Option<String>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        self.file = Some(Arc::clone(file));
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, file: &Arc<SourceFile>) -> Self {
+        self.file = Some(Arc::clone(file));
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// 1-based line and column, when the diagnostic points into a file.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        let file = self.file.as_ref()?;
+        let span = self.span.as_ref()?;
+        Some(file.line_col(span.start))
+    }
+
+    pub fn file_name(&self) -> Option<&str> {
+        self.file.as_deref().map(SourceFile::name)
+    }
+
+    /// A one-line form for summaries: `file:line:col: message`.
+    pub fn headline(&self) -> String {
+        match (self.file_name(), self.location()) {
+            (Some(name), Some((line, col))) => format!("{name}:{line}:{col}: {}", self.message),
+            (Some(name), None) => format!("{name}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> DiagnosticJson<'_> {
+        let (line, column) = self.location().unzip();
+        DiagnosticJson {
+            severity: self.severity,
+            code: self.code,
+            message: &self.message,
+            file: self.file_name(),
+            line,
+            column,
+            label: self.label.as_deref(),
+            notes: &self.notes,
+            help: self.help.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct DiagnosticJson<'a> {
+    pub severity: Severity,
+    pub code: &'a str,
+    pub message: &'a str,
+    pub file: Option<&'a str>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub label: Option<&'a str>,
+    pub notes: &'a [String],
+    pub help: Option<&'a str>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}[{}]: {}", self.code, self.message)?;
+        let located = self
+            .file
+            .as_ref()
+            .zip(self.span.clone())
+            .map(|(file, span)| {
+                let at = file.line_col(span.start);
+                (file, span, at)
+            });
+        match located {
+            Some((file, span, (line, col))) => {
+                let gutter = line.to_string().len();
+                let pad = " ".repeat(gutter);
+                writeln!(f, "{pad}--> {}:{line}:{col}", file.name())?;
+                writeln!(f, "{pad} |")?;
+                let text = file.line_text(line);
+                writeln!(f, "{line} | {}", expand_tabs(text))?;
+                let (lead, width) = caret_geometry(file, line, &span);
+                let carets = "^".repeat(width.max(1));
+                match &self.label {
+                    Some(label) => writeln!(f, "{pad} | {}{carets} {label}", " ".repeat(lead))?,
+                    None => writeln!(f, "{pad} | {}{carets}", " ".repeat(lead))?,
+                }
+                for note in &self.notes {
+                    writeln!(f, "{pad} = note: {note}")?;
+                }
+                if let Some(help) = &self.help {
+                    writeln!(f, "{pad} = help: {help}")?;
+                }
+            }
+            None => {
+                if let Some(name) = self.file_name() {
+                    writeln!(f, "  --> {name}")?;
+                }
+                if let Some(label) = &self.label {
+                    writeln!(f, "  = {label}")?;
+                }
+                for note in &self.notes {
+                    writeln!(f, "  = note: {note}")?;
+                }
+                if let Some(help) = &self.help {
+                    writeln!(f, "  = help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+fn expand_tabs(text: &str) -> String {
+    text.replace('\t', "    ")
+}
+
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) })
+        .sum()
+}
+
+/// Where the caret starts under the source line, and how wide it is, in terminal columns.
+fn caret_geometry(file: &SourceFile, line: usize, span: &Range<usize>) -> (usize, usize) {
+    let text = file.line_text(line);
+    let line_start = span.start - (file.line_col(span.start).1 - 1).min(span.start);
+    // line_col counts characters; recover the byte start of the line from the text itself.
+    let line_start = file
+        .text()
+        .get(..span.start)
+        .and_then(|before| before.rfind('\n').map(|i| i + 1))
+        .unwrap_or(if line == 1 { 0 } else { line_start });
+    let start_in_line = span.start.saturating_sub(line_start).min(text.len());
+    let end_in_line = span
+        .end
+        .saturating_sub(line_start)
+        .clamp(start_in_line, text.len());
+    let lead = text.get(..start_in_line).map(display_width).unwrap_or(0);
+    let width = text
+        .get(start_in_line..end_in_line)
+        .map(display_width)
+        .unwrap_or(1);
+    (lead, width)
+}
+
+/// Render several diagnostics one after another, separated by blank lines.
+pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let file = SourceFile::new("a.toml", "kind = \"项目\"\ntarget = \"≥=95%\"\n");
+        let offset = file.text().find("=95").unwrap();
+        assert_eq!(file.line_col(offset), (2, 12));
+        assert_eq!(file.line_text(2), "target = \"≥=95%\"");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(file.text().len()), (3, 1));
+    }
+
+    #[test]
+    fn caret_lines_up_under_wide_characters() {
+        let file = SourceFile::new("a.toml", "name = \"项目\" x\n");
+        let offset = file.text().find('x').unwrap();
+        let diag = Diagnostic::error("test", "bad")
+            .at(&file, offset..offset + 1)
+            .label("here");
+        let text = diag.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let source = lines[3];
+        let caret = lines[4];
+        let source_col = display_width(&source[..source.find('x').unwrap()]);
+        let caret_col = caret.find('^').unwrap();
+        assert_eq!(source_col, caret_col, "\n{text}");
+    }
+
+    #[test]
+    fn crlf_lines_do_not_show_carriage_returns() {
+        let file = SourceFile::new("a.toml", "a = 1\r\nb = ?\r\n");
+        assert_eq!(file.line_text(2), "b = ?");
+        assert_eq!(file.line_col(file.text().find('?').unwrap()), (2, 5));
+    }
+}

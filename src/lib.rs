@@ -1,0 +1,79 @@
+//! jixiao (绩效): scores Chinese budget performance self-evaluation forms (预算绩效自评表).
+//!
+//! The phases, one module each:
+//! - [`rules`]: the rules language (lexer → parser → AST → checked [`rules::RuleSet`]);
+//! - [`value`]: target and actual cells (`≥95%`, `≤10万元`, `明显`);
+//! - [`form`]: form files (raw TOML → validated [`form::Form`]);
+//! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
+//! - [`render`]: tables, JSON and Markdown;
+//! - [`cli`]: the `jixiao` command.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod diag;
+pub mod form;
+pub mod num;
+pub mod render;
+pub mod rules;
+pub mod score;
+pub mod value;
+
+use diag::{Diagnostic, SourceFile};
+use std::path::Path;
+
+/// Input files larger than this are refused before parsing.
+pub const MAX_INPUT_BYTES: u64 = 8 << 20;
+
+/// Read a text file for parsing: size-limited, UTF-8 checked, BOM removed.
+pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "input::io",
+            format!("无法读取文件 (cannot read {name}): {e}"),
+        )]
+    };
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(vec![Diagnostic::error(
+            "input::too-large",
+            format!(
+                "文件过大 (the file {name} is {} bytes; the limit is {MAX_INPUT_BYTES})",
+                metadata.len()
+            ),
+        )]);
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    decode_text(&name, bytes)
+}
+
+/// UTF-8 text from bytes, with a located error for anything else (GBK files are common).
+pub fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix =
+                String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
+            let shown = format!("{prefix}\u{fffd}");
+            let file = SourceFile::new(name, shown);
+            let at = valid_up_to..valid_up_to + '\u{fffd}'.len_utf8();
+            Err(vec![
+                Diagnostic::error(
+                    "input::encoding",
+                    "文件不是 UTF-8 编码 (the file is not UTF-8 text)",
+                )
+                .at(&file, at)
+                .label("this byte is not valid UTF-8")
+                .help("如果是 GBK/GB18030 编码，请另存为 UTF-8 (if it was saved as GBK, save it again as UTF-8)"),
+            ])
+        }
+    }
+}
