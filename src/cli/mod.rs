@@ -1,1 +1,62 @@
+//! The `jixiao` command: a thin layer over the library, one file per subcommand.
+//!
+//! Exit codes: 0 ok, 1 findings (claimed figures that differ, review findings), 2 bad input or
+//! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
+pub mod inputs;
+pub mod output;
+pub mod rules;
+pub mod score;
+
+use clap::{Parser, Subcommand};
+use output::Out;
+use std::process::ExitCode;
+
+/// 预算绩效自评表评分工具 — scores budget performance self-evaluation forms, explains every
+/// number, and holds it against what the submitter claimed.
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score forms: every row's 得分 and 偏差度 beside the claimed ones, the subtotals, the total and the grade.
+    Score(score::ScoreArgs),
+    /// Work with rulesets: list, check.
+    Rules(rules::RulesArgs),
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Ok = 0,
+    Findings = 1,
+    BadInput = 2,
+}
+
+impl Outcome {
+    pub fn worst(self, other: Outcome) -> Outcome {
+        self.max(other)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Out::stdout();
+    let result = match cli.command {
+        Command::Score(args) => score::run(args, &mut out),
+        Command::Rules(args) => rules::run(args, &mut out),
+    };
+    let result = result.and_then(|outcome| out.flush().map(|()| outcome));
+    match result {
+        Ok(outcome) => ExitCode::from(outcome as u8),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("jixiao: {e}");
+            ExitCode::from(Outcome::BadInput as u8)
+        }
+    }
+}

@@ -17,6 +17,11 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// One end of a band or tier: the bound and whether it is included; `None` is unbounded.
+type End = Option<(Decimal, bool)>;
+/// A band with constant ends, and where it is written.
+type ConstantBand = (End, End, Span);
+
 /// Formulas may refer to formulas, but not endlessly: evaluation follows the references.
 const MAX_FORMULA_CHAIN: usize = 32;
 
@@ -816,7 +821,7 @@ impl<'a> Checker<'a> {
     }
 
     fn constant(&mut self, expr: &ast::Expr) -> Option<Decimal> {
-        let compiled = self.expr(expr, Context::Constant, 0)?;
+        let compiled = self.expr(expr, Context::Constant)?;
         if compiled.1 != Type::Num {
             self.error(&expr.span, "此处应为数字 (expected a number here)");
             return None;
@@ -1153,7 +1158,7 @@ impl<'a> Checker<'a> {
     // ───────────── expressions ─────────────
 
     fn rule_expr(&mut self, expr: &ast::Expr, context: Context, want: Type) -> Option<RuleExpr> {
-        let (compiled, ty) = self.expr(expr, context, 0)?;
+        let (compiled, ty) = self.expr(expr, context)?;
         if ty != want {
             self.error(
                 &expr.span,
@@ -1231,7 +1236,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         self.compiling.push(index);
-        let compiled = self.expr(&def.body, Context::Formula, 0);
+        let compiled = self.expr(&def.body, Context::Formula);
         self.compiling.pop();
         let (expr, ty) = compiled?;
         if let Some(slot) = self.formulas.get_mut(index) {
@@ -1240,7 +1245,7 @@ impl<'a> Checker<'a> {
         Some(ty)
     }
 
-    fn expr(&mut self, expr: &ast::Expr, context: Context, depth: usize) -> Option<(CExpr, Type)> {
+    fn expr(&mut self, expr: &ast::Expr, context: Context) -> Option<(CExpr, Type)> {
         let span = expr.span.clone();
         let node = |kind| CExpr {
             kind,
@@ -1249,7 +1254,7 @@ impl<'a> Checker<'a> {
         match &expr.kind {
             ExprKind::Number(n) => Some((node(CKind::Num(n.value)), Type::Num)),
             ExprKind::Bool(b) => Some((node(CKind::Bool(*b)), Type::Bool)),
-            ExprKind::Paren(inner) => self.expr(inner, context, depth + 1),
+            ExprKind::Paren(inner) => self.expr(inner, context),
             ExprKind::Var(name) => {
                 if let Some(var) = Var::from_name(name) {
                     if context == Context::Constant {
@@ -1288,7 +1293,7 @@ impl<'a> Checker<'a> {
                 None
             }
             ExprKind::Unary(op, inner) => {
-                let (e, ty) = self.expr(inner, context, depth + 1)?;
+                let (e, ty) = self.expr(inner, context)?;
                 match op {
                     ast::UnOp::Neg => {
                         self.expect_type(&inner.span, ty, Type::Num)?;
@@ -1301,8 +1306,8 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::Binary(op, lhs, rhs) => {
-                let left = self.expr(lhs, context, depth + 1);
-                let right = self.expr(rhs, context, depth + 1);
+                let left = self.expr(lhs, context);
+                let right = self.expr(rhs, context);
                 let ((l, lt), (r, rt)) = (left?, right?);
                 let (operand, result) = match op {
                     BinOp::And | BinOp::Or => (Type::Bool, Type::Bool),
@@ -1344,16 +1349,16 @@ impl<'a> Checker<'a> {
                 }
                 let mut compiled = Vec::new();
                 for arg in args {
-                    let (e, ty) = self.expr(arg, context, depth + 1)?;
+                    let (e, ty) = self.expr(arg, context)?;
                     self.expect_type(&arg.span, ty, Type::Num)?;
                     compiled.push(e);
                 }
                 Some((node(CKind::Call(func, compiled)), Type::Num))
             }
             ExprKind::If(cond, then, otherwise) => {
-                let c = self.expr(cond, context, depth + 1);
-                let t = self.expr(then, context, depth + 1);
-                let o = self.expr(otherwise, context, depth + 1);
+                let c = self.expr(cond, context);
+                let t = self.expr(then, context);
+                let o = self.expr(otherwise, context);
                 let ((c, ct), (t, tt), (o, ot)) = (c?, t?, o?);
                 self.expect_type(&cond.span, ct, Type::Bool)?;
                 if tt != ot {
@@ -1374,19 +1379,15 @@ impl<'a> Checker<'a> {
                 bands,
                 otherwise,
             } => {
-                let (s, st) = self.expr(subject, context, depth + 1)?;
+                let (s, st) = self.expr(subject, context)?;
                 self.expect_type(&subject.span, st, Type::Num)?;
                 let mut result_type = None;
                 let mut compiled = Vec::new();
-                let mut constant_intervals: Vec<(
-                    Option<(Decimal, bool)>,
-                    Option<(Decimal, bool)>,
-                    Span,
-                )> = Vec::new();
+                let mut constant_intervals: Vec<ConstantBand> = Vec::new();
                 for band in bands {
                     let bound = match &band.bound {
                         ast::Bound::Compare(op, limit) => {
-                            let (l, lt) = self.expr(limit, context, depth + 1)?;
+                            let (l, lt) = self.expr(limit, context)?;
                             self.expect_type(&limit.span, lt, Type::Num)?;
                             if let CKind::Num(v) = l.kind {
                                 let interval = match op {
@@ -1414,7 +1415,7 @@ impl<'a> Checker<'a> {
                                 (&interval.upper, interval.upper_inclusive),
                             ]) {
                                 if let Some(end) = end {
-                                    let (e, et) = self.expr(end, context, depth + 1)?;
+                                    let (e, et) = self.expr(end, context)?;
                                     self.expect_type(&end.span, et, Type::Num)?;
                                     *slot = Some((e, inclusive));
                                 }
@@ -1442,7 +1443,7 @@ impl<'a> Checker<'a> {
                             CBound::Interval { lower, upper }
                         }
                     };
-                    let (v, vt) = self.expr(&band.value, context, depth + 1)?;
+                    let (v, vt) = self.expr(&band.value, context)?;
                     if let Some(rt) = result_type {
                         if rt != vt {
                             self.error(
@@ -1458,7 +1459,7 @@ impl<'a> Checker<'a> {
                 self.check_band_overlap(&constant_intervals);
                 let otherwise = match otherwise {
                     Some(o) => {
-                        let (e, ot) = self.expr(o, context, depth + 1)?;
+                        let (e, ot) = self.expr(o, context)?;
                         if let Some(rt) = result_type {
                             if rt != ot {
                                 self.error(&o.span, "else 的结果类型与各分段不同 (`else` gives a different type than the bands)");
@@ -1487,10 +1488,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Two bands that both contain some value make the result depend on their order: refuse.
-    fn check_band_overlap(
-        &mut self,
-        intervals: &[(Option<(Decimal, bool)>, Option<(Decimal, bool)>, Span)],
-    ) {
+    fn check_band_overlap(&mut self, intervals: &[ConstantBand]) {
         for (i, a) in intervals.iter().enumerate() {
             for b in intervals.iter().skip(i + 1) {
                 if bands_overlap((a.0, a.1), (b.0, b.1)) {
@@ -1524,8 +1522,6 @@ impl<'a> Checker<'a> {
         None
     }
 }
-
-type End = Option<(Decimal, bool)>;
 
 /// Two intervals overlap unless one lies wholly below the other.
 fn bands_overlap(a: (End, End), b: (End, End)) -> bool {

@@ -359,11 +359,7 @@ impl CExpr {
     /// Every variable this expression reads, following formula references.
     pub fn variables(&self, formulas: &dyn Formulas, out: &mut Vec<Var>) {
         self.visit(&mut |e| match &e.kind {
-            CKind::Var(v) => {
-                if !out.contains(v) {
-                    out.push(*v);
-                }
-            }
+            CKind::Var(v) if !out.contains(v) => out.push(*v),
             CKind::Formula(i) => {
                 if let Some(body) = formulas.formula(*i) {
                     body.variables(formulas, out);

@@ -4,6 +4,10 @@
 //! reported where it is, with what was expected there, rather than as "expected an item" at the
 //! block's start.
 
+// A syntax error carries what was expected and where; it is built only when parsing fails, and
+// rule files are small, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use super::ast::*;
 use super::lexer::{Token, TokenKind, lex, unquote};
 use crate::num::parse_literal;

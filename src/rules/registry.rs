@@ -75,17 +75,17 @@ impl Registry {
         let mut registry = Registry::new();
         for (name, text) in super::BUILTIN {
             let ruleset = super::load_str(name, text)?;
-            registry.add(ruleset).map_err(|d| vec![d])?;
+            registry.add(ruleset).map_err(|d| vec![*d])?;
         }
         Ok(registry)
     }
 
     /// Add a ruleset; one that claims the id, version and a year of another is refused.
-    pub fn add(&mut self, ruleset: RuleSet) -> Result<Arc<RuleSet>, Diagnostic> {
+    pub fn add(&mut self, ruleset: RuleSet) -> Result<Arc<RuleSet>, Box<Diagnostic>> {
         if let Some(existing) = self.sets.iter().find(|s| {
             s.id == ruleset.id && s.version == ruleset.version && s.years.overlaps(&ruleset.years)
         }) {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 "rules::duplicate",
                 format!(
                     "两套规则同为 {} 且适用年度重叠 (two rulesets claim {} for overlapping years: {} in {} and {} in {})",
@@ -97,7 +97,7 @@ impl Registry {
                     ruleset.source.name()
                 ),
             )
-            .in_file(&ruleset.source));
+            .in_file(&ruleset.source)));
         }
         let ruleset = Arc::new(ruleset);
         self.sets.push(Arc::clone(&ruleset));

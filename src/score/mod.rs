@@ -1,1 +1,1103 @@
+//! The engine: a ruleset and a form give a [`ScoreSheet`].
+//!
+//! Every figure is computed exactly, rounded where the rules say, and (on request) traced: the
+//! rule, the formula and the inputs. Where the form does not fit its template, the problems are
+//! collected on the sheet (`structure`) and scoring goes on, so that a reviewer sees both the
+//! misfit and every score. Where a number cannot be computed at all (a budget of 0, a division by
+//! zero in a rule), scoring fails with a located error.
 
+pub mod sheet;
+
+pub use sheet::*;
+
+use crate::diag::Diagnostic;
+use crate::form::{Field, Form, Indicator};
+use crate::num::{self, ArithError, percent_text};
+use crate::rules::expr::{Env, EvalError, Var};
+use crate::rules::registry::Selection;
+use crate::rules::ruleset::{
+    BudgetColumn, Clause, Guard, RuleExpr, RuleSet, ScoringRules, Template,
+};
+use crate::value::{self, Actual, Comparator, Target, Unit};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScoreOptions {
+    /// Record a trace for every number (`--explain`, JSON).
+    pub trace: bool,
+}
+
+/// Score a form with a ruleset.
+pub fn score(
+    ruleset: &RuleSet,
+    form: &Form,
+    selection: Selection,
+    options: ScoreOptions,
+) -> Result<ScoreSheet, Vec<Diagnostic>> {
+    Engine {
+        ruleset,
+        form,
+        options,
+        errors: Vec::new(),
+        structure: Vec::new(),
+    }
+    .run(selection)
+}
+
+struct Engine<'a> {
+    ruleset: &'a RuleSet,
+    form: &'a Form,
+    options: ScoreOptions,
+    errors: Vec<Diagnostic>,
+    structure: Vec<Diagnostic>,
+}
+
+fn claimed(form: &Form, field: &Option<Field<Decimal>>) -> Option<Claimed> {
+    field.as_ref().map(|f| Claimed {
+        value: f.value,
+        text: f.text.clone(),
+        line: form.line_of(&f.span),
+    })
+}
+
+fn selection_label(selection: Selection) -> &'static str {
+    match selection {
+        Selection::Named => "named by the form",
+        Selection::ByYear => "in force for the form's year",
+        Selection::Override => "--rules",
+    }
+}
+
+impl<'a> Engine<'a> {
+    fn run(mut self, selection: Selection) -> Result<ScoreSheet, Vec<Diagnostic>> {
+        let form = self.form;
+        let Some(template) = self.ruleset.template(form.kind.value) else {
+            let kinds: Vec<&str> = self
+                .ruleset
+                .templates
+                .iter()
+                .map(|t| t.kind.name())
+                .collect();
+            return Err(vec![Diagnostic::error(
+                "score::no-template",
+                format!(
+                    "评分规则 {} 没有{}表模板 (ruleset {} has no template for {} forms; it has: {})",
+                    self.ruleset.label(),
+                    form.kind.value,
+                    self.ruleset.label(),
+                    form.kind.value,
+                    kinds.join(", ")
+                ),
+            )
+            .at(&form.source, form.kind.span.clone())]);
+        };
+        let execution = self.execution(template);
+        let sources = self.sources(template);
+        let sections = self.sections(template);
+        let indicators: Vec<IndicatorScore> = form
+            .indicators
+            .iter()
+            .filter_map(|row| self.indicator(row))
+            .collect();
+        let level1 = self.structure_and_subtotals(template, &indicators, &sections);
+        let (Some(execution), true) = (execution, self.errors.is_empty()) else {
+            return Err(self.errors);
+        };
+
+        let mut parts = vec![execution.score];
+        parts.extend(sections.iter().map(|s| s.score));
+        parts.extend(indicators.iter().map(|i| i.score));
+        let sum = match num::sum(parts) {
+            Ok(sum) => sum,
+            Err(e) => return Err(vec![self.arith_error(&e, &form.budget.span, "总分")]),
+        };
+        let total = self.ruleset.rounding.total.apply(sum);
+        let grade = self.ruleset.grade(total).to_string();
+        let total_trace = self.options.trace.then(|| Trace {
+            rule: "total".into(),
+            source: "built-in".into(),
+            formula: "执行率得分 + 各项得分之和 (execution + sections + indicators)".into(),
+            inputs: vec![
+                TraceInput {
+                    name: "execution".into(),
+                    value: execution.score.to_string(),
+                },
+                TraceInput {
+                    name: "sections".into(),
+                    value: sections
+                        .iter()
+                        .map(|s| s.score)
+                        .sum::<Decimal>()
+                        .to_string(),
+                },
+                TraceInput {
+                    name: "indicators".into(),
+                    value: level1.iter().map(|l| l.score).sum::<Decimal>().to_string(),
+                },
+            ],
+            raw: sum.to_string(),
+            result: total.to_string(),
+            notes: vec![
+                format!("rounded {}", self.ruleset.rounding.total),
+                format!("grade {grade}: {}", self.grade_rule(total)),
+            ],
+        });
+        Ok(ScoreSheet {
+            file: form.path().to_string(),
+            name: form.name().to_string(),
+            kind: form.kind.value,
+            year: form.year.value,
+            title: form.title.clone(),
+            department: form.department.clone(),
+            unit: form.unit.clone(),
+            ruleset: self.ruleset.label(),
+            ruleset_selection: selection_label(selection),
+            execution,
+            sources,
+            sections,
+            indicators,
+            level1,
+            total,
+            grade,
+            claimed_total: claimed(form, &form.total),
+            claimed_grade: form.grade.as_ref().map(|g| ClaimedText {
+                text: g.value.clone(),
+                line: form.line_of(&g.span),
+            }),
+            total_trace,
+            tolerance: self.ruleset.review.tolerance,
+            structure: self.structure,
+        })
+    }
+
+    fn grade_rule(&self, total: Decimal) -> String {
+        let band = self
+            .ruleset
+            .grades
+            .iter()
+            .find(|b| b.min.is_none_or(|m| total >= m));
+        match band.and_then(|b| b.min.map(|m| (b, m))) {
+            Some((b, m)) => format!("{total} >= {m} → {}", b.name),
+            None => format!(
+                "{total} below every bound → {}",
+                band.map_or("", |b| b.name.as_str())
+            ),
+        }
+    }
+
+    fn rule_source(&self, expr: &RuleExpr) -> String {
+        match &expr.span {
+            Some(span) => {
+                let (line, _) = self.ruleset.source.line_col(span.start);
+                format!("{}:{line}", self.ruleset.source.name())
+            }
+            None => "built-in default".into(),
+        }
+    }
+
+    fn eval_error(
+        &self,
+        error: &EvalError,
+        expr: &RuleExpr,
+        at: &std::ops::Range<usize>,
+        what: &str,
+    ) -> Diagnostic {
+        let rule_at = match &expr.span {
+            Some(_) => {
+                let (line, col) = self.ruleset.source.line_col(error.span.start);
+                format!("{}:{line}:{col}", self.ruleset.source.name())
+            }
+            None => "the built-in default rules".into(),
+        };
+        Diagnostic::error(
+            "score::eval",
+            format!("{what}: 无法计算 (cannot compute): {}", error.message),
+        )
+        .at(&self.form.source, at.clone())
+        .note(format!("rule at {rule_at}: {}", expr.text))
+    }
+
+    fn arith_error(
+        &self,
+        error: &ArithError,
+        at: &std::ops::Range<usize>,
+        what: &str,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            "score::arithmetic",
+            format!("{what}: 无法计算 (cannot compute): {error}"),
+        )
+        .at(&self.form.source, at.clone())
+    }
+
+    fn trace(
+        &self,
+        rule: String,
+        expr: &RuleExpr,
+        env: &Env,
+        raw: Decimal,
+        result: String,
+        notes: Vec<String>,
+    ) -> Option<Trace> {
+        if !self.options.trace {
+            return None;
+        }
+        let inputs = expr
+            .reads
+            .iter()
+            .map(|var| TraceInput {
+                name: var.name().to_string(),
+                value: shown(*var, env),
+            })
+            .collect();
+        Some(Trace {
+            rule,
+            source: self.rule_source(expr),
+            formula: expr.text.clone(),
+            inputs,
+            raw: raw.to_string(),
+            result,
+            notes,
+        })
+    }
+
+    fn form_env(&self, template: &Template) -> Env {
+        let b = &self.form.budget;
+        let _ = template;
+        Env {
+            initial: Some(b.initial.value),
+            budget: Some(b.adjusted.value),
+            executed: Some(b.executed.value),
+            ..Env::default()
+        }
+    }
+
+    fn execution(&mut self, template: &Template) -> Option<ExecutionScore> {
+        let rule = &template.execution;
+        let b = &self.form.budget;
+        let (denominator, denominator_field) = match rule.denominator {
+            BudgetColumn::Adjusted => (b.adjusted.value, &b.adjusted),
+            BudgetColumn::Initial => (b.initial.value, &b.initial),
+        };
+        let raw_rate = match num::div(b.executed.value, denominator) {
+            Ok(rate) => rate,
+            Err(ArithError::DivisionByZero { .. }) => {
+                let d = Diagnostic::error(
+                    "score::zero-budget",
+                    format!(
+                        "{}为0，无法计算执行率 (the {} is 0, so the execution rate is undefined)",
+                        rule.denominator.name(),
+                        rule.denominator.name()
+                    ),
+                )
+                .at(&self.form.source, denominator_field.span.clone())
+                .label("expected a budget above 0")
+                .help("a form with no budget has nothing to score: check the figures");
+                self.errors.push(d);
+                return None;
+            }
+            Err(e) => {
+                let d = self.arith_error(&e, &b.executed.span, "执行率");
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let rate = self.ruleset.rounding.rate.apply(raw_rate);
+        let rate_trace = self.options.trace.then(|| Trace {
+            rule: format!("form {} · execution rate", template.kind),
+            source: "built-in".into(),
+            formula: format!(
+                "executed / {}",
+                if rule.denominator == BudgetColumn::Adjusted {
+                    "budget"
+                } else {
+                    "initial"
+                }
+            ),
+            inputs: vec![
+                TraceInput {
+                    name: "executed".into(),
+                    value: b.executed.value.to_string(),
+                },
+                TraceInput {
+                    name: if rule.denominator == BudgetColumn::Adjusted {
+                        "budget"
+                    } else {
+                        "initial"
+                    }
+                    .into(),
+                    value: denominator.to_string(),
+                },
+            ],
+            raw: raw_rate.to_string(),
+            result: percent_text(rate),
+            notes: vec![format!(
+                "rounded {} (as a fraction)",
+                self.ruleset.rounding.rate
+            )],
+        });
+        let mut env = self.form_env(template);
+        env.weight = Some(rule.weight);
+        env.rate = Some(rate);
+        let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = self.eval_error(&e, &rule.formula, &b.executed.span, "执行率得分");
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let (bounded, mut notes) = bound_score(raw, rule.weight);
+        let score = self.ruleset.rounding.execution.apply(bounded);
+        notes.push(format!("rounded {}", self.ruleset.rounding.execution));
+        let trace = self.trace(
+            format!("form {} · execution", template.kind),
+            &rule.formula,
+            &env,
+            raw,
+            score.to_string(),
+            notes,
+        );
+        let explanation_required = match &rule.explain {
+            Some(explain) => match explain.expr.eval_bool(&env, self.ruleset) {
+                Ok(v) => v,
+                Err(e) => {
+                    let d = self.eval_error(&e, explain, &b.executed.span, "执行率偏差原因");
+                    self.errors.push(d);
+                    false
+                }
+            },
+            None => false,
+        };
+        if let Some(w) = &b.weight {
+            if w.value != rule.weight {
+                self.structure.push(
+                    Diagnostic::error("score::execution-weight", format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
+                        .at(&self.form.source, w.span.clone()),
+                );
+            }
+        }
+        Some(ExecutionScore {
+            weight: rule.weight,
+            denominator: rule.denominator.name(),
+            rate,
+            score,
+            claimed_rate: claimed(self.form, &b.rate),
+            claimed_score: claimed(self.form, &b.score),
+            explanation_required,
+            has_explanation: b
+                .explanation
+                .as_deref()
+                .is_some_and(|e| !e.trim().is_empty()),
+            rate_trace,
+            trace,
+        })
+    }
+
+    fn sources(&mut self, template: &Template) -> Vec<SourceRate> {
+        self.form
+            .budget
+            .sources
+            .iter()
+            .map(|s| {
+                let denominator = match template.execution.denominator {
+                    BudgetColumn::Adjusted => s.adjusted.value,
+                    BudgetColumn::Initial => s.initial.value,
+                };
+                let rate = num::div(s.executed.value, denominator)
+                    .ok()
+                    .map(|r| self.ruleset.rounding.rate.apply(r));
+                SourceRate {
+                    name: s.name.value.clone(),
+                    line: self.form.line_of(&s.span),
+                    rate,
+                    claimed_rate: claimed(self.form, &s.rate),
+                }
+            })
+            .collect()
+    }
+
+    /// Fixed sections score what the unit claims (they are judgement items), within their weight.
+    fn sections(&mut self, template: &Template) -> Vec<SectionScore> {
+        let form = self.form;
+        let mut out = Vec::new();
+        for section in &form.sections {
+            let rule = template
+                .sections
+                .iter()
+                .find(|s| s.name == section.name.value);
+            if rule.is_none() {
+                let names: Vec<&str> = template.sections.iter().map(|s| s.name.as_str()).collect();
+                self.structure.push(
+                    Diagnostic::error(
+                        "score::unknown-section",
+                        format!("{} 不在{}的{}表模板中 (section {} is not part of the {} template of {})", section.name.value, self.ruleset.label(), form.kind.value, section.name.value, form.kind.value, self.ruleset.label()),
+                    )
+                    .at(&form.source, section.name.span.clone())
+                    .label(if names.is_empty() { "this template has no fixed sections".to_string() } else { format!("expected {}", names.join(", ")) }),
+                );
+            }
+            let mut items = Vec::new();
+            for item in &section.items {
+                let rule_weight = rule
+                    .and_then(|r| r.items.iter().find(|(n, _)| *n == item.name.value))
+                    .map(|(_, w)| *w);
+                if let Some(rule) = rule {
+                    match rule_weight {
+                        None => self.structure.push(
+                            Diagnostic::error("score::unknown-item", format!("{} 不是{}的评分项 (`{}` is not an item of {})", item.name.value, rule.name, item.name.value, rule.name))
+                                .at(&form.source, item.name.span.clone())
+                                .label(format!("expected {}", rule.items.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))),
+                        ),
+                        Some(w) if w != item.weight.value => self.structure.push(
+                            Diagnostic::error("score::weight", format!("{} 的分值 {} 与规则的 {w} 不符 (the weight of {} is {}, the rules say {w})", item.name.value, item.weight.text, item.name.value, item.weight.text))
+                                .at(&form.source, item.weight.span.clone()),
+                        ),
+                        _ => {}
+                    }
+                }
+                let weight = rule_weight.unwrap_or(item.weight.value);
+                let (score, note) = match &item.score {
+                    None => (
+                        Decimal::ZERO,
+                        Some("未填写得分，按 0 计 (no score entered; counted as 0)".to_string()),
+                    ),
+                    Some(s) if s.value > weight => (
+                        weight,
+                        Some(format!(
+                            "得分 {} 超过分值，按 {weight} 计 (the score is above the weight; counted as {weight})",
+                            s.text
+                        )),
+                    ),
+                    Some(s) if s.value.is_sign_negative() && !s.value.is_zero() => (
+                        Decimal::ZERO,
+                        Some("得分为负，按 0 计 (a negative score counts as 0)".to_string()),
+                    ),
+                    Some(s) => (self.ruleset.rounding.score.apply(s.value), None),
+                };
+                items.push(SectionItemScore {
+                    name: item.name.value.clone(),
+                    line: form.line_of(&item.span),
+                    weight,
+                    score,
+                    claimed: claimed(form, &item.score),
+                    note,
+                });
+            }
+            if let Some(rule) = rule {
+                for (name, _) in &rule.items {
+                    if !section.items.iter().any(|i| i.name.value == *name) {
+                        self.structure.push(
+                            Diagnostic::error(
+                                "score::missing-item",
+                                format!(
+                                    "{} 缺少评分项 {name} (section {} lacks the item {name})",
+                                    rule.name, rule.name
+                                ),
+                            )
+                            .at(&form.source, section.name.span.clone()),
+                        );
+                    }
+                }
+            }
+            let weight = items
+                .iter()
+                .map(|i| i.weight)
+                .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+            let score = items
+                .iter()
+                .map(|i| i.score)
+                .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+            out.push(SectionScore {
+                name: section.name.value.clone(),
+                weight,
+                score,
+                items,
+            });
+        }
+        for rule in &template.sections {
+            if !form.sections.iter().any(|s| s.name.value == rule.name) {
+                self.structure.push(
+                    Diagnostic::error(
+                        "score::missing-section",
+                        format!(
+                            "缺少{}（{}分）(the form lacks the section {}, worth {} points)",
+                            rule.name, rule.weight, rule.name, rule.weight
+                        ),
+                    )
+                    .at(&form.source, form.kind.span.clone())
+                    .help(format!(
+                        "add [[sections]] name = \"{}\" with its items: {}",
+                        rule.name,
+                        rule.items
+                            .iter()
+                            .map(|(n, w)| format!("{n} {w}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        out
+    }
+
+    fn indicator(&mut self, row: &Indicator) -> Option<IndicatorScore> {
+        let form = self.form;
+        let template = self.ruleset.template(form.kind.value)?;
+        let weight = row.weight.value;
+        let base = IndicatorScore {
+            level1: row.level1.value.clone(),
+            level2: row.level2.value.clone(),
+            name: row.name.value.clone(),
+            line: form.line_of(&row.span),
+            kind: IndicatorKind::NotApplicable,
+            target: row.target.text.clone(),
+            actual: row.actual.text.clone(),
+            weight,
+            status: Status::NotApplicable,
+            tier: None,
+            score: Decimal::ZERO,
+            deviation: Decimal::ZERO,
+            explanation_required: false,
+            has_explanation: row.has_explanation(),
+            claimed_score: claimed(form, &row.score),
+            claimed_deviation: claimed(form, &row.deviation),
+            score_trace: None,
+            deviation_trace: None,
+        };
+        let mut env = self.form_env(template);
+        env.weight = Some(weight);
+        env.rate = num::div(form.budget.executed.value, form.budget.adjusted.value).ok();
+
+        let (kind, comparator, tier) = match (&row.target.value, &row.actual.value) {
+            (Target::NotApplicable, _) | (_, Actual::NotApplicable) => {
+                if !weight.is_zero() {
+                    self.structure.push(
+                        Diagnostic::error("score::not-applicable-weight", format!("{} 标为不适用却有分值 {} (the row is marked not applicable but carries {} points)", row.name.value, row.weight.text, row.weight.text))
+                            .at(&form.source, row.weight.span.clone())
+                            .help("give a not-applicable row a weight of 0, or fill in its target and actual"),
+                    );
+                }
+                return Some(base);
+            }
+            (
+                Target::Quantitative {
+                    comparator,
+                    quantity,
+                },
+                Actual::Quantity(actual),
+            ) => {
+                let (target_value, actual_value) = match value::align(quantity, actual) {
+                    Ok(pair) => pair,
+                    Err(m) => {
+                        self.errors.push(
+                            Diagnostic::error("score::unit-mismatch", m.to_string())
+                                .at(&form.source, row.actual.span.clone()),
+                        );
+                        return None;
+                    }
+                };
+                // Money and counts are computed in the target's written unit (10万元 → 10), so
+                // that a rule reads `actual - target` in the unit the form shows.
+                let scale = match quantity.unit {
+                    Unit::Percent => Decimal::ONE,
+                    _ if quantity.multiplier.is_zero() => Decimal::ONE,
+                    _ => quantity.multiplier,
+                };
+                let (Ok(t), Ok(a)) = (num::div(target_value, scale), num::div(actual_value, scale))
+                else {
+                    self.errors.push(
+                        Diagnostic::error(
+                            "score::arithmetic",
+                            "数值超出范围 (number out of range)",
+                        )
+                        .at(&form.source, row.actual.span.clone()),
+                    );
+                    return None;
+                };
+                let comparator = comparator.unwrap_or(self.ruleset.bare);
+                env.target = Some(t);
+                env.actual = Some(a);
+                env.met = Some(comparator.holds(a, t));
+                (IndicatorKind::Quantitative, comparator, None)
+            }
+            (Target::Qualitative { words, .. }, actual) => {
+                let (degree, tier, note) = match self.degree(row, words, actual) {
+                    Ok(x) => x,
+                    Err(d) => {
+                        self.errors.push(*d);
+                        return None;
+                    }
+                };
+                env.degree = Some(degree);
+                env.actual = Some(degree);
+                env.target = Some(Decimal::ONE);
+                env.met = Some(degree >= Decimal::ONE);
+                let _ = note;
+                (IndicatorKind::Qualitative, Comparator::Ge, tier)
+            }
+            // The form loader refuses these pairs; this arm keeps the engine total.
+            (Target::Quantitative { .. }, Actual::Word(w)) => {
+                self.errors.push(Diagnostic::error("score::actual", format!("定量指标的实际完成值应为数值 (a quantitative target needs a number, not `{w}`)")).at(&form.source, row.actual.span.clone()));
+                return None;
+            }
+        };
+        let met = env.met.unwrap_or(false);
+        let specific =
+            self.ruleset
+                .rules_for(&row.level1.value, &row.level2.value, &row.name.value);
+        let default_rules = match kind {
+            IndicatorKind::Qualitative => &self.ruleset.qualitative,
+            _ => &self.ruleset.quantitative,
+        };
+        let mut chain: Vec<(&ScoringRules, String)> = specific
+            .iter()
+            .map(|r| (&r.rules, format!("indicator {}", r.selector.join(" | "))))
+            .collect();
+        chain.push((
+            default_rules,
+            if kind == IndicatorKind::Qualitative {
+                "qualitative".into()
+            } else {
+                "quantitative".into()
+            },
+        ));
+
+        let tier_name = tier.clone().or_else(|| {
+            env.degree
+                .and_then(|d| self.ruleset.tier_of(d))
+                .map(|t| t.name.clone())
+        });
+        let (clause, block) = match self.select_clause(&chain, &env, comparator, row) {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                self.errors.push(
+                    Diagnostic::error(
+                        "score::no-rule",
+                        format!(
+                            "{}: 没有适用的计分规则 (no scoring rule applies: {} {})",
+                            row.name.value,
+                            if met { "met" } else { "unmet" },
+                            comparator.symbol()
+                        ),
+                    )
+                    .at(&form.source, row.target.span.clone())
+                    .note(format!("ruleset {}", self.ruleset.label())),
+                );
+                return None;
+            }
+            Err(d) => {
+                self.errors.push(*d);
+                return None;
+            }
+        };
+        let raw = match clause.body.expr.eval_num(&env, self.ruleset) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = self.eval_error(
+                    &e,
+                    &clause.body,
+                    &row.actual.span,
+                    &format!("{} 得分", row.name.value),
+                );
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let (bounded, mut notes) = bound_score(raw, weight);
+        let score = self.ruleset.rounding.score.apply(bounded);
+        notes.push(format!("rounded {}", self.ruleset.rounding.score));
+        if let Some(t) = &tier_name {
+            notes.push(format!("tier {t}"));
+        }
+        let rule_label = format!("{block} · {}", clause.guard.describe());
+        let score_trace = self.trace(
+            rule_label,
+            &clause.body,
+            &env,
+            raw,
+            score.to_string(),
+            notes,
+        );
+
+        let deviation_rule = chain
+            .iter()
+            .find_map(|(rules, label)| rules.deviation.as_ref().map(|d| (d, label.clone())));
+        let (deviation, deviation_trace) = match deviation_rule {
+            Some((rule, label)) => match rule.expr.eval_num(&env, self.ruleset) {
+                Ok(raw) => {
+                    let d = self.ruleset.rounding.deviation.apply(raw);
+                    let trace = self.trace(
+                        format!("{label} · deviation"),
+                        rule,
+                        &env,
+                        raw,
+                        percent_text(d),
+                        vec![format!(
+                            "rounded {} (as a fraction)",
+                            self.ruleset.rounding.deviation
+                        )],
+                    );
+                    (d, trace)
+                }
+                Err(e) => {
+                    let d = self.eval_error(
+                        &e,
+                        rule,
+                        &row.actual.span,
+                        &format!("{} 偏差度", row.name.value),
+                    );
+                    self.errors.push(d);
+                    return None;
+                }
+            },
+            None => (Decimal::ZERO, None),
+        };
+        env.score = Some(score);
+        env.deviation = Some(deviation);
+        let explanation_required = match chain.iter().find_map(|(rules, _)| rules.explain.as_ref())
+        {
+            Some(rule) => match rule.expr.eval_bool(&env, self.ruleset) {
+                Ok(v) => v,
+                Err(e) => {
+                    let d = self.eval_error(
+                        &e,
+                        rule,
+                        &row.actual.span,
+                        &format!("{} 偏差原因", row.name.value),
+                    );
+                    self.errors.push(d);
+                    return None;
+                }
+            },
+            None => !met,
+        };
+        Some(IndicatorScore {
+            kind,
+            status: if met { Status::Met } else { Status::Unmet },
+            tier: tier_name,
+            score,
+            deviation,
+            explanation_required,
+            score_trace,
+            deviation_trace,
+            ..base
+        })
+    }
+
+    /// The completion degree of a qualitative indicator: a percentage, a tier word, or the
+    /// target's own word (fully achieved).
+    fn degree(
+        &self,
+        row: &Indicator,
+        words: &[&'static str],
+        actual: &Actual,
+    ) -> Result<(Decimal, Option<String>, Option<String>), Box<Diagnostic>> {
+        match actual {
+            Actual::Quantity(q) => {
+                let degree = match q.unit {
+                    Unit::Percent => q.value,
+                    _ => q.value.checked_div(Decimal::ONE_HUNDRED).unwrap_or(q.value),
+                };
+                if degree.is_sign_negative() && !degree.is_zero() {
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            "score::degree",
+                            "完成程度不能为负 (a completion degree cannot be negative)",
+                        )
+                        .at(&self.form.source, row.actual.span.clone()),
+                    ));
+                }
+                Ok((degree, None, None))
+            }
+            Actual::Word(word) => {
+                if let Some(tier) = self.ruleset.tier_named(word) {
+                    // A tier word says how well, not exactly how much: the unit's score is taken
+                    // when it lies in the tier, else the tier's lower bound.
+                    let claimed = row
+                        .score
+                        .as_ref()
+                        .and_then(|s| num::div(s.value, row.weight.value).ok())
+                        .filter(|d| tier.contains(*d));
+                    let degree = claimed.unwrap_or(tier.lower);
+                    let note = match claimed {
+                        Some(_) => format!(
+                            "tier {} {}: the claimed score lies in it",
+                            tier.name,
+                            tier.describe()
+                        ),
+                        None => format!("tier {} {}: its lower bound", tier.name, tier.describe()),
+                    };
+                    return Ok((degree, Some(tier.name.clone()), Some(note)));
+                }
+                let target_text = row.target.text.trim();
+                if word.trim() == target_text || words.iter().any(|w| word.contains(w)) {
+                    return Ok((
+                        Decimal::ONE,
+                        None,
+                        Some("the actual repeats the target: fully achieved".into()),
+                    ));
+                }
+                let tiers: Vec<&str> = self.ruleset.tiers.iter().map(|t| t.name.as_str()).collect();
+                Err(Box::new(
+                    Diagnostic::error("score::degree", format!("{}: 无法判断完成程度 (cannot tell the completion degree from `{word}`)", row.name.value))
+                        .at(&self.form.source, row.actual.span.clone())
+                        .label(format!("expected a percentage such as 100%, or a tier: {}", tiers.join(", "))),
+                ))
+            }
+            Actual::NotApplicable => Ok((Decimal::ZERO, None, None)),
+        }
+    }
+
+    fn select_clause<'r>(
+        &self,
+        chain: &[(&'r ScoringRules, String)],
+        env: &Env,
+        comparator: Comparator,
+        row: &Indicator,
+    ) -> Result<Option<(&'r Clause, String)>, Box<Diagnostic>> {
+        let met = env.met.unwrap_or(false);
+        for (rules, label) in chain {
+            for clause in &rules.clauses {
+                let applies = match &clause.guard {
+                    Guard::Always => true,
+                    Guard::Met => met,
+                    Guard::Unmet(ops) => !met && (ops.is_empty() || ops.contains(&comparator)),
+                    Guard::ZeroTarget => env.target.is_some_and(|t| t.is_zero()),
+                    Guard::When(cond) => match cond.expr.eval_bool(env, self.ruleset) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            return Err(Box::new(self.eval_error(
+                                &e,
+                                cond,
+                                &row.actual.span,
+                                &format!("{} 得分条件", row.name.value),
+                            )));
+                        }
+                    },
+                };
+                if applies {
+                    return Ok(Some((clause, label.clone())));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Check the rows against the template and add up the level-1 subtotals.
+    fn structure_and_subtotals(
+        &mut self,
+        template: &Template,
+        rows: &[IndicatorScore],
+        sections: &[SectionScore],
+    ) -> Vec<Level1Subtotal> {
+        let form = self.form;
+        let ruleset_label = self.ruleset.label();
+        let mut subtotals: Vec<Level1Subtotal> = template
+            .level1
+            .iter()
+            .map(|l| Level1Subtotal {
+                name: l.name().to_string(),
+                rule_weight: l.weight,
+                weight: Decimal::ZERO,
+                score: Decimal::ZERO,
+            })
+            .collect();
+        let mut reported_level1: Vec<String> = Vec::new();
+        let mut reported_level2: Vec<(String, String)> = Vec::new();
+        // Rows (and empty category rows) whose names the template does not know.
+        let names = form
+            .indicators
+            .iter()
+            .map(|i| (&i.level1, &i.level2))
+            .collect::<Vec<_>>();
+        for (level1, level2) in names {
+            match template.level1_index(&level1.value) {
+                None => {
+                    if !reported_level1.contains(&level1.value) {
+                        reported_level1.push(level1.value.clone());
+                        let count = form
+                            .indicators
+                            .iter()
+                            .filter(|i| i.level1.value == level1.value)
+                            .count();
+                        let expected: Vec<&str> =
+                            template.level1.iter().map(|l| l.name()).collect();
+                        self.structure.push(
+                            Diagnostic::error("score::unknown-level1", format!("一级指标 {} 不在 {} 的{}表模板中 (level-1 indicator {} is not in the {} template of {}; {count} row(s))", level1.value, ruleset_label, form.kind.value, level1.value, form.kind.value, ruleset_label))
+                                .at(&form.source, level1.span.clone())
+                                .label(format!("expected {}", expected.join(", "))),
+                        );
+                    }
+                }
+                Some(i) => {
+                    let rule = &template.level1[i];
+                    if !rule.level2.is_empty()
+                        && rule.level2_index(&level2.value).is_none()
+                        && !reported_level2.contains(&(level1.value.clone(), level2.value.clone()))
+                    {
+                        reported_level2.push((level1.value.clone(), level2.value.clone()));
+                        let expected: Vec<&str> = rule
+                            .level2
+                            .iter()
+                            .filter_map(|l| l.names.first().map(String::as_str))
+                            .collect();
+                        self.structure.push(
+                            Diagnostic::error("score::unknown-level2", format!("二级指标 {} 不属于 {} (level-2 indicator {} is not under {} in {})", level2.value, rule.name(), level2.value, rule.name(), ruleset_label))
+                                .at(&form.source, level2.span.clone())
+                                .label(format!("expected {}", expected.join(", "))),
+                        );
+                    }
+                }
+            }
+        }
+        let mut extra: Vec<Level1Subtotal> = Vec::new();
+        for row in rows {
+            let slot = match template.level1_index(&row.level1) {
+                Some(i) => subtotals.get_mut(i),
+                None => {
+                    if !extra.iter().any(|e| e.name == row.level1) {
+                        extra.push(Level1Subtotal {
+                            name: row.level1.clone(),
+                            rule_weight: None,
+                            weight: Decimal::ZERO,
+                            score: Decimal::ZERO,
+                        });
+                    }
+                    extra.iter_mut().find(|e| e.name == row.level1)
+                }
+            };
+            if let Some(slot) = slot {
+                slot.weight = slot.weight.checked_add(row.weight).unwrap_or(slot.weight);
+                slot.score = slot.score.checked_add(row.score).unwrap_or(slot.score);
+            }
+        }
+        // An absent level-1 with `absent -> X` passes its weight to X.
+        for (i, rule) in template.level1.iter().enumerate() {
+            let present = rows.iter().any(|r| rule.matches(&r.level1));
+            if let (false, Some(to), Some(weight)) = (present, rule.absent_to, rule.weight) {
+                if let Some(s) = subtotals.get_mut(i) {
+                    s.rule_weight = Some(Decimal::ZERO);
+                }
+                if let Some(target) = subtotals.get_mut(to) {
+                    target.rule_weight = target.rule_weight.and_then(|w| w.checked_add(weight));
+                }
+            }
+        }
+        for (i, rule) in template.level1.iter().enumerate() {
+            let Some(subtotal) = subtotals.get(i) else {
+                continue;
+            };
+            let first_row = form
+                .indicators
+                .iter()
+                .find(|r| rule.matches(&r.level1.value));
+            if let Some(want) = subtotal.rule_weight {
+                if subtotal.weight != want {
+                    let at = first_row
+                        .map(|r| r.level1.span.clone())
+                        .unwrap_or(form.kind.span.clone());
+                    self.structure.push(
+                        Diagnostic::error("score::weights", format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
+                            .at(&form.source, at),
+                    );
+                }
+            }
+            for l2 in &rule.level2 {
+                let Some(want) = l2.weight else { continue };
+                let under: Vec<&IndicatorScore> = rows
+                    .iter()
+                    .filter(|r| rule.matches(&r.level1) && l2.names.contains(&r.level2))
+                    .collect();
+                let sum = under
+                    .iter()
+                    .map(|r| r.weight)
+                    .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+                if sum != want && subtotal.rule_weight != Some(Decimal::ZERO) {
+                    let l2_name = l2.names.first().map_or("", String::as_str);
+                    let at = form
+                        .indicators
+                        .iter()
+                        .find(|r| {
+                            rule.matches(&r.level1.value) && l2.names.contains(&r.level2.value)
+                        })
+                        .map(|r| r.level2.span.clone())
+                        .or(first_row.map(|r| r.level1.span.clone()))
+                        .unwrap_or(form.kind.span.clone());
+                    self.structure.push(
+                        Diagnostic::error("score::weights", format!("{} 下各三级指标分值之和为 {sum}，应为 {want} (the weights under {}/{} add up to {sum}, not {want})", l2_name, rule.name(), l2_name))
+                            .at(&form.source, at),
+                    );
+                }
+            }
+        }
+        let indicator_weight = subtotals
+            .iter()
+            .chain(extra.iter())
+            .map(|s| s.weight)
+            .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+        if let Some(total) = template.indicators_total {
+            if indicator_weight != total {
+                self.structure.push(
+                    Diagnostic::error("score::weights", format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
+                        .at(&form.source, form.kind.span.clone()),
+                );
+            }
+        }
+        let section_weight = template
+            .sections
+            .iter()
+            .map(|s| s.weight)
+            .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+        let _ = sections;
+        let grand = template
+            .execution
+            .weight
+            .checked_add(section_weight)
+            .and_then(|w| w.checked_add(indicator_weight));
+        if grand != Some(Decimal::ONE_HUNDRED)
+            && self.structure.iter().all(|d| d.code != "score::weights")
+        {
+            self.structure.push(
+                Diagnostic::error(
+                    "score::weights",
+                    format!(
+                        "全表分值合计为 {}，应为 100 (the form's weights add up to {}, not 100)",
+                        grand.map_or("?".into(), |g| g.to_string()),
+                        grand.map_or("?".into(), |g| g.to_string())
+                    ),
+                )
+                .at(&form.source, form.kind.span.clone()),
+            );
+        }
+        subtotals.extend(extra);
+        subtotals
+    }
+}
+
+/// A score lies between 0 and the weight: a rule that says otherwise is held to it, with a note.
+fn bound_score(raw: Decimal, weight: Decimal) -> (Decimal, Vec<String>) {
+    if raw > weight {
+        (
+            weight,
+            vec![format!("{raw} is above the weight; held to {weight}")],
+        )
+    } else if raw.is_sign_negative() && !raw.is_zero() {
+        (Decimal::ZERO, vec![format!("{raw} is below 0; held to 0")])
+    } else {
+        (raw, Vec::new())
+    }
+}
+
+fn shown(var: Var, env: &Env) -> String {
+    match env.get(var) {
+        Ok(value) => match var {
+            Var::Rate | Var::Degree => match value {
+                crate::rules::expr::Value::Num(n) => percent_text(n),
+                other => other.to_string(),
+            },
+            _ => value.to_string(),
+        },
+        Err(_) => "—".into(),
+    }
+}

@@ -1,0 +1,155 @@
+//! Markdown: the same content as the table, for reports and issue trackers.
+
+use super::{check_mark, pct};
+use crate::score::{ScoreSheet, Status};
+use std::fmt::Write;
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
+    let mut out = String::new();
+    let tol = sheet.tolerance;
+    let _ = writeln!(
+        out,
+        "## {} ({}, {}年度)\n",
+        escape(&sheet.name),
+        sheet.kind,
+        sheet.year
+    );
+    let _ = writeln!(out, "- 文件 (file): `{}`", sheet.file);
+    let _ = writeln!(
+        out,
+        "- 评分规则 (ruleset): `{}` ({})",
+        sheet.ruleset, sheet.ruleset_selection
+    );
+    let _ = writeln!(
+        out,
+        "- 自评得分 (total): **{}** {}",
+        sheet.total,
+        sheet
+            .claimed_total
+            .as_ref()
+            .map(|c| check_mark(Some(c), sheet.total, tol, false))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "- 等级 (grade): **{}**\n", sheet.grade);
+    let e = &sheet.execution;
+    let _ = writeln!(
+        out,
+        "| 预算执行 | 执行率 | 核对 | 分值 | 得分 | 核对 |\n|---|---:|---|---:|---:|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| 执行数 / {} | {} | {} | {} | {} | {} |",
+        e.denominator,
+        pct(e.rate),
+        check_mark(e.claimed_rate.as_ref(), e.rate, tol, true),
+        e.weight,
+        e.score,
+        check_mark(e.claimed_score.as_ref(), e.score, tol, false)
+    );
+    for s in &sheet.sources {
+        let rate = s.rate.map(pct).unwrap_or_else(|| "—".into());
+        let check = s
+            .rate
+            .map(|r| check_mark(s.claimed_rate.as_ref(), r, tol, true))
+            .unwrap_or_default();
+        let _ = writeln!(out, "| {} | {rate} | {check} | - | - | |", escape(&s.name));
+    }
+    out.push('\n');
+    for section in &sheet.sections {
+        let _ = writeln!(
+            out,
+            "| {} | 分值 | 得分 | 核对 |\n|---|---:|---:|---|",
+            escape(&section.name)
+        );
+        for item in &section.items {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape(&item.name),
+                item.weight,
+                item.score,
+                check_mark(item.claimed.as_ref(), item.score, tol, false)
+            );
+        }
+        let _ = writeln!(out, "| 小计 | {} | {} | |\n", section.weight, section.score);
+    }
+    let _ = writeln!(
+        out,
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 核对 | 偏差度 | 核对 | 偏差原因 |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---:|---:|---|---:|---|---|");
+    for l1 in &sheet.level1 {
+        for r in sheet.indicators.iter().filter(|r| r.level1 == l1.name) {
+            let reason = match (r.explanation_required, r.has_explanation) {
+                (true, false) => "需填写",
+                (_, true) => "已填写",
+                _ => "",
+            };
+            let score = if r.status == Status::NotApplicable {
+                "不适用".to_string()
+            } else {
+                r.score.to_string()
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                escape(&r.level1),
+                escape(&r.level2),
+                escape(&r.name),
+                escape(&r.target),
+                escape(&r.actual),
+                r.weight,
+                score,
+                check_mark(r.claimed_score.as_ref(), r.score, tol, false),
+                pct(r.deviation),
+                check_mark(r.claimed_deviation.as_ref(), r.deviation, tol, true),
+                reason
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| **{} 小计** | | | | | {} | **{}** | | | | |",
+            escape(&l1.name),
+            l1.weight,
+            l1.score
+        );
+    }
+    out.push('\n');
+    let mismatches = sheet.mismatches();
+    if !mismatches.is_empty() {
+        let _ = writeln!(
+            out,
+            "**申报数与计算结果不符 (claimed figures that differ):**\n"
+        );
+        for m in &mismatches {
+            let _ = writeln!(
+                out,
+                "- line {}: {} {}: 申报 {} / 计算 {}",
+                m.line,
+                escape(&m.row),
+                m.field,
+                m.claimed,
+                m.computed
+            );
+        }
+        out.push('\n');
+    }
+    for d in &sheet.structure {
+        let _ = writeln!(out, "- ⚠ {}", escape(&d.headline()));
+    }
+    if explain {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>计算过程 (how each number was computed)</summary>\n\n```text"
+        );
+        for line in super::table::explain_lines(sheet) {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "```\n\n</details>\n");
+    }
+    out
+}

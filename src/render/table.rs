@@ -1,0 +1,253 @@
+//! The terminal table: every row of the form with the computed figures beside the claimed ones.
+
+use super::{check_mark, pct, trace_lines};
+use crate::score::{IndicatorKind, ScoreSheet, Status};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use std::fmt::Write;
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().map(Cell::new));
+    t
+}
+
+fn right(text: impl ToString) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
+    let mut out = String::new();
+    let title = sheet.title.as_deref().unwrap_or(match sheet.kind {
+        crate::rules::FormKind::Project => "项目支出绩效自评表",
+        crate::rules::FormKind::Department => "部门整体支出绩效自评表",
+    });
+    let _ = writeln!(
+        out,
+        "{} · {} · {}年度 · {}",
+        sheet.name, title, sheet.year, sheet.kind
+    );
+    let _ = writeln!(out, "  {}", sheet.file);
+    let _ = writeln!(
+        out,
+        "  评分规则 {} ({})",
+        sheet.ruleset, sheet.ruleset_selection
+    );
+    let tol = sheet.tolerance;
+
+    let e = &sheet.execution;
+    let mut budget = table(&["预算执行", "执行率", "核对", "分值", "得分", "核对"]);
+    budget.add_row(vec![
+        Cell::new(format!("执行数 / {}", e.denominator)),
+        right(pct(e.rate)),
+        Cell::new(check_mark(e.claimed_rate.as_ref(), e.rate, tol, true)),
+        right(e.weight),
+        right(e.score),
+        Cell::new(check_mark(e.claimed_score.as_ref(), e.score, tol, false)),
+    ]);
+    for s in &sheet.sources {
+        budget.add_row(vec![
+            Cell::new(format!("  {}", s.name)),
+            right(s.rate.map(pct).unwrap_or_else(|| "—".into())),
+            Cell::new(match (s.rate, &s.claimed_rate) {
+                (Some(r), c) => check_mark(c.as_ref(), r, tol, true),
+                (None, _) => String::new(),
+            }),
+            Cell::new("-"),
+            Cell::new("-"),
+            Cell::new(""),
+        ]);
+    }
+    let _ = writeln!(out, "{budget}");
+    if e.explanation_required && !e.has_explanation {
+        let _ = writeln!(
+            out,
+            "  ! 执行率需说明偏差原因 (the rules ask for a reason for this execution rate)"
+        );
+    }
+
+    for section in &sheet.sections {
+        let mut t = table(&[section.name.as_str(), "分值", "得分", "核对"]);
+        for item in &section.items {
+            t.add_row(vec![
+                Cell::new(&item.name),
+                right(item.weight),
+                right(item.score),
+                Cell::new(check_mark(item.claimed.as_ref(), item.score, tol, false)),
+            ]);
+        }
+        t.add_row(vec![
+            Cell::new("小计"),
+            right(section.weight),
+            right(section.score),
+            Cell::new(""),
+        ]);
+        let _ = writeln!(out, "{t}");
+    }
+
+    let mut t = table(&[
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "核对",
+        "偏差度",
+        "核对",
+        "偏差原因",
+    ]);
+    for l1 in &sheet.level1 {
+        let rows: Vec<_> = sheet
+            .indicators
+            .iter()
+            .filter(|r| r.level1 == l1.name)
+            .collect();
+        let mut previous_level2 = "";
+        for (i, r) in rows.iter().enumerate() {
+            let level1 = if i == 0 { r.level1.as_str() } else { "" };
+            let level2 = if r.level2 != previous_level2 {
+                r.level2.as_str()
+            } else {
+                ""
+            };
+            previous_level2 = &r.level2;
+            let reason = match (r.explanation_required, r.has_explanation) {
+                (true, false) => "需填写 (required)",
+                (true, true) => "已填写",
+                (false, true) => "已填写",
+                (false, false) => "",
+            };
+            let deviation = if r.kind == IndicatorKind::NotApplicable {
+                "—".to_string()
+            } else {
+                pct(r.deviation)
+            };
+            let score = match r.status {
+                Status::NotApplicable => "不适用".to_string(),
+                _ => r.score.to_string(),
+            };
+            t.add_row(vec![
+                Cell::new(level1),
+                Cell::new(level2),
+                Cell::new(&r.name),
+                Cell::new(&r.target),
+                Cell::new(&r.actual),
+                right(r.weight),
+                right(score),
+                Cell::new(check_mark(r.claimed_score.as_ref(), r.score, tol, false)),
+                right(deviation),
+                Cell::new(check_mark(
+                    r.claimed_deviation.as_ref(),
+                    r.deviation,
+                    tol,
+                    true,
+                )),
+                Cell::new(reason),
+            ]);
+        }
+        let weight = match l1.rule_weight {
+            Some(w) if w != l1.weight => format!("{} (规则 {w})", l1.weight),
+            _ => l1.weight.to_string(),
+        };
+        t.add_row(vec![
+            Cell::new(""),
+            Cell::new(format!("{} 小计", l1.name)),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+            right(weight),
+            right(l1.score),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+
+    let total_check = sheet
+        .claimed_total
+        .as_ref()
+        .map(|c| check_mark(Some(c), sheet.total, tol, false))
+        .unwrap_or_default();
+    let grade_check = match &sheet.claimed_grade {
+        Some(g) if g.text.trim() == sheet.grade => "✓".to_string(),
+        Some(g) => format!("✗ 申报 {}", g.text),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "自评得分 {} {total_check}   等级 {} {grade_check}",
+        sheet.total, sheet.grade
+    );
+    let mismatches = sheet.mismatches();
+    if mismatches.is_empty() {
+        let _ = writeln!(out, "申报数与计算结果一致 (every claimed figure matches)");
+    } else {
+        let _ = writeln!(
+            out,
+            "{} 处申报数与计算结果不符 ({} claimed figure(s) differ):",
+            mismatches.len(),
+            mismatches.len()
+        );
+        for m in &mismatches {
+            let _ = writeln!(
+                out,
+                "  line {}: {} {}: 申报 {} / 计算 {}",
+                m.line, m.row, m.field, m.claimed, m.computed
+            );
+        }
+    }
+    for d in &sheet.structure {
+        let _ = write!(out, "{d}");
+    }
+    if explain {
+        let _ = writeln!(out, "\n计算过程 (how each number was computed)");
+        for line in explain_lines(sheet) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}
+
+/// Every trace on the sheet, in form order.
+pub fn explain_lines(sheet: &ScoreSheet) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(t) = &sheet.execution.rate_trace {
+        lines.extend(trace_lines("执行率", t));
+    }
+    if let Some(t) = &sheet.execution.trace {
+        lines.extend(trace_lines("执行率得分", t));
+    }
+    for section in &sheet.sections {
+        for item in &section.items {
+            let note = item
+                .note
+                .as_deref()
+                .unwrap_or("the unit's score, within the weight");
+            lines.push(format!(
+                "{} / {}: {} ({note})",
+                section.name, item.name, item.score
+            ));
+        }
+    }
+    for r in &sheet.indicators {
+        match &r.score_trace {
+            Some(t) => lines.extend(trace_lines(&format!("{} 得分", r.name), t)),
+            None if r.status == Status::NotApplicable => {
+                lines.push(format!("{}: 不适用 (not applicable)", r.name))
+            }
+            None => {}
+        }
+        if let Some(t) = &r.deviation_trace {
+            lines.extend(trace_lines(&format!("{} 偏差度", r.name), t));
+        }
+    }
+    if let Some(t) = &sheet.total_trace {
+        lines.extend(trace_lines("自评得分", t));
+    }
+    lines
+}

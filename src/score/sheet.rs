@@ -1,0 +1,336 @@
+//! The score sheet: every figure of a form as the rules compute it, beside what was claimed.
+
+use crate::diag::Diagnostic;
+use crate::num::percent_text;
+use crate::rules::FormKind;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+fn as_percent<S: Serializer>(fraction: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    match crate::num::percent_number(*fraction) {
+        Some(pct) => Serialize::serialize(&pct, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn as_optional_percent<S: Serializer>(fraction: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match fraction {
+        Some(f) => as_percent(f, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// A figure as the form claims it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claimed {
+    pub value: Decimal,
+    /// As written (`"0.00%"`, `"100 %"`).
+    pub text: String,
+    pub line: usize,
+}
+
+/// A word as the form claims it (a grade).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimedText {
+    pub text: String,
+    pub line: usize,
+}
+
+/// How one number was computed: the rule, the formula, and the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// Which rule: `quantitative · unmet ≥`, `form 项目 · execution` …
+    pub rule: String,
+    /// Where the rule is written (`scoring-rules/henan-2023.rules:37`), or `built-in`.
+    pub source: String,
+    pub formula: String,
+    pub inputs: Vec<TraceInput>,
+    /// The value before rounding.
+    pub raw: String,
+    pub result: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceInput {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExecutionScore {
+    pub weight: Decimal,
+    /// 全年预算数 or 年初预算数
+    pub denominator: &'static str,
+    /// Rounded execution rate: a fraction here, a percentage in JSON (`rate_percent`).
+    #[serde(rename = "rate_percent", serialize_with = "as_percent")]
+    pub rate: Decimal,
+    pub score: Decimal,
+    pub claimed_rate: Option<Claimed>,
+    pub claimed_score: Option<Claimed>,
+    /// The rules ask for a reason for this execution rate.
+    pub explanation_required: bool,
+    pub has_explanation: bool,
+    pub rate_trace: Option<Trace>,
+    pub trace: Option<Trace>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRate {
+    pub name: String,
+    pub line: usize,
+    /// `None` where the budget of the row is 0.
+    #[serde(rename = "rate_percent", serialize_with = "as_optional_percent")]
+    pub rate: Option<Decimal>,
+    pub claimed_rate: Option<Claimed>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionItemScore {
+    pub name: String,
+    pub line: usize,
+    pub weight: Decimal,
+    pub score: Decimal,
+    pub claimed: Option<Claimed>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionScore {
+    pub name: String,
+    pub weight: Decimal,
+    pub score: Decimal,
+    pub items: Vec<SectionItemScore>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndicatorKind {
+    Quantitative,
+    Qualitative,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Met,
+    Unmet,
+    NotApplicable,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "达成",
+            Status::Unmet => "未达成",
+            Status::NotApplicable => "不适用",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorScore {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    pub line: usize,
+    pub kind: IndicatorKind,
+    pub target: String,
+    pub actual: String,
+    pub weight: Decimal,
+    pub status: Status,
+    /// The qualitative tier the completion degree falls in.
+    pub tier: Option<String>,
+    pub score: Decimal,
+    /// A fraction here, a percentage in JSON (`deviation_percent`).
+    #[serde(rename = "deviation_percent", serialize_with = "as_percent")]
+    pub deviation: Decimal,
+    pub explanation_required: bool,
+    pub has_explanation: bool,
+    pub claimed_score: Option<Claimed>,
+    pub claimed_deviation: Option<Claimed>,
+    pub score_trace: Option<Trace>,
+    pub deviation_trace: Option<Trace>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Level1Subtotal {
+    pub name: String,
+    /// The weight the rules fix for it (after an absent indicator's weight moved here).
+    pub rule_weight: Option<Decimal>,
+    /// The weights of its rows, added up.
+    pub weight: Decimal,
+    pub score: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreSheet {
+    pub file: String,
+    pub name: String,
+    pub kind: FormKind,
+    pub year: i32,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub unit: Option<String>,
+    /// `henan-2023@1`
+    pub ruleset: String,
+    /// How the ruleset was chosen: named by the form, in force for its year, or `--rules`.
+    pub ruleset_selection: &'static str,
+    pub execution: ExecutionScore,
+    pub sources: Vec<SourceRate>,
+    pub sections: Vec<SectionScore>,
+    pub indicators: Vec<IndicatorScore>,
+    pub level1: Vec<Level1Subtotal>,
+    pub total: Decimal,
+    pub grade: String,
+    pub claimed_total: Option<Claimed>,
+    pub claimed_grade: Option<ClaimedText>,
+    pub total_trace: Option<Trace>,
+    pub tolerance: Decimal,
+    /// Where the form does not fit its template: unknown names, weights that do not add up.
+    #[serde(skip)]
+    pub structure: Vec<Diagnostic>,
+}
+
+/// A claimed figure that differs from the computed one by more than the tolerance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    /// 执行率, 得分, 偏差度, 自评得分, 等级 …
+    pub field: &'static str,
+    /// The row: an indicator's name, a section item's, `执行率`, `总分` …
+    pub row: String,
+    pub line: usize,
+    pub claimed: String,
+    pub computed: String,
+    /// The rule that gives the computed figure.
+    pub formula: Option<String>,
+}
+
+/// Whether two figures differ by more than the tolerance; an overflowing difference differs.
+pub fn beyond(claimed: Decimal, computed: Decimal, tolerance: Decimal) -> bool {
+    claimed
+        .checked_sub(computed)
+        .is_none_or(|d| d.abs() > tolerance)
+}
+
+impl ScoreSheet {
+    /// Every claimed figure that differs from the computed one beyond the tolerance (尾差).
+    /// Rates and deviations are compared in percentage points.
+    pub fn mismatches(&self) -> Vec<Mismatch> {
+        let tolerance = self.tolerance;
+        let mut out = Vec::new();
+        let differs = |claimed: Decimal, computed: Decimal| beyond(claimed, computed, tolerance);
+        // Rates and deviations are fractions; the tolerance is in percentage points.
+        let point_tolerance = tolerance / Decimal::ONE_HUNDRED;
+        let differs_pct =
+            |claimed: Decimal, computed: Decimal| beyond(claimed, computed, point_tolerance);
+        let formula = |t: &Option<Trace>| t.as_ref().map(|t| t.formula.clone());
+        let e = &self.execution;
+        if let Some(c) = &e.claimed_rate {
+            if differs_pct(c.value, e.rate) {
+                out.push(Mismatch {
+                    field: "执行率",
+                    row: "执行率".into(),
+                    line: c.line,
+                    claimed: c.text.clone(),
+                    computed: percent_text(e.rate),
+                    formula: formula(&e.rate_trace),
+                });
+            }
+        }
+        if let Some(c) = &e.claimed_score {
+            if differs(c.value, e.score) {
+                out.push(Mismatch {
+                    field: "得分",
+                    row: "执行率".into(),
+                    line: c.line,
+                    claimed: c.text.clone(),
+                    computed: e.score.to_string(),
+                    formula: formula(&e.trace),
+                });
+            }
+        }
+        for s in &self.sources {
+            if let (Some(c), Some(rate)) = (&s.claimed_rate, s.rate) {
+                if differs_pct(c.value, rate) {
+                    out.push(Mismatch {
+                        field: "执行率",
+                        row: s.name.clone(),
+                        line: c.line,
+                        claimed: c.text.clone(),
+                        computed: percent_text(rate),
+                        formula: Some("executed / budget".into()),
+                    });
+                }
+            }
+        }
+        for section in &self.sections {
+            for item in &section.items {
+                if let Some(c) = &item.claimed {
+                    if differs(c.value, item.score) {
+                        out.push(Mismatch {
+                            field: "得分",
+                            row: item.name.clone(),
+                            line: c.line,
+                            claimed: c.text.clone(),
+                            computed: item.score.to_string(),
+                            formula: item.note.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for row in &self.indicators {
+            if let Some(c) = &row.claimed_score {
+                if differs(c.value, row.score) {
+                    out.push(Mismatch {
+                        field: "得分",
+                        row: row.name.clone(),
+                        line: c.line,
+                        claimed: c.text.clone(),
+                        computed: row.score.to_string(),
+                        formula: formula(&row.score_trace),
+                    });
+                }
+            }
+            if let Some(c) = &row.claimed_deviation {
+                if differs_pct(c.value, row.deviation) {
+                    out.push(Mismatch {
+                        field: "偏差度",
+                        row: row.name.clone(),
+                        line: c.line,
+                        claimed: c.text.clone(),
+                        computed: percent_text(row.deviation),
+                        formula: formula(&row.deviation_trace),
+                    });
+                }
+            }
+        }
+        if let Some(c) = &self.claimed_total {
+            if differs(c.value, self.total) {
+                out.push(Mismatch {
+                    field: "自评得分",
+                    row: "总分".into(),
+                    line: c.line,
+                    claimed: c.text.clone(),
+                    computed: self.total.to_string(),
+                    formula: formula(&self.total_trace),
+                });
+            }
+        }
+        if let Some(c) = &self.claimed_grade {
+            if c.text.trim() != self.grade {
+                out.push(Mismatch {
+                    field: "等级",
+                    row: "等级".into(),
+                    line: c.line,
+                    claimed: c.text.clone(),
+                    computed: self.grade.clone(),
+                    formula: None,
+                });
+            }
+        }
+        out
+    }
+}
