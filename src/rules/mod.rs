@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod examples;
 pub mod expr;
 pub mod lexer;
 pub mod parser;

@@ -250,15 +250,47 @@ impl<'a> Engine<'a> {
                 value: shown(*var, env),
             })
             .collect();
+        let mut formula = expr.text.clone();
+        for (name, body) in self.formulas_used(expr) {
+            formula.push_str(&format!("; {name} = {body}"));
+        }
         Some(Trace {
             rule,
             source: self.rule_source(expr),
-            formula: expr.text.clone(),
+            formula,
             inputs,
             raw: raw.to_string(),
             result,
             notes,
         })
+    }
+
+    /// The named formulas an expression refers to, directly or through other formulas.
+    fn formulas_used(&self, expr: &RuleExpr) -> Vec<(String, String)> {
+        let mut found: Vec<usize> = Vec::new();
+        let mut queue = vec![&expr.expr];
+        while let Some(e) = queue.pop() {
+            let mut referenced = Vec::new();
+            e.visit(&mut |node| {
+                if let crate::rules::expr::CKind::Formula(i) = node.kind {
+                    referenced.push(i);
+                }
+            });
+            for i in referenced {
+                if !found.contains(&i) {
+                    found.push(i);
+                    queue.extend(self.ruleset.formulas.get(i));
+                }
+            }
+        }
+        found
+            .into_iter()
+            .filter_map(|i| {
+                let name = self.ruleset.formula_names.get(i)?;
+                let body = self.ruleset.formula_texts.get(i)?;
+                Some((name.clone(), body.clone()))
+            })
+            .collect()
     }
 
     fn form_env(&self, template: &Template) -> Env {
