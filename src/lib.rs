@@ -18,6 +18,7 @@ pub mod render;
 pub mod rules;
 pub mod score;
 pub mod value;
+pub mod write;
 
 use diag::{Diagnostic, SourceFile};
 use std::path::Path;

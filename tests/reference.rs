@@ -85,7 +85,11 @@ fn the_department_execution_score_follows_the_90_percent_bar() {
     let path = common::root().join("evaluations/xuchang-2023/00-department.toml");
     let (_, sheet) = score_file(&context, &path, ScoreOptions { trace: true }).unwrap();
     let trace = sheet.execution.trace.unwrap();
-    assert!(trace.formula.contains("weight * min(rate / 90%, 1)"), "{}", trace.formula);
+    assert!(
+        trace.formula.contains("weight * min(rate / 90%, 1)"),
+        "{}",
+        trace.formula
+    );
     assert!(trace.raw.starts_with("8.223"), "{}", trace.raw);
     assert_eq!(trace.result, "8.22");
 }
