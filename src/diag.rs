@@ -210,9 +210,10 @@ impl fmt::Display for Diagnostic {
                 let pad = " ".repeat(gutter);
                 writeln!(f, "{pad}--> {}:{line}:{col}", file.name())?;
                 writeln!(f, "{pad} |")?;
-                let text = file.line_text(line);
-                writeln!(f, "{line} | {}", expand_tabs(text))?;
+                let text = expand_tabs(file.line_text(line));
                 let (lead, width) = caret_geometry(file, line, &span);
+                let (text, lead, width) = window(&text, lead, width);
+                writeln!(f, "{line} | {text}")?;
                 let carets = "^".repeat(width.max(1));
                 match &self.label {
                     Some(label) => writeln!(f, "{pad} | {}{carets} {label}", " ".repeat(lead))?,
@@ -254,6 +255,36 @@ fn display_width(text: &str) -> usize {
     text.chars()
         .map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) })
         .sum()
+}
+
+/// Long lines (a minified file, 100,000 parentheses) are shown around the caret only.
+const MAX_SHOWN_COLUMNS: usize = 120;
+
+fn window(text: &str, lead: usize, width: usize) -> (String, usize, usize) {
+    if display_width(text) <= MAX_SHOWN_COLUMNS {
+        return (text.to_string(), lead, width);
+    }
+    let start = lead.saturating_sub(40);
+    let end = start + MAX_SHOWN_COLUMNS - 20;
+    let mut shown = String::new();
+    let mut column = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if column >= start && column + w <= end {
+            shown.push(c);
+        }
+        column += w;
+    }
+    let mut new_lead = lead - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        new_lead += 1;
+    }
+    if column > end {
+        shown.push('…');
+    }
+    let new_width = width.min(end.saturating_sub(lead)).max(1);
+    (shown, new_lead, new_width)
 }
 
 /// Where the caret starts under the source line, and how wide it is, in terminal columns.
@@ -316,6 +347,20 @@ mod tests {
         let source_col = display_width(&source[..source.find('x').unwrap()]);
         let caret_col = caret.find('^').unwrap();
         assert_eq!(source_col, caret_col, "\n{text}");
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_caret() {
+        let line = format!("x = {}y{}", "(".repeat(5000), ")".repeat(5000));
+        let file = SourceFile::new("a.rules", line.clone());
+        let offset = line.find('y').unwrap();
+        let text = Diagnostic::error("test", "deep")
+            .at(&file, offset..offset + 1)
+            .to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[3].chars().count() < 140, "{}", lines[3]);
+        let source_col = display_width(&lines[3][..lines[3].find('y').unwrap()]);
+        assert_eq!(lines[4].find('^').unwrap(), source_col);
     }
 
     #[test]

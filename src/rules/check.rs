@@ -107,6 +107,8 @@ struct Checker<'a> {
     formula_index: HashMap<String, usize>,
     formula_asts: Vec<&'a ast::FormulaDef>,
     formulas: Vec<Option<(CExpr, Type)>>,
+    /// Formulas already reported as broken: their users are not reported again.
+    failed: Vec<usize>,
     /// DFS state for cycle detection: formulas being compiled right now.
     compiling: Vec<usize>,
 }
@@ -123,6 +125,7 @@ pub fn check(file: &Arc<SourceFile>, ast: &ast::File) -> Result<RuleSet, Vec<Dia
         formula_index: HashMap::new(),
         formula_asts: Vec::new(),
         formulas: Vec::new(),
+        failed: Vec::new(),
         compiling: Vec::new(),
     };
     let ruleset = checker.ruleset(ast);
@@ -297,7 +300,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if checked_templates.is_empty() {
+        if checked_templates.is_empty() && self.errors.is_empty() {
             self.error(&header.span, "规则没有任何表模板 (the ruleset has no `form` template: add `form 项目 { … }` or `form 部门整体 { … }`)");
         }
 
@@ -403,6 +406,23 @@ impl<'a> Checker<'a> {
             basis,
             years.unwrap_or(YearRange { from: 0, to: None }),
         )
+    }
+
+    /// A weight (分值) is points out of 100: anything else is a typo. Bounding weights also
+    /// keeps every sum of them far from overflow.
+    fn weight(&mut self, n: &ast::Number) -> Decimal {
+        if n.percent || n.value > Decimal::ONE_HUNDRED {
+            self.error(
+                &n.span,
+                format!(
+                    "分值应在 0 到 100 之间 (a weight is between 0 and 100 points, not {}{})",
+                    n.digits,
+                    if n.percent { "%" } else { "" }
+                ),
+            );
+            return Decimal::ZERO;
+        }
+        n.value
     }
 
     fn whole_number(&mut self, n: &ast::Number, what: &str) -> Option<u32> {
@@ -619,6 +639,7 @@ impl<'a> Checker<'a> {
             formula_index: HashMap::new(),
             formula_asts: Vec::new(),
             formulas: Vec::new(),
+            failed: Vec::new(),
             compiling: Vec::new(),
         };
         let (mut rules, bare, tiers) = inner.scoring_block(block, true);
@@ -848,6 +869,8 @@ impl<'a> Checker<'a> {
             return None;
         };
         let mut execution = None;
+        // An `execution` entry whose formula is broken was reported already: not "missing" too.
+        let mut execution_written = false;
         let mut explain = None;
         let mut sections: Vec<SectionRule> = Vec::new();
         let mut indicators = None;
@@ -867,13 +890,15 @@ impl<'a> Checker<'a> {
                         .label = Some("expected 全年预算数 or 年初预算数".into());
                         continue;
                     };
+                    execution_written = true;
                     let formula = self.rule_expr(body, Context::Execution, Type::Num);
                     if execution.is_some() {
                         self.error(span, "execution 重复定义 (`execution` is given twice)");
                     }
                     if let Some(formula) = formula {
+                        let weight = self.weight(weight);
                         execution = Some(ExecutionRule {
-                            weight: weight.value,
+                            weight,
                             denominator: column,
                             formula,
                             explain: None,
@@ -903,15 +928,16 @@ impl<'a> Checker<'a> {
                                 ),
                             );
                         }
-                        checked.push((item.name.text.clone(), item.weight.value));
+                        let item_weight = self.weight(&item.weight);
+                        checked.push((item.name.text.clone(), item_weight));
                     }
                     let sum: Decimal = checked.iter().map(|(_, w)| *w).sum();
-                    let weight = match weight {
-                        Some(w) if w.value != sum => {
+                    let weight = match weight.as_ref().map(|w| (w, self.weight(w))) {
+                        Some((w, _)) if w.value != sum => {
                             self.error(span, format!("{} 的分值 {} 与各项之和 {sum} 不等 (the section's weight {} differs from the sum of its items, {sum})", name.text, w.value, w.value));
                             w.value
                         }
-                        Some(w) => w.value,
+                        Some((_, value)) => value,
                         None => sum,
                     };
                     if sections.iter().any(|s| s.name == name.text) {
@@ -934,15 +960,18 @@ impl<'a> Checker<'a> {
                     if indicators.is_some() {
                         self.error(span, "indicators 重复定义 (`indicators` is given twice)");
                     }
+                    let total_weight = total.as_ref().map(|n| self.weight(n));
                     indicators = Some((
-                        total.as_ref().map(|n| n.value),
+                        total_weight,
                         self.level1_rules(level1, total.as_ref(), span),
                     ));
                 }
             }
         }
         let Some(mut execution) = execution else {
-            self.error(&t.span, format!("{kind} 表模板缺少 execution (the template needs `execution 10 over 全年预算数 -> …`)"));
+            if !execution_written {
+                self.error(&t.span, format!("{kind} 表模板缺少 execution (the template needs `execution 10 over 全年预算数 -> …`)"));
+            }
             return None;
         };
         execution.explain = explain;
@@ -1004,7 +1033,7 @@ impl<'a> Checker<'a> {
                 }
                 level2.push(Level2Rule {
                     names: l2.names.iter().map(|n| n.text.clone()).collect(),
-                    weight: l2.weight.as_ref().map(|w| w.value),
+                    weight: l2.weight.as_ref().map(|w| self.weight(w)),
                 });
             }
             if let Some(weight) = &l1.weight {
@@ -1017,7 +1046,7 @@ impl<'a> Checker<'a> {
             }
             rules.push(Level1Rule {
                 names: l1.names.iter().map(|n| n.text.clone()).collect(),
-                weight: l1.weight.as_ref().map(|w| w.value),
+                weight: l1.weight.as_ref().map(|w| self.weight(w)),
                 absent_to: None,
                 level2,
             });
@@ -1213,15 +1242,23 @@ impl<'a> Checker<'a> {
         if let Some(Some((_, ty))) = self.formulas.get(index) {
             return Some(*ty);
         }
+        if self.failed.contains(&index) {
+            return None;
+        }
         let def = *self.formula_asts.get(index)?;
         if self.compiling.contains(&index) {
-            let cycle: Vec<String> = self
+            let members: Vec<usize> = self
                 .compiling
                 .iter()
-                .skip_while(|i| **i != index)
+                .copied()
+                .skip_while(|i| *i != index)
+                .collect();
+            let cycle: Vec<String> = members
+                .iter()
                 .filter_map(|i| self.formula_asts.get(*i).map(|f| f.name.text.clone()))
                 .chain(std::iter::once(def.name.text.clone()))
                 .collect();
+            self.failed.extend(members);
             self.error(
                 &def.name.span,
                 format!(
@@ -1232,13 +1269,19 @@ impl<'a> Checker<'a> {
             return None;
         }
         if self.compiling.len() >= MAX_FORMULA_CHAIN {
+            self.failed.push(index);
             self.error(&def.name.span, format!("公式引用层次过深 (formulas refer to formulas more than {MAX_FORMULA_CHAIN} deep)"));
             return None;
         }
         self.compiling.push(index);
         let compiled = self.expr(&def.body, Context::Formula);
         self.compiling.pop();
-        let (expr, ty) = compiled?;
+        let Some((expr, ty)) = compiled else {
+            if !self.failed.contains(&index) {
+                self.failed.push(index);
+            }
+            return None;
+        };
         if let Some(slot) = self.formulas.get_mut(index) {
             *slot = Some((expr, ty));
         }

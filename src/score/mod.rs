@@ -40,6 +40,7 @@ pub fn score(
         options,
         errors: Vec::new(),
         structure: Vec::new(),
+        rate: None,
     }
     .run(selection)
 }
@@ -50,6 +51,8 @@ struct Engine<'a> {
     options: ScoreOptions,
     errors: Vec<Diagnostic>,
     structure: Vec<Diagnostic>,
+    /// The rounded execution rate, once computed: indicator rules may read it.
+    rate: Option<Decimal>,
 }
 
 fn claimed(form: &Form, field: &Option<Field<Decimal>>) -> Option<Claimed> {
@@ -124,15 +127,11 @@ impl<'a> Engine<'a> {
                 },
                 TraceInput {
                     name: "sections".into(),
-                    value: sections
-                        .iter()
-                        .map(|s| s.score)
-                        .sum::<Decimal>()
-                        .to_string(),
+                    value: shown_sum(sections.iter().map(|s| s.score)),
                 },
                 TraceInput {
                     name: "indicators".into(),
-                    value: level1.iter().map(|l| l.score).sum::<Decimal>().to_string(),
+                    value: shown_sum(level1.iter().map(|l| l.score)),
                 },
             ],
             raw: sum.to_string(),
@@ -293,13 +292,14 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
-    fn form_env(&self, template: &Template) -> Env {
+    /// The form-wide variables every rule may read.
+    fn form_env(&self) -> Env {
         let b = &self.form.budget;
-        let _ = template;
         Env {
             initial: Some(b.initial.value),
             budget: Some(b.adjusted.value),
             executed: Some(b.executed.value),
+            rate: self.rate,
             ..Env::default()
         }
     }
@@ -335,6 +335,7 @@ impl<'a> Engine<'a> {
             }
         };
         let rate = self.ruleset.rounding.rate.apply(raw_rate);
+        self.rate = Some(rate);
         let rate_trace = self.options.trace.then(|| Trace {
             rule: format!("form {} · execution rate", template.kind),
             source: "built-in".into(),
@@ -368,7 +369,7 @@ impl<'a> Engine<'a> {
                 self.ruleset.rounding.rate
             )],
         });
-        let mut env = self.form_env(template);
+        let mut env = self.form_env();
         env.weight = Some(rule.weight);
         env.rate = Some(rate);
         let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
@@ -575,7 +576,6 @@ impl<'a> Engine<'a> {
 
     fn indicator(&mut self, row: &Indicator) -> Option<IndicatorScore> {
         let form = self.form;
-        let template = self.ruleset.template(form.kind.value)?;
         let weight = row.weight.value;
         let base = IndicatorScore {
             level1: row.level1.value.clone(),
@@ -597,10 +597,10 @@ impl<'a> Engine<'a> {
             score_trace: None,
             deviation_trace: None,
         };
-        let mut env = self.form_env(template);
+        let mut env = self.form_env();
         env.weight = Some(weight);
-        env.rate = num::div(form.budget.executed.value, form.budget.adjusted.value).ok();
 
+        let mut degree_note = None;
         let (kind, comparator, tier) = match (&row.target.value, &row.actual.value) {
             (Target::NotApplicable, _) | (_, Actual::NotApplicable) => {
                 if !weight.is_zero() {
@@ -665,7 +665,7 @@ impl<'a> Engine<'a> {
                 env.actual = Some(degree);
                 env.target = Some(Decimal::ONE);
                 env.met = Some(degree >= Decimal::ONE);
-                let _ = note;
+                degree_note = note;
                 (IndicatorKind::Qualitative, Comparator::Ge, tier)
             }
             // The form loader refuses these pairs; this arm keeps the engine total.
@@ -739,7 +739,9 @@ impl<'a> Engine<'a> {
         let (bounded, mut notes) = bound_score(raw, weight);
         let score = self.ruleset.rounding.score.apply(bounded);
         notes.push(format!("rounded {}", self.ruleset.rounding.score));
-        if let Some(t) = &tier_name {
+        if let Some(note) = degree_note {
+            notes.push(note);
+        } else if let Some(t) = &tier_name {
             notes.push(format!("tier {t}"));
         }
         let rule_label = format!("{block} · {}", clause.guard.describe());
@@ -1103,8 +1105,17 @@ impl<'a> Engine<'a> {
             );
         }
         subtotals.extend(extra);
+        // Weights add up with the scale of their longest term (3.5 + 3 = 6.5, 12.5 + 12.5 = 25.0);
+        // show them as a person writes them.
+        for s in &mut subtotals {
+            s.weight = s.weight.normalize();
+        }
         subtotals
     }
+}
+
+fn shown_sum(parts: impl Iterator<Item = Decimal>) -> String {
+    num::sum(parts).map_or_else(|e| e.to_string(), |s| s.to_string())
 }
 
 /// A score lies between 0 and the weight: a rule that says otherwise is held to it, with a note.
