@@ -15,6 +15,7 @@ use nom::{
     sequence::delimited,
 };
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 use super::tables::{
     COMPARATOR_LOOKALIKES, COMPARATOR_WORDS, COUNT_UNITS, MAGNITUDE_PREFIXES, MONEY_UNITS,
@@ -60,16 +61,17 @@ pub(super) enum Ctx {
 pub(super) struct PError<'a> {
     at: &'a str,
     len: usize,
-    message: String,
-    expected: String,
+    // Alternatives fail all the time while parsing; static texts keep that free of allocation.
+    message: Cow<'static, str>,
+    expected: Cow<'static, str>,
 }
 
 impl<'a> PError<'a> {
     fn new(
         at: &'a str,
         len: usize,
-        message: impl Into<String>,
-        expected: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
+        expected: impl Into<Cow<'static, str>>,
     ) -> Self {
         PError {
             at,
@@ -93,8 +95,8 @@ impl<'a> PError<'a> {
         ValueError {
             offset,
             len,
-            message: self.message,
-            expected: self.expected,
+            message: self.message.into_owned(),
+            expected: self.expected.into_owned(),
         }
     }
 }
@@ -453,6 +455,37 @@ enum UnitKind {
 }
 
 /// The longest known unit at the start of `i`.
+#[derive(Debug, Clone, Copy)]
+enum IndexedUnit {
+    Money(&'static str, i64),
+    Count(&'static str),
+    Magnitude(&'static str, i64),
+}
+
+/// The unit spellings by their first character.
+fn unit_index() -> &'static std::collections::HashMap<char, Vec<IndexedUnit>> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<IndexedUnit>>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<char, Vec<IndexedUnit>> = Default::default();
+        let entries = MONEY_UNITS
+            .iter()
+            .map(|&(s, m)| (s, IndexedUnit::Money(s, m)))
+            .chain(COUNT_UNITS.iter().map(|&s| (s, IndexedUnit::Count(s))))
+            .chain(
+                MAGNITUDE_PREFIXES
+                    .iter()
+                    .map(|&(s, m)| (s, IndexedUnit::Magnitude(s, m))),
+            );
+        for (spelling, entry) in entries {
+            if let Some(c) = spelling.chars().next() {
+                index.entry(c).or_default().push(entry);
+            }
+        }
+        index
+    })
+}
+
 fn unit(i: &str) -> PResult<'_, UnitSpec> {
     let mut best: Option<(usize, UnitKind)> = None;
     let mut consider = |len: Option<usize>, kind: UnitKind| {
@@ -462,28 +495,44 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
             }
         }
     };
+    // Every value has a unit to look up among a hundred spellings: only those that start with
+    // the right character are compared.
+    let index = unit_index();
+    let candidates = |c: Option<char>| c.and_then(|c| index.get(&c)).map_or(&[][..], Vec::as_slice);
+    let first = i.chars().next().map(fold);
     consider(folded_prefix(i, "%"), UnitKind::Percent);
-    for &(spelling, multiplier) in MONEY_UNITS {
-        consider(folded_prefix(i, spelling), UnitKind::Money(multiplier));
+    for candidate in candidates(first) {
+        match *candidate {
+            IndexedUnit::Money(spelling, multiplier) => {
+                consider(folded_prefix(i, spelling), UnitKind::Money(multiplier));
+            }
+            IndexedUnit::Count(base) => consider(
+                folded_prefix(i, base),
+                UnitKind::Count {
+                    prefix: "",
+                    multiplier: 1,
+                    base,
+                },
+            ),
+            IndexedUnit::Magnitude(..) => {}
+        }
     }
-    for &base in COUNT_UNITS {
-        consider(
-            folded_prefix(i, base),
-            UnitKind::Count {
-                prefix: "",
-                multiplier: 1,
-                base,
-            },
-        );
-    }
-    for &(prefix, multiplier) in MAGNITUDE_PREFIXES {
+    for candidate in candidates(first) {
+        let IndexedUnit::Magnitude(prefix, multiplier) = *candidate else {
+            continue;
+        };
         let Some(p) = folded_prefix(i, prefix) else {
             continue;
         };
         let Some(rest) = i.get(p..) else {
             continue;
         };
-        for &base in COUNT_UNITS {
+        let rest_first = rest.chars().next().map(fold);
+        let bases = candidates(rest_first).iter().filter_map(|c| match *c {
+            IndexedUnit::Count(base) => Some(base),
+            _ => None,
+        });
+        for base in bases {
             consider(
                 folded_prefix(rest, base).map(|n| p + n),
                 UnitKind::Count {
