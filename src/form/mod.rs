@@ -160,16 +160,24 @@ pub struct EmptyCategory {
 
 /// Parse and validate form text. `name` is how the file is named in messages.
 pub fn load_str(name: &str, text: &str) -> Result<Form, Vec<Diagnostic>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load_string(name, text.to_string())
+}
+
+/// Parse and validate form text, keeping the text (no copy) for diagnostics.
+pub fn load_string(name: &str, mut text: String) -> Result<Form, Vec<Diagnostic>> {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let source = SourceFile::new(name, text);
-    let raw: RawForm = toml::from_str(text).map_err(|e| vec![toml_diagnostic(&source, &e)])?;
+    let raw: RawForm =
+        toml::from_str(source.text()).map_err(|e| vec![toml_diagnostic(&source, &e)])?;
     Validator::new(&source).form(raw)
 }
 
 /// Read, parse and validate a form file.
 pub fn load_path(path: &std::path::Path) -> Result<Form, Vec<Diagnostic>> {
     let text = crate::read_text(path)?;
-    load_str(&path.display().to_string(), &text)
+    load_string(&path.display().to_string(), text)
 }
 
 pub fn toml_diagnostic(source: &Arc<SourceFile>, error: &toml::de::Error) -> Diagnostic {

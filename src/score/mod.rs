@@ -380,17 +380,16 @@ impl<'a> Engine<'a> {
                 return None;
             }
         };
-        let (bounded, mut notes) = bound_score(raw, rule.weight);
+        let (bounded, clamped) = bound_score(raw, rule.weight);
         let score = self.ruleset.rounding.execution.apply(bounded);
-        notes.push(format!("rounded {}", self.ruleset.rounding.execution));
-        let trace = self.trace(
-            format!("form {} · execution", template.kind),
-            &rule.formula,
-            &env,
-            raw,
-            score.to_string(),
-            notes,
-        );
+        let trace = if self.options.trace {
+            let mut notes: Vec<String> = clamped.into_iter().collect();
+            notes.push(format!("rounded {}", self.ruleset.rounding.execution));
+            let label = format!("form {} · execution", template.kind);
+            self.trace(label, &rule.formula, &env, raw, score.to_string(), notes)
+        } else {
+            None
+        };
         let explanation_required = match &rule.explain {
             Some(explain) => match explain.expr.eval_bool(&env, self.ruleset) {
                 Ok(v) => v,
@@ -682,16 +681,14 @@ impl<'a> Engine<'a> {
             IndicatorKind::Qualitative => &self.ruleset.qualitative,
             _ => &self.ruleset.quantitative,
         };
-        let mut chain: Vec<(&ScoringRules, String)> = specific
-            .iter()
-            .map(|r| (&r.rules, format!("indicator {}", r.selector.join(" | "))))
-            .collect();
+        let mut chain: Vec<(&ScoringRules, Block<'_>)> = Vec::with_capacity(specific.len() + 1);
+        chain.extend(specific.iter().map(|r| (&r.rules, Block::Indicator(r))));
         chain.push((
             default_rules,
             if kind == IndicatorKind::Qualitative {
-                "qualitative".into()
+                Block::Qualitative
             } else {
-                "quantitative".into()
+                Block::Quantitative
             },
         ));
 
@@ -736,42 +733,52 @@ impl<'a> Engine<'a> {
                 return None;
             }
         };
-        let (bounded, mut notes) = bound_score(raw, weight);
+        let (bounded, clamped) = bound_score(raw, weight);
         let score = self.ruleset.rounding.score.apply(bounded);
-        notes.push(format!("rounded {}", self.ruleset.rounding.score));
-        if let Some(note) = degree_note {
-            notes.push(note);
-        } else if let Some(t) = &tier_name {
-            notes.push(format!("tier {t}"));
-        }
-        let rule_label = format!("{block} · {}", clause.guard.describe());
-        let score_trace = self.trace(
-            rule_label,
-            &clause.body,
-            &env,
-            raw,
-            score.to_string(),
-            notes,
-        );
+        let score_trace = if self.options.trace {
+            let mut notes: Vec<String> = clamped.into_iter().collect();
+            notes.push(format!("rounded {}", self.ruleset.rounding.score));
+            if let Some(note) = degree_note {
+                notes.push(note);
+            } else if let Some(t) = &tier_name {
+                notes.push(format!("tier {t}"));
+            }
+            let rule_label = format!("{} · {}", block.label(), clause.guard.describe());
+            self.trace(
+                rule_label,
+                &clause.body,
+                &env,
+                raw,
+                score.to_string(),
+                notes,
+            )
+        } else {
+            None
+        };
 
         let deviation_rule = chain
             .iter()
-            .find_map(|(rules, label)| rules.deviation.as_ref().map(|d| (d, label.clone())));
+            .find_map(|(rules, block)| rules.deviation.as_ref().map(|d| (d, *block)));
         let (deviation, deviation_trace) = match deviation_rule {
-            Some((rule, label)) => match rule.expr.eval_num(&env, self.ruleset) {
+            Some((rule, block)) => match rule.expr.eval_num(&env, self.ruleset) {
                 Ok(raw) => {
                     let d = self.ruleset.rounding.deviation.apply(raw);
-                    let trace = self.trace(
-                        format!("{label} · deviation"),
-                        rule,
-                        &env,
-                        raw,
-                        percent_text(d),
-                        vec![format!(
+                    let trace = if self.options.trace {
+                        let note = format!(
                             "rounded {} (as a fraction)",
                             self.ruleset.rounding.deviation
-                        )],
-                    );
+                        );
+                        self.trace(
+                            format!("{} · deviation", block.label()),
+                            rule,
+                            &env,
+                            raw,
+                            percent_text(d),
+                            vec![note],
+                        )
+                    } else {
+                        None
+                    };
                     (d, trace)
                 }
                 Err(e) => {
@@ -885,13 +892,13 @@ impl<'a> Engine<'a> {
 
     fn select_clause<'r>(
         &self,
-        chain: &[(&'r ScoringRules, String)],
+        chain: &[(&'r ScoringRules, Block<'r>)],
         env: &Env,
         comparator: Comparator,
         row: &Indicator,
-    ) -> Result<Option<(&'r Clause, String)>, Box<Diagnostic>> {
+    ) -> Result<Option<(&'r Clause, Block<'r>)>, Box<Diagnostic>> {
         let met = env.met.unwrap_or(false);
-        for (rules, label) in chain {
+        for (rules, block) in chain {
             for clause in &rules.clauses {
                 let applies = match &clause.guard {
                     Guard::Always => true,
@@ -911,7 +918,7 @@ impl<'a> Engine<'a> {
                     },
                 };
                 if applies {
-                    return Ok(Some((clause, label.clone())));
+                    return Ok(Some((clause, *block)));
                 }
             }
         }
@@ -1119,16 +1126,34 @@ fn shown_sum(parts: impl Iterator<Item = Decimal>) -> String {
 }
 
 /// A score lies between 0 and the weight: a rule that says otherwise is held to it, with a note.
-fn bound_score(raw: Decimal, weight: Decimal) -> (Decimal, Vec<String>) {
+fn bound_score(raw: Decimal, weight: Decimal) -> (Decimal, Option<String>) {
     if raw > weight {
         (
             weight,
-            vec![format!("{raw} is above the weight; held to {weight}")],
+            Some(format!("{raw} is above the weight; held to {weight}")),
         )
     } else if raw.is_sign_negative() && !raw.is_zero() {
-        (Decimal::ZERO, vec![format!("{raw} is below 0; held to 0")])
+        (Decimal::ZERO, Some(format!("{raw} is below 0; held to 0")))
     } else {
-        (raw, Vec::new())
+        (raw, None)
+    }
+}
+
+/// Which block of the rules a clause comes from; named only when a trace is asked for.
+#[derive(Debug, Clone, Copy)]
+enum Block<'r> {
+    Indicator(&'r crate::rules::ruleset::IndicatorRules),
+    Quantitative,
+    Qualitative,
+}
+
+impl Block<'_> {
+    fn label(&self) -> String {
+        match self {
+            Block::Indicator(r) => format!("indicator {}", r.selector.join(" | ")),
+            Block::Quantitative => "quantitative".into(),
+            Block::Qualitative => "qualitative".into(),
+        }
     }
 }
 

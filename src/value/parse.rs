@@ -224,6 +224,10 @@ fn digits(i: &str) -> PResult<'_, &str> {
 
 /// A comparator symbol, longest spelling first (`>=` before `>`, `==` before `=`).
 pub(super) fn comparator(i: &str) -> PResult<'_, Comparator> {
+    // Most cells start with a digit: refuse those before trying a dozen spellings.
+    if !i.chars().next().is_some_and(is_comparator_char) {
+        return backtrack(PError::from_error_kind(i, ErrorKind::Tag));
+    }
     alt((
         value(
             Comparator::Ge,
