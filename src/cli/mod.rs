@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 findings (claimed figures that differ, review findings), 2 bad input or
 //! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
+pub mod batch;
 pub mod inputs;
 pub mod output;
 pub mod rules;

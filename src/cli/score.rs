@@ -1,6 +1,7 @@
 //! `jixiao score PATH…`
 
 use super::Outcome;
+use super::batch::Batch;
 use super::inputs::{self, RulesContext};
 use super::output::{Out, report};
 use crate::render;
@@ -29,6 +30,16 @@ pub struct ScoreArgs {
     /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
     #[arg(long, value_name = "FILE|ID")]
     pub rules: Option<String>,
+    /// Worker threads (default: every core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// What one file gives: its rendered output, or the errors that kept it from being scored.
+struct FileResult {
+    output: Option<String>,
+    errors: Vec<crate::diag::Diagnostic>,
+    mismatched: bool,
 }
 
 pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
@@ -46,42 +57,54 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut outcome = Outcome::Ok;
     let mut first = true;
     let mut scored = 0usize;
+    let batch = Batch::new(args.jobs)?;
     if args.format == Format::Json {
         out.write_str("{\n\"forms\": [")?;
     }
-    for path in &files {
-        match inputs::score_file(&context, path, options) {
-            Ok((_, sheet)) if !sheet.structure.is_empty() => {
-                errors.extend(sheet.structure.iter().cloned());
+    let work = |path: &std::path::PathBuf| match inputs::score_file(&context, path, options) {
+        Ok((_, sheet)) if !sheet.structure.is_empty() => FileResult {
+            output: None,
+            errors: sheet.structure,
+            mismatched: false,
+        },
+        Ok((_, sheet)) => {
+            let output = match args.format {
+                Format::Table => render::table::render(&sheet, args.explain),
+                Format::Markdown => render::markdown::render(&sheet, args.explain),
+                Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
+            };
+            FileResult {
+                output: Some(output),
+                errors: Vec::new(),
+                mismatched: !sheet.mismatches().is_empty(),
             }
-            Ok((_, sheet)) => {
-                scored += 1;
-                if !sheet.mismatches().is_empty() {
-                    outcome = outcome.worst(Outcome::Findings);
-                }
-                match args.format {
-                    Format::Table => {
-                        if !first {
-                            out.line("")?;
-                        }
-                        out.write_str(&render::table::render(&sheet, args.explain))?;
-                    }
-                    Format::Markdown => {
-                        out.write_str(&render::markdown::render(&sheet, args.explain))?
-                    }
-                    Format::Json => {
-                        if !first {
-                            out.write_str(",")?;
-                        }
-                        out.write_str("\n")?;
-                        out.write_str(&render::json::to_string(&render::json::sheet(&sheet)))?;
-                    }
-                }
-                first = false;
-            }
-            Err(e) => errors.extend(e),
         }
-    }
+        Err(errors) => FileResult {
+            output: None,
+            errors,
+            mismatched: false,
+        },
+    };
+    batch.run(&files, work, |result| {
+        errors.extend(result.errors);
+        let Some(output) = result.output else {
+            return Ok(());
+        };
+        scored += 1;
+        if result.mismatched {
+            outcome = outcome.worst(Outcome::Findings);
+        }
+        match args.format {
+            Format::Table if !first => out.write_str("\n")?,
+            Format::Json if !first => out.write_str(",")?,
+            _ => {}
+        }
+        if args.format == Format::Json {
+            out.write_str("\n")?;
+        }
+        first = false;
+        out.write_str(&output)
+    })?;
     if args.format == Format::Json {
         let diagnostics: Vec<_> = errors.iter().map(|d| d.to_json()).collect();
         out.write_str("\n],\n\"errors\": ")?;
