@@ -5,6 +5,7 @@
 
 pub mod inputs;
 pub mod output;
+pub mod review;
 pub mod rules;
 pub mod score;
 
@@ -27,6 +28,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Work with rulesets: list, check.
     Rules(rules::RulesArgs),
+    /// Re-score submitted forms (复核): claimed against computed, consistency and plausibility findings.
+    Review(review::ReviewArgs),
 }
 
 /// How a command ended.
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
+        Command::Review(args) => review::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {
