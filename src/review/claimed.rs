@@ -22,6 +22,15 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
     let sheet = cx.sheet;
     let execution_score_line = sheet.execution.claimed_score.as_ref().map(|c| c.line);
     let line = Some(m.line);
+    // Rates and deviations sit in columns headed `%`, where the unit is often left out.
+    let claimed = match m.field {
+        "执行率" | "偏差度" => percent_cell(&m.claimed),
+        _ => m.claimed.trim().to_string(),
+    };
+    let m = &Mismatch {
+        claimed,
+        ..m.clone()
+    };
     let base = |check, message: String| {
         cx.finding(check, line, m.row.clone(), m.field, message)
             .with("申报 (claimed)", m.claimed.clone())
@@ -62,14 +71,14 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
         "得分" => base(
             &SCORE_MISMATCH,
             format!(
-                "{}得分申报 {}，按规则计算为 {} (the claimed score {} differs from the computed {})",
+                "{} 得分申报 {}，按规则计算为 {} (the claimed score {} differs from the computed {})",
                 m.row, m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
         "偏差度" => base(
             &DEVIATION_MISMATCH,
             format!(
-                "{}偏差度申报 {}，按规则计算为 {} (the claimed deviation {} differs from the computed {})",
+                "{} 偏差度申报 {}，按规则计算为 {} (the claimed deviation {} differs from the computed {})",
                 m.row, m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
@@ -97,6 +106,16 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
     match trace_for(sheet, m) {
         Some(trace) => with_trace(f, trace),
         None => f,
+    }
+}
+
+/// A claimed percentage as the reader expects it: `96.00` in a `%` column is `96.00%`.
+fn percent_cell(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['%', '％']) {
+        text.to_string()
+    } else {
+        format!("{text}%")
     }
 }
 

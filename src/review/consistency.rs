@@ -144,7 +144,8 @@ fn structure(cx: &Context, out: &mut Vec<Finding>) {
             .finding(check, line, row_at(cx, d), field, d.message.clone())
             .with("引擎代码 (engine code)", d.code);
         if let Some(label) = &d.label {
-            f = f.with("应为 (expected)", label.clone());
+            let label = label.strip_prefix("expected ").unwrap_or(label);
+            f = f.with("应为 (expected)", label.to_string());
         }
         for note in &d.notes {
             f = f.with("说明 (note)", note.clone());

@@ -99,6 +99,41 @@ impl Threshold {
         })
     }
 
+    /// What the setting means, for the docs.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Threshold::None => "",
+            Threshold::Tolerance => {
+                "尾差: how far a claimed figure may be from the computed one (scores and totals in points, rates and deviations in percentage points, amounts in 万元)"
+            }
+            Threshold::LowExecution => {
+                "an execution rate below this, with every output indicator at full marks, is flagged"
+            }
+            Threshold::Similarity => {
+                "achieved text at least this similar to the expected text is flagged"
+            }
+            Threshold::OverAchievement => {
+                "an actual at or above this multiple of a `≥`/`>` target, with no 偏差原因, is flagged"
+            }
+            Threshold::CopiedActuals => {
+                "a form on which at least this share of the comparable actuals repeat their targets is flagged"
+            }
+            Threshold::DerivedGap => {
+                "a derived indicator more than this many percentage points from the header's figure is flagged"
+            }
+        }
+    }
+
+    /// Every setting, in the order the docs list them.
+    pub const ALL: [Threshold; 6] = [
+        Threshold::Tolerance,
+        Threshold::LowExecution,
+        Threshold::Similarity,
+        Threshold::OverAchievement,
+        Threshold::CopiedActuals,
+        Threshold::DerivedGap,
+    ];
+
     /// `similarity 90%`, `tolerance 0.01`, or `—`.
     pub fn describe(self, settings: &ReviewSettings) -> String {
         match (self.key(), self.value(settings)) {
@@ -366,8 +401,8 @@ check!(
     "Similarity is the Sørensen–Dice coefficient of the two texts' character bigrams (as multisets), \
      after removing whitespace and punctuation (Chinese and ASCII) and folding full-width letters \
      and digits: 2 × shared bigrams / (bigrams of one + bigrams of the other). Identical texts \
-     score 100%; a text that only drops a few leading words still scores above 90%. Texts with \
-     fewer than 2 characters are not compared."
+     score 100%; a text that only drops a few leading words still scores above 90%. Empty texts \
+     (after normalization) are not compared."
 );
 check!(
     LOW_EXECUTION_FULL_MARKS,

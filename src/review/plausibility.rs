@@ -432,9 +432,10 @@ fn vacuous_target(cx: &Context, out: &mut Vec<Finding>) {
         };
         let name = &row.name.value;
         let reason = match comparator {
-            Comparator::Ge if quantity.value.is_zero() => {
-                Some(("≥0：任何实际值都能达成", "`≥0`: every actual meets it"))
-            }
+            Comparator::Ge if quantity.value.is_zero() => Some((
+                "任何实际值（包括 0）都能达成",
+                "any actual, 0 included, meets it",
+            )),
             Comparator::Le | Comparator::Lt
                 if quantity.unit == Unit::Percent
                     && (quantity.value > Decimal::ONE

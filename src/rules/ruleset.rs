@@ -287,7 +287,7 @@ pub struct ReviewSettings {
     pub over_achievement: Decimal,
     /// A form on which at least this share of the comparable actuals repeat their targets is flagged.
     pub copied_actuals: Decimal,
-    /// A derived indicator (预算调整率 …) this many percentage points (as a fraction) or more
+    /// A derived indicator (预算调整率 …) more than this many percentage points (as a fraction)
     /// away from what the header gives is flagged.
     pub derived_gap: Decimal,
 }
