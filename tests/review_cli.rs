@@ -314,6 +314,30 @@ fn list_checks_prints_every_code_with_its_threshold() {
     let out = jixiao(&["review", "--list-checks", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(value["checks"].as_array().unwrap().len(), CATALOGUE.len());
+
+    let out = jixiao(&[
+        "review",
+        "--list-checks",
+        "--format",
+        "csv",
+        "--only",
+        "claimed",
+    ]);
+    let codes: Vec<String> = parse_csv(&stdout(&out))[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "rate-mismatch",
+            "execution-score-mismatch",
+            "score-mismatch",
+            "deviation-mismatch",
+            "total-mismatch",
+            "grade-mismatch"
+        ]
+    );
 }
 
 #[test]

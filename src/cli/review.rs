@@ -56,7 +56,8 @@ pub struct ReviewArgs {
     /// Leave out these checks (same selectors as --only).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub skip: Vec<String>,
-    /// Print the catalogue of checks (code, severity, threshold, what it checks) and exit.
+    /// Print the catalogue of checks (code, severity, threshold, what it checks) and exit;
+    /// with --only/--skip, the selected checks.
     #[arg(long)]
     pub list_checks: bool,
     /// Review every form with this rule file or shipped ruleset id, whatever the forms name.
@@ -96,7 +97,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         }
     };
     if args.list_checks {
-        return list_checks(&args, &context, out);
+        return list_checks(&args, &context, &checks, out);
     }
     let (files, mut errors) = inputs::collect(&args.paths);
     let mut reviews = Vec::new();
@@ -137,16 +138,23 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     Ok(outcome)
 }
 
-fn list_checks(args: &ReviewArgs, context: &RulesContext, out: &mut Out) -> io::Result<Outcome> {
+fn list_checks(
+    args: &ReviewArgs,
+    context: &RulesContext,
+    checks: &CheckSet,
+    out: &mut Out,
+) -> io::Result<Outcome> {
     let defaults = ReviewSettings::default();
     let source = match &context.forced {
-        Some(ruleset) => render::ThresholdSource {
+        Some(ruleset) => render::CatalogueView {
             settings: &ruleset.review,
             ruleset: Some(ruleset.label()),
+            selected: checks,
         },
-        None => render::ThresholdSource {
+        None => render::CatalogueView {
             settings: &defaults,
             ruleset: None,
+            selected: checks,
         },
     };
     let text = match args.format {

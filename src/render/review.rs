@@ -2,7 +2,7 @@
 //! and the check catalogue (`--list-checks`).
 
 use crate::diag::{Diagnostic, Severity};
-use crate::review::{CATALOGUE, Check, Finding, FormReview};
+use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
 use crate::rules::ruleset::ReviewSettings;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
@@ -422,14 +422,19 @@ pub fn json(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -
     text
 }
 
-/// Where the thresholds shown come from.
-pub struct ThresholdSource<'a> {
+/// What `--list-checks` shows: the selected checks, with thresholds from a ruleset or the defaults.
+pub struct CatalogueView<'a> {
     pub settings: &'a ReviewSettings,
     /// `henan-2023@1`, or `None` for the built-in defaults.
     pub ruleset: Option<String>,
+    pub selected: &'a CheckSet,
 }
 
-impl ThresholdSource<'_> {
+impl CatalogueView<'_> {
+    fn checks(&self) -> impl Iterator<Item = &'static Check> + '_ {
+        CATALOGUE.iter().filter(|c| self.selected.contains(c.code))
+    }
+
     fn note(&self) -> String {
         match &self.ruleset {
             Some(label) => format!("阈值取自评分规则 {label} 的 review 块 (thresholds from the review block of {label})"),
@@ -439,7 +444,7 @@ impl ThresholdSource<'_> {
 }
 
 /// The catalogue as a table: code, severity, family, threshold, what it checks.
-pub fn catalogue_text(source: &ThresholdSource) -> String {
+pub fn catalogue_text(source: &CatalogueView) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
@@ -455,7 +460,7 @@ pub fn catalogue_text(source: &ThresholdSource) -> String {
             .iter()
             .map(Cell::new),
         );
-    for c in CATALOGUE {
+    for c in source.checks() {
         t.add_row(vec![
             Cell::new(c.code),
             Cell::new(severity_name(c.severity)),
@@ -467,11 +472,11 @@ pub fn catalogue_text(source: &ThresholdSource) -> String {
     format!("{t}\n{}\n", source.note())
 }
 
-pub fn catalogue_markdown(source: &ThresholdSource) -> String {
+pub fn catalogue_markdown(source: &CatalogueView) -> String {
     let mut out = String::from(
         "| 代码 (code) | 严重度 (severity) | 类别 (family) | 阈值 (threshold) | 检查内容 (what it checks) |\n|---|---|---|---|---|\n",
     );
-    for c in CATALOGUE {
+    for c in source.checks() {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {}<br>{} |",
@@ -497,9 +502,9 @@ pub const CATALOGUE_CSV_HEADER: &[&str] = &[
     "checks",
 ];
 
-pub fn catalogue_csv(source: &ThresholdSource) -> String {
+pub fn catalogue_csv(source: &CatalogueView) -> String {
     let mut out = csv_row(CATALOGUE_CSV_HEADER);
-    for c in CATALOGUE {
+    for c in source.checks() {
         let key = c.threshold.key().unwrap_or("");
         let value = c
             .threshold
@@ -564,9 +569,9 @@ struct CatalogueJson<'a> {
     checks: Vec<CheckJson<'a>>,
 }
 
-pub fn catalogue_json(source: &ThresholdSource) -> String {
-    let checks: Vec<CheckJson> = CATALOGUE
-        .iter()
+pub fn catalogue_json(source: &CatalogueView) -> String {
+    let checks: Vec<CheckJson> = source
+        .checks()
         .map(|c| check_json(c, source.settings))
         .collect();
     let mut text = super::json::to_string(&CatalogueJson {
