@@ -6,6 +6,7 @@
 //! - [`form`]: form files (raw TOML → validated [`form::Form`]);
 //! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
 //! - [`render`]: tables, JSON and Markdown;
+//! - [`review`]: re-scoring a submitted form (复核): findings with codes, places and evidence;
 //! - [`cli`]: the `jixiao` command.
 
 #![forbid(unsafe_code)]
@@ -15,6 +16,7 @@ pub mod diag;
 pub mod form;
 pub mod num;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod score;
 pub mod value;

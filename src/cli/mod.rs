@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod inputs;
 pub mod output;
+pub mod review;
 pub mod rules;
 pub mod score;
 
@@ -28,6 +29,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Work with rulesets: list, check.
     Rules(rules::RulesArgs),
+    /// Re-score submitted forms (复核): claimed against computed, consistency and plausibility findings.
+    Review(review::ReviewArgs),
 }
 
 /// How a command ended.
@@ -50,6 +53,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
+        Command::Review(args) => review::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {

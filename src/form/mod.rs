@@ -106,6 +106,8 @@ pub struct Task {
     pub name: String,
     pub content: Option<String>,
     pub achieved: Option<String>,
+    /// Where `achieved` is written, for findings about it.
+    pub achieved_span: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -398,7 +400,8 @@ impl<'a> Validator<'a> {
             .map(|t| Task {
                 name: t.name,
                 content: t.content,
-                achieved: t.achieved,
+                achieved_span: t.achieved.as_ref().map(Spanned::span),
+                achieved: t.achieved.map(Spanned::into_inner),
             })
             .collect();
         let sections = raw

@@ -118,7 +118,7 @@ pub struct RawObjective {
 pub struct RawTask {
     pub name: String,
     pub content: Option<String>,
-    pub achieved: Option<String>,
+    pub achieved: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod review;
 pub mod table;
 
 use crate::num::percent_text;

@@ -584,13 +584,20 @@ impl<'a> Checker<'a> {
                     settings.similarity = v;
                 }
                 "over-achievement" => settings.over_achievement = v,
+                "copied-actuals" => {
+                    if v > Decimal::ONE {
+                        self.error(&s.value.span, "照抄比例阈值应在 0 到 100% 之间 (copied-actuals is a share between 0 and 100%)");
+                    }
+                    settings.copied_actuals = v;
+                }
+                "derived-gap" => settings.derived_gap = v,
                 other => {
                     self.error(
                         &s.key.span,
                         format!("未知的复核设置 {other} (unknown review setting)"),
                     )
                     .label = Some(
-                        "expected tolerance, low-execution, similarity or over-achievement".into(),
+                        "expected tolerance, low-execution, similarity, over-achievement, copied-actuals or derived-gap".into(),
                     );
                 }
             }

@@ -285,6 +285,11 @@ pub struct ReviewSettings {
     pub similarity: Decimal,
     /// An actual at or above this multiple of the target, with no 偏差原因, is flagged.
     pub over_achievement: Decimal,
+    /// A form on which at least this share of the comparable actuals repeat their targets is flagged.
+    pub copied_actuals: Decimal,
+    /// A derived indicator (预算调整率 …) more than this many percentage points (as a fraction)
+    /// away from what the header gives is flagged.
+    pub derived_gap: Decimal,
 }
 
 impl Default for ReviewSettings {
@@ -294,6 +299,8 @@ impl Default for ReviewSettings {
             low_execution: Decimal::new(60, 2),
             similarity: Decimal::new(90, 2),
             over_achievement: Decimal::new(130, 2),
+            copied_actuals: Decimal::new(80, 2),
+            derived_gap: Decimal::new(1, 2),
         }
     }
 }

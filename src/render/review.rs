@@ -1,0 +1,597 @@
+//! Review output: findings grouped by form, then a summary — as text, Markdown, CSV or JSON —
+//! and the check catalogue (`--list-checks`).
+
+use crate::diag::{Diagnostic, Severity};
+use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
+use crate::rules::ruleset::ReviewSettings;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+use std::fmt::Write;
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Totals over a batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Form files found.
+    pub files: usize,
+    pub reviewed: usize,
+    /// Files that could not be read, parsed or scored.
+    pub input_errors: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings per code, in catalogue order; codes with none are left out.
+    pub by_code: Vec<CodeCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeCount {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+}
+
+impl Summary {
+    pub fn of(files: usize, reviews: &[FormReview], input_errors: usize) -> Summary {
+        let all = || reviews.iter().flat_map(|r| r.findings.iter());
+        let by_code = CATALOGUE
+            .iter()
+            .map(|c| CodeCount {
+                code: c.code,
+                severity: c.severity,
+                count: all().filter(|f| f.code == c.code).count(),
+            })
+            .filter(|c| c.count > 0)
+            .collect();
+        Summary {
+            files,
+            reviewed: reviews.len(),
+            input_errors,
+            errors: all().filter(|f| f.severity == Severity::Error).count(),
+            warnings: all().filter(|f| f.severity == Severity::Warning).count(),
+            by_code,
+        }
+    }
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().map(Cell::new));
+    t
+}
+
+fn right(text: impl ToString) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+fn claimed_text(r: &FormReview) -> String {
+    match (&r.claimed_total, &r.claimed_grade) {
+        (Some(t), Some(g)) => format!("{t} {g}"),
+        (Some(t), None) => t.clone(),
+        (None, Some(g)) => g.clone(),
+        (None, None) => "—".into(),
+    }
+}
+
+fn counts_text(r: &FormReview) -> String {
+    format!(
+        "{} 个错误 (errors), {} 个警告 (warnings)",
+        r.count(Severity::Error),
+        r.count(Severity::Warning)
+    )
+}
+
+/// One finding, rustc-style: the headline, where, then the evidence.
+pub fn finding_text(f: &Finding) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        severity_name(f.severity),
+        f.code,
+        f.message
+    );
+    let mut place = vec![f.location()];
+    if !f.row.is_empty() {
+        place.push(f.row.clone());
+    }
+    if !f.field.is_empty() {
+        place.push(f.field.clone());
+    }
+    let _ = writeln!(out, "  --> {}", place.join(" · "));
+    for e in &f.evidence {
+        let _ = writeln!(out, "   = {}: {}", e.name, e.value);
+    }
+    out
+}
+
+/// The findings of one form, as text.
+pub fn form_text(r: &FormReview) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "== {} · {} · {}年度", r.name, r.kind, r.year);
+    let _ = writeln!(out, "   {} · 评分规则 {}", r.file, r.ruleset);
+    let _ = writeln!(
+        out,
+        "   申报 (claimed) {} · 复核 (recomputed) {} {} · {}",
+        claimed_text(r),
+        r.total,
+        r.grade,
+        counts_text(r)
+    );
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "\n   未发现问题 (no findings)");
+    }
+    for f in &r.findings {
+        let _ = writeln!(out);
+        out.push_str(&finding_text(f));
+    }
+    out
+}
+
+fn summary_lines(summary: &Summary) -> String {
+    format!(
+        "{} 个表已复核 (forms reviewed), {} 个无法复核 (input errors), {} 个错误 (errors), {} 个警告 (warnings)",
+        summary.reviewed, summary.input_errors, summary.errors, summary.warnings
+    )
+}
+
+/// Every form's findings, then the summary: forms with claimed and recomputed grades, findings
+/// per code, and the files that could not be reviewed.
+pub fn text(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
+    let mut out = String::new();
+    for r in reviews {
+        out.push_str(&form_text(r));
+        out.push('\n');
+    }
+    let summary = Summary::of(files, reviews, input_errors.len());
+    let _ = writeln!(out, "复核汇总 (review summary)");
+    if !reviews.is_empty() {
+        let mut t = table(&[
+            "表 (form)",
+            "文件 (file)",
+            "申报 (claimed)",
+            "复核 (recomputed)",
+            "错误",
+            "警告",
+        ]);
+        for r in reviews {
+            t.add_row(vec![
+                Cell::new(&r.name),
+                Cell::new(&r.file),
+                Cell::new(claimed_text(r)),
+                Cell::new(format!("{} {}", r.total, r.grade)),
+                right(r.count(Severity::Error)),
+                right(r.count(Severity::Warning)),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if !summary.by_code.is_empty() {
+        let mut t = table(&["代码 (code)", "严重度 (severity)", "数量 (count)"]);
+        for c in &summary.by_code {
+            t.add_row(vec![
+                Cell::new(c.code),
+                Cell::new(severity_name(c.severity)),
+                right(c.count),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    for d in input_errors {
+        let _ = writeln!(out, "无法复核 (not reviewed): {}", d.headline());
+    }
+    let _ = writeln!(out, "{}", summary_lines(&summary));
+    out
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('\r', "")
+        .replace('\n', "<br>")
+}
+
+/// The same content as [`text`], in Markdown.
+pub fn markdown(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
+    let mut out = String::from("# 复核结果 (review)\n\n");
+    for r in reviews {
+        let _ = writeln!(
+            out,
+            "## {} ({}, {}年度)\n",
+            md_escape(&r.name),
+            r.kind,
+            r.year
+        );
+        let _ = writeln!(out, "- 文件 (file): `{}`", r.file);
+        let _ = writeln!(out, "- 评分规则 (ruleset): `{}`", r.ruleset);
+        let _ = writeln!(
+            out,
+            "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
+            claimed_text(r),
+            r.total,
+            r.grade
+        );
+        let _ = writeln!(out, "- {}\n", counts_text(r));
+        if r.findings.is_empty() {
+            let _ = writeln!(out, "未发现问题 (no findings)\n");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "| 严重度 | 代码 | 行 | 指标 (row) | 栏目 (field) | 说明 (message) | 证据 (evidence) |\n|---|---|---:|---|---|---|---|"
+        );
+        for f in &r.findings {
+            let evidence: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|e| format!("{}: {}", md_escape(&e.name), md_escape(&e.value)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} | {} | {} |",
+                severity_name(f.severity),
+                f.code,
+                f.line.map(|l| l.to_string()).unwrap_or_default(),
+                md_escape(&f.row),
+                md_escape(&f.field),
+                md_escape(&f.message),
+                evidence.join("<br>")
+            );
+        }
+        out.push('\n');
+    }
+    let summary = Summary::of(files, reviews, input_errors.len());
+    let _ = writeln!(out, "## 复核汇总 (summary)\n");
+    if !reviews.is_empty() {
+        let _ = writeln!(
+            out,
+            "| 表 (form) | 文件 (file) | 申报 (claimed) | 复核 (recomputed) | 错误 | 警告 |\n|---|---|---|---|---:|---:|"
+        );
+        for r in reviews {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} {} | {} | {} |",
+                md_escape(&r.name),
+                r.file,
+                md_escape(&claimed_text(r)),
+                r.total,
+                r.grade,
+                r.count(Severity::Error),
+                r.count(Severity::Warning)
+            );
+        }
+        out.push('\n');
+    }
+    if !summary.by_code.is_empty() {
+        let _ = writeln!(
+            out,
+            "| 代码 (code) | 严重度 (severity) | 数量 (count) |\n|---|---|---:|"
+        );
+        for c in &summary.by_code {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                c.code,
+                severity_name(c.severity),
+                c.count
+            );
+        }
+        out.push('\n');
+    }
+    for d in input_errors {
+        let _ = writeln!(
+            out,
+            "- 无法复核 (not reviewed): {}",
+            md_escape(&d.headline())
+        );
+    }
+    let _ = writeln!(out, "{}", summary_lines(&summary));
+    out
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_row(fields: &[&str]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+pub const CSV_HEADER: &[&str] = &[
+    "file", "line", "form", "severity", "code", "family", "row", "field", "message", "evidence",
+];
+
+/// One row per finding, after a header row. Input errors are not findings: they go to stderr.
+pub fn csv(reviews: &[FormReview]) -> String {
+    let mut out = csv_row(CSV_HEADER);
+    for r in reviews {
+        for f in &r.findings {
+            let line = f.line.map(|l| l.to_string()).unwrap_or_default();
+            let family = f.family().map(|x| x.name()).unwrap_or("");
+            out.push_str(&csv_row(&[
+                &f.file,
+                &line,
+                &r.name,
+                severity_name(f.severity),
+                f.code,
+                family,
+                &f.row,
+                &f.field,
+                &f.message,
+                &f.evidence_text(),
+            ]));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    family: Option<crate::review::Family>,
+}
+
+#[derive(Serialize)]
+struct FormJson<'a> {
+    file: &'a str,
+    name: &'a str,
+    kind: crate::rules::FormKind,
+    year: i32,
+    ruleset: &'a str,
+    claimed: ClaimedJson<'a>,
+    recomputed: RecomputedJson<'a>,
+    errors: usize,
+    warnings: usize,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClaimedJson<'a> {
+    total: Option<&'a str>,
+    grade: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RecomputedJson<'a> {
+    total: &'a str,
+    grade: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReviewJson<'a> {
+    forms: Vec<FormJson<'a>>,
+    errors: Vec<crate::diag::DiagnosticJson<'a>>,
+    summary: Summary,
+}
+
+/// `{"forms": [...], "errors": [...], "summary": {...}}`; decimals as strings that keep their scale.
+pub fn json(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
+    let forms = reviews
+        .iter()
+        .map(|r| FormJson {
+            file: &r.file,
+            name: &r.name,
+            kind: r.kind,
+            year: r.year,
+            ruleset: &r.ruleset,
+            claimed: ClaimedJson {
+                total: r.claimed_total.as_deref(),
+                grade: r.claimed_grade.as_deref(),
+            },
+            recomputed: RecomputedJson {
+                total: &r.total,
+                grade: &r.grade,
+            },
+            errors: r.count(Severity::Error),
+            warnings: r.count(Severity::Warning),
+            findings: r
+                .findings
+                .iter()
+                .map(|f| FindingJson {
+                    finding: f,
+                    family: f.family(),
+                })
+                .collect(),
+        })
+        .collect();
+    let value = ReviewJson {
+        forms,
+        errors: input_errors.iter().map(Diagnostic::to_json).collect(),
+        summary: Summary::of(files, reviews, input_errors.len()),
+    };
+    let mut text = super::json::to_string(&value);
+    text.push('\n');
+    text
+}
+
+/// What `--list-checks` shows: the selected checks, with thresholds from a ruleset or the defaults.
+pub struct CatalogueView<'a> {
+    pub settings: &'a ReviewSettings,
+    /// `henan-2023@1`, or `None` for the built-in defaults.
+    pub ruleset: Option<String>,
+    pub selected: &'a CheckSet,
+}
+
+impl CatalogueView<'_> {
+    fn checks(&self) -> impl Iterator<Item = &'static Check> + '_ {
+        CATALOGUE.iter().filter(|c| self.selected.contains(c.code))
+    }
+
+    fn note(&self) -> String {
+        match &self.ruleset {
+            Some(label) => format!("阈值取自评分规则 {label} 的 review 块 (thresholds from the review block of {label})"),
+            None => "阈值为默认值；评分规则的 review 块可以修改 (thresholds are the defaults; a ruleset's review block may change them — see --rules)".into(),
+        }
+    }
+}
+
+/// The catalogue as a table: code, severity, family, threshold, what it checks.
+pub fn catalogue_text(source: &CatalogueView) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::DynamicFullWidth)
+        .set_width(160)
+        .set_header(
+            [
+                "代码 (code)",
+                "严重度 (severity)",
+                "类别 (family)",
+                "阈值 (threshold)",
+                "检查内容 (what it checks)",
+            ]
+            .iter()
+            .map(Cell::new),
+        );
+    for c in source.checks() {
+        t.add_row(vec![
+            Cell::new(c.code),
+            Cell::new(severity_name(c.severity)),
+            Cell::new(c.family.name()),
+            Cell::new(c.threshold.describe(source.settings)),
+            Cell::new(format!("{}\n{}", c.title, c.checks)),
+        ]);
+    }
+    format!("{t}\n{}\n", source.note())
+}
+
+pub fn catalogue_markdown(source: &CatalogueView) -> String {
+    let mut out = String::from(
+        "| 代码 (code) | 严重度 (severity) | 类别 (family) | 阈值 (threshold) | 检查内容 (what it checks) |\n|---|---|---|---|---|\n",
+    );
+    for c in source.checks() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {}<br>{} |",
+            c.code,
+            severity_name(c.severity),
+            c.family.name(),
+            c.threshold.describe(source.settings),
+            md_escape(c.title),
+            md_escape(c.checks)
+        );
+    }
+    let _ = writeln!(out, "\n{}", source.note());
+    out
+}
+
+pub const CATALOGUE_CSV_HEADER: &[&str] = &[
+    "code",
+    "severity",
+    "family",
+    "threshold_key",
+    "threshold",
+    "title",
+    "checks",
+];
+
+pub fn catalogue_csv(source: &CatalogueView) -> String {
+    let mut out = csv_row(CATALOGUE_CSV_HEADER);
+    for c in source.checks() {
+        let key = c.threshold.key().unwrap_or("");
+        let value = c
+            .threshold
+            .value(source.settings)
+            .map(|v| c.threshold.value_text(v))
+            .unwrap_or_default();
+        out.push_str(&csv_row(&[
+            c.code,
+            severity_name(c.severity),
+            c.family.name(),
+            key,
+            &value,
+            c.title,
+            c.checks,
+        ]));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    code: &'a str,
+    severity: Severity,
+    family: crate::review::Family,
+    title: &'a str,
+    checks: &'a str,
+    threshold: Option<ThresholdJson>,
+    supersedes: &'a [&'a str],
+    details: &'a str,
+}
+
+#[derive(Serialize)]
+struct ThresholdJson {
+    key: &'static str,
+    value: String,
+}
+
+fn check_json<'a>(c: &'a Check, settings: &ReviewSettings) -> CheckJson<'a> {
+    CheckJson {
+        code: c.code,
+        severity: c.severity,
+        family: c.family,
+        title: c.title,
+        checks: c.checks,
+        threshold: c
+            .threshold
+            .key()
+            .zip(c.threshold.value(settings))
+            .map(|(key, v)| ThresholdJson {
+                key,
+                value: c.threshold.value_text(v),
+            }),
+        supersedes: c.supersedes,
+        details: c.details,
+    }
+}
+
+#[derive(Serialize)]
+struct CatalogueJson<'a> {
+    /// The ruleset the thresholds come from; `null` for the defaults.
+    ruleset: Option<&'a str>,
+    checks: Vec<CheckJson<'a>>,
+}
+
+pub fn catalogue_json(source: &CatalogueView) -> String {
+    let checks: Vec<CheckJson> = source
+        .checks()
+        .map(|c| check_json(c, source.settings))
+        .collect();
+    let mut text = super::json::to_string(&CatalogueJson {
+        ruleset: source.ruleset.as_deref(),
+        checks,
+    });
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("成本指标"), "成本指标");
+        assert_eq!(csv_field("10万元, 5万元"), "\"10万元, 5万元\"");
+        assert_eq!(csv_field("说\"明\""), "\"说\"\"明\"\"\"");
+        assert_eq!(csv_field("第一行\n第二行"), "\"第一行\n第二行\"");
+        assert_eq!(csv_field(""), "");
+    }
+}

@@ -1,0 +1,185 @@
+//! Claimed against computed: every figure the form claims, held against the rules' figure.
+//!
+//! The engine already compares them ([`ScoreSheet::mismatches`]); this turns each mismatch into a
+//! finding with both figures, the formula and its inputs.
+
+use super::{
+    Context, DEVIATION_MISMATCH, EXECUTION_SCORE_MISMATCH, Finding, GRADE_MISMATCH, RATE_MISMATCH,
+    SCORE_MISMATCH, TOTAL_MISMATCH,
+};
+use crate::score::{Mismatch, ScoreSheet, Trace};
+
+pub fn run(cx: &Context) -> Vec<Finding> {
+    let sheet = cx.sheet;
+    sheet
+        .mismatches()
+        .into_iter()
+        .map(|m| finding(cx, &m))
+        .collect()
+}
+
+fn finding(cx: &Context, m: &Mismatch) -> Finding {
+    let sheet = cx.sheet;
+    let execution_score_line = sheet.execution.claimed_score.as_ref().map(|c| c.line);
+    let line = Some(m.line);
+    // Rates and deviations sit in columns headed `%`, where the unit is often left out.
+    let claimed = match m.field {
+        "执行率" | "偏差度" => percent_cell(&m.claimed),
+        _ => m.claimed.trim().to_string(),
+    };
+    let m = &Mismatch {
+        claimed,
+        ..m.clone()
+    };
+    let base = |check, message: String| {
+        cx.finding(check, line, m.row.clone(), m.field, message)
+            .with("申报 (claimed)", m.claimed.clone())
+            .with("复核 (computed)", m.computed.clone())
+    };
+    let f = match m.field {
+        "执行率" => {
+            let (executed, budget) = rate_inputs(cx, m);
+            base(
+                &RATE_MISMATCH,
+                format!(
+                    "{}执行率申报 {}，按{}计算为 {} (the claimed execution rate {} differs from the computed {})",
+                    row_prefix(&m.row),
+                    m.claimed,
+                    sheet.execution.denominator,
+                    m.computed,
+                    m.claimed,
+                    m.computed
+                ),
+            )
+            .with(
+                "公式 (formula)",
+                format!("全年执行数 / {}", sheet.execution.denominator),
+            )
+            .with("全年执行数 (executed)", format!("{executed}万元"))
+            .with(
+                format!("{} (budget)", sheet.execution.denominator),
+                format!("{budget}万元"),
+            )
+        }
+        "得分" if Some(m.line) == execution_score_line => base(
+            &EXECUTION_SCORE_MISMATCH,
+            format!(
+                "执行率得分申报 {}，按规则计算为 {} (the claimed execution score {} differs from the computed {})",
+                m.claimed, m.computed, m.claimed, m.computed
+            ),
+        ),
+        "得分" => base(
+            &SCORE_MISMATCH,
+            format!(
+                "{} 得分申报 {}，按规则计算为 {} (the claimed score {} differs from the computed {})",
+                m.row, m.claimed, m.computed, m.claimed, m.computed
+            ),
+        ),
+        "偏差度" => base(
+            &DEVIATION_MISMATCH,
+            format!(
+                "{} 偏差度申报 {}，按规则计算为 {} (the claimed deviation {} differs from the computed {})",
+                m.row, m.claimed, m.computed, m.claimed, m.computed
+            ),
+        ),
+        "自评得分" => base(
+            &TOTAL_MISMATCH,
+            format!(
+                "自评得分申报 {}，复核得分为 {} (the claimed total {} differs from the recomputed {})",
+                m.claimed, m.computed, m.claimed, m.computed
+            ),
+        ),
+        _ => base(
+            &GRADE_MISMATCH,
+            format!(
+                "申报等级为{}，复核总分 {} 对应的等级为{} (the claimed grade {} is not the grade of the recomputed total {}, which is {})",
+                m.claimed, sheet.total, m.computed, m.claimed, sheet.total, m.computed
+            ),
+        )
+        .with("复核自评得分 (recomputed total)", sheet.total.to_string()),
+    };
+    let f = match (&m.formula, m.field) {
+        (_, "执行率") => f,
+        (Some(formula), _) => f.with("公式 (formula)", formula.clone()),
+        (None, _) => f,
+    };
+    match trace_for(sheet, m) {
+        Some(trace) => with_trace(f, trace),
+        None => f,
+    }
+}
+
+/// A claimed percentage as the reader expects it: `96.00` in a `%` column is `96.00%`.
+fn percent_cell(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['%', '％']) {
+        text.to_string()
+    } else {
+        format!("{text}%")
+    }
+}
+
+fn row_prefix(row: &str) -> String {
+    if row == "执行率" {
+        String::new()
+    } else {
+        format!("{row} ")
+    }
+}
+
+/// The executed and budget figures behind a rate: the form's total row or a fund-source row.
+fn rate_inputs(cx: &Context, m: &Mismatch) -> (String, String) {
+    let b = &cx.form.budget;
+    let denominator_is_initial = cx.sheet.execution.denominator == "年初预算数";
+    let pick = |initial: &crate::form::Field<_>, adjusted: &crate::form::Field<_>| {
+        if denominator_is_initial {
+            initial
+        } else {
+            adjusted
+        }
+        .text
+        .clone()
+    };
+    let source = b.sources.iter().find(|s| {
+        s.rate
+            .as_ref()
+            .is_some_and(|r| cx.line(&r.span) == m.line && s.name.value == m.row)
+    });
+    match source {
+        Some(s) => (s.executed.text.clone(), pick(&s.initial, &s.adjusted)),
+        None => (b.executed.text.clone(), pick(&b.initial, &b.adjusted)),
+    }
+}
+
+/// The trace of the figure a mismatch is about, when the sheet was scored with traces.
+fn trace_for<'s>(sheet: &'s ScoreSheet, m: &Mismatch) -> Option<&'s Trace> {
+    let e = &sheet.execution;
+    match m.field {
+        "得分" if e.claimed_score.as_ref().map(|c| c.line) == Some(m.line) => e.trace.as_ref(),
+        "得分" => sheet
+            .indicators
+            .iter()
+            .find(|r| r.claimed_score.as_ref().map(|c| c.line) == Some(m.line))
+            .and_then(|r| r.score_trace.as_ref()),
+        "偏差度" => sheet
+            .indicators
+            .iter()
+            .find(|r| r.claimed_deviation.as_ref().map(|c| c.line) == Some(m.line))
+            .and_then(|r| r.deviation_trace.as_ref()),
+        "自评得分" => sheet.total_trace.as_ref(),
+        _ => None,
+    }
+}
+
+fn with_trace(f: Finding, trace: &Trace) -> Finding {
+    let f = f.with("规则 (rule)", format!("{} ({})", trace.rule, trace.source));
+    if trace.inputs.is_empty() {
+        return f;
+    }
+    let inputs: Vec<String> = trace
+        .inputs
+        .iter()
+        .map(|i| format!("{} = {}", i.name, i.value))
+        .collect();
+    f.with("输入 (inputs)", inputs.join(", "))
+}

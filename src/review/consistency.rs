@@ -1,0 +1,414 @@
+//! Consistency: what a form contradicts by itself (sums, weights, tiers, grades) or against its
+//! template. Each is provable from the form and the rules, so each is an error.
+
+use super::{
+    Context, FUND_SOURCES_SUM, Finding, GRADE_BAND, MET_LOST_POINTS, QUALITATIVE_TIER,
+    SCORE_ABOVE_WEIGHT, TEMPLATE_FIT, TOTAL_SUM, UNMET_FULL_MARKS, WEIGHT_SUM,
+};
+use crate::diag::Diagnostic;
+use crate::form::{Field, FundSource};
+use crate::num::{self, percent_text};
+use crate::score::{IndicatorKind, Status, beyond};
+use rust_decimal::Decimal;
+
+pub fn run(cx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    fund_sources_sum(cx, &mut out);
+    score_above_weight(cx, &mut out);
+    structure(cx, &mut out);
+    qualitative_tier(cx, &mut out);
+    met_and_unmet(cx, &mut out);
+    total_sum(cx, &mut out);
+    grade_band(cx, &mut out);
+    out
+}
+
+type Column = fn(&FundSource) -> &Field<Decimal>;
+
+fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
+    let b = &cx.form.budget;
+    if b.sources.is_empty() {
+        return;
+    }
+    let columns: [(&str, &str, &Field<Decimal>, Column); 3] = [
+        ("年初预算数", "initial budget", &b.initial, |s| {
+            &s.initial
+        }),
+        ("全年预算数", "adjusted budget", &b.adjusted, |s| {
+            &s.adjusted
+        }),
+        ("全年执行数", "executed", &b.executed, |s| &s.executed),
+    ];
+    for (label, english, total, column) in columns {
+        let Ok(sum) = num::sum(b.sources.iter().map(|s| column(s).value)) else {
+            continue;
+        };
+        if !beyond(sum, total.value, cx.tolerance()) {
+            continue;
+        }
+        let mut f = cx.finding(
+            &FUND_SOURCES_SUM,
+            Some(cx.line(&total.span)),
+            "资金来源 (fund sources)",
+            label,
+            format!(
+                "各资金来源行的{label}之和为 {sum}，与合计行的 {} 不符 (the fund-source rows' {english} add up to {sum}, not the total row's {})",
+                total.text, total.text
+            ),
+        );
+        for s in &b.sources {
+            f = f.with(s.name.value.clone(), column(s).text.clone());
+        }
+        let difference = num::sub(sum, total.value)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|e| e.to_string());
+        out.push(
+            f.with("各行之和 (sum of rows)", sum.to_string())
+                .with("合计行 (total row)", total.text.clone())
+                .with("差额 (difference)", difference)
+                .with("尾差 (tolerance)", cx.tolerance().to_string()),
+        );
+    }
+}
+
+fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
+    let sheet = cx.sheet;
+    let e = &sheet.execution;
+    let mut candidates: Vec<(String, usize, &str, Decimal, Decimal)> = Vec::new();
+    if let Some(c) = &e.claimed_score {
+        candidates.push(("执行率".into(), c.line, &c.text, c.value, e.weight));
+    }
+    for section in &sheet.sections {
+        for item in &section.items {
+            if let Some(c) = &item.claimed {
+                candidates.push((item.name.clone(), c.line, &c.text, c.value, item.weight));
+            }
+        }
+    }
+    let mut computed: Vec<(usize, Decimal)> = Vec::new();
+    if let Some(c) = &e.claimed_score {
+        computed.push((c.line, e.score));
+    }
+    for section in &sheet.sections {
+        for item in &section.items {
+            if let Some(c) = &item.claimed {
+                computed.push((c.line, item.score));
+            }
+        }
+    }
+    for (_, scored) in cx.rows() {
+        if let Some(c) = &scored.claimed_score {
+            candidates.push((scored.name.clone(), c.line, &c.text, c.value, scored.weight));
+            computed.push((c.line, scored.score));
+        }
+    }
+    for (row, line, text, claimed, weight) in candidates {
+        let negative = claimed.is_sign_negative() && !claimed.is_zero();
+        if claimed <= weight && !negative {
+            continue;
+        }
+        let message = if negative {
+            format!("{row} 申报得分 {text} 为负数 (the claimed score {text} is below 0)")
+        } else {
+            format!(
+                "{row} 申报得分 {text} 超过分值 {weight} (the claimed score {text} is above the weight {weight})"
+            )
+        };
+        let mut f = cx
+            .finding(&SCORE_ABOVE_WEIGHT, Some(line), row, "得分", message)
+            .with("申报得分 (claimed)", text.to_string())
+            .with("分值 (weight)", weight.to_string());
+        if let Some((_, score)) = computed.iter().find(|(l, _)| *l == line) {
+            f = f.with("复核得分 (computed)", score.to_string());
+        }
+        out.push(f);
+    }
+}
+
+/// The template-fit problems the engine collected while scoring.
+fn structure(cx: &Context, out: &mut Vec<Finding>) {
+    for d in &cx.sheet.structure {
+        let (check, field) = match d.code {
+            "score::weights" => (&WEIGHT_SUM, "分值"),
+            "score::weight" | "score::execution-weight" | "score::not-applicable-weight" => {
+                (&TEMPLATE_FIT, "分值")
+            }
+            "score::unknown-level1" => (&TEMPLATE_FIT, "一级指标"),
+            "score::unknown-level2" => (&TEMPLATE_FIT, "二级指标"),
+            "score::unknown-section" | "score::missing-section" => (&TEMPLATE_FIT, "栏目"),
+            "score::unknown-item" | "score::missing-item" => (&TEMPLATE_FIT, "评分项"),
+            _ => (&TEMPLATE_FIT, ""),
+        };
+        let line = d.location().map(|(line, _)| line);
+        let mut f = cx
+            .finding(check, line, row_at(cx, d), field, d.message.clone())
+            .with("引擎代码 (engine code)", d.code);
+        if let Some(label) = &d.label {
+            let label = label.strip_prefix("expected ").unwrap_or(label);
+            f = f.with("应为 (expected)", label.to_string());
+        }
+        for note in &d.notes {
+            f = f.with("说明 (note)", note.clone());
+        }
+        if let Some(help) = &d.help {
+            f = f.with("建议 (help)", help.clone());
+        }
+        out.push(f);
+    }
+}
+
+/// The row a diagnostic points into: an indicator (or its level-1/level-2 name), a section item,
+/// a section, a fund source, the budget, or the whole form.
+fn row_at(cx: &Context, d: &Diagnostic) -> String {
+    let Some(span) = &d.span else {
+        return "全表 (whole form)".into();
+    };
+    let at = span.start;
+    let form = cx.form;
+    let inside = |s: &std::ops::Range<usize>| s.start <= at && at < s.end.max(s.start + 1);
+    for row in &form.indicators {
+        if inside(&row.level1.span) {
+            return row.level1.value.clone();
+        }
+        if inside(&row.level2.span) {
+            return row.level2.value.clone();
+        }
+        if inside(&row.span) {
+            return row.name.value.clone();
+        }
+    }
+    for section in &form.sections {
+        for item in &section.items {
+            if inside(&item.span) {
+                return item.name.value.clone();
+            }
+        }
+        if inside(&section.name.span) || inside(&section.span) {
+            return section.name.value.clone();
+        }
+    }
+    for s in &form.budget.sources {
+        if inside(&s.span) {
+            return s.name.value.clone();
+        }
+    }
+    if inside(&form.budget.span) {
+        return "执行率".into();
+    }
+    "全表 (whole form)".into()
+}
+
+fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
+    for (row, scored) in cx.rows() {
+        if scored.kind != IndicatorKind::Qualitative || scored.weight.is_zero() {
+            continue;
+        }
+        let (Some(claimed), Some(tier)) = (
+            &scored.claimed_score,
+            scored
+                .tier
+                .as_deref()
+                .and_then(|t| cx.ruleset.tier_named(t)),
+        ) else {
+            continue;
+        };
+        let Ok(share) = num::div(claimed.value, scored.weight) else {
+            continue;
+        };
+        if tier.contains(share) {
+            continue;
+        }
+        let share_text = percent_text(
+            crate::num::Rounding::new(4, crate::num::RoundingMode::HalfUp).apply(share),
+        );
+        out.push(
+            cx.finding(
+                &QUALITATIVE_TIER,
+                Some(claimed.line),
+                scored.name.clone(),
+                "得分",
+                format!(
+                    "{} 完成程度 {} 属于「{}」档 {}，申报得分 {} 为分值 {} 的 {share_text}，不在该档内 (the completion degree {} puts the row in tier {} {}; the claimed {} of {} is {share_text}, outside it)",
+                    scored.name,
+                    row.actual.text,
+                    tier.name,
+                    tier.describe(),
+                    claimed.text,
+                    scored.weight,
+                    row.actual.text,
+                    tier.name,
+                    tier.describe(),
+                    claimed.text,
+                    scored.weight
+                ),
+            )
+            .with("年度指标值 (target)", row.target.text.clone())
+            .with("实际完成值 (completion degree)", row.actual.text.clone())
+            .with("档次 (tier)", format!("{} {}", tier.name, tier.describe()))
+            .with("申报得分 (claimed)", claimed.text.clone())
+            .with("分值 (weight)", scored.weight.to_string())
+            .with("得分占分值 (share of the weight)", share_text)
+            .with("复核得分 (computed)", scored.score.to_string()),
+        );
+    }
+}
+
+fn met_and_unmet(cx: &Context, out: &mut Vec<Finding>) {
+    let tolerance = cx.tolerance();
+    for (row, scored) in cx.rows() {
+        let Some(claimed) = &scored.claimed_score else {
+            continue;
+        };
+        let weight = scored.weight;
+        let evidence = |f: Finding| {
+            f.with("年度指标值 (target)", row.target.text.clone())
+                .with("实际完成值 (actual)", row.actual.text.clone())
+                .with("申报得分 (claimed)", claimed.text.clone())
+                .with("分值 (weight)", weight.to_string())
+                .with("复核得分 (computed)", scored.score.to_string())
+        };
+        match scored.status {
+            Status::Met
+                if claimed.value < weight
+                    && beyond(claimed.value, weight, tolerance)
+                    && claimed.value < scored.score
+                    && beyond(claimed.value, scored.score, tolerance)
+                    && !row.has_explanation() =>
+            {
+                out.push(evidence(cx.finding(
+                    &MET_LOST_POINTS,
+                    Some(claimed.line),
+                    scored.name.clone(),
+                    "得分",
+                    format!(
+                        "{} 已达成年度指标值（{}，实际 {}），却只申报 {} 分（分值 {weight}），且未说明扣分原因 (the target is met, yet the claimed score is {} of {weight}, with no reason given)",
+                        scored.name, row.target.text, row.actual.text, claimed.text, claimed.text
+                    ),
+                )));
+            }
+            Status::Unmet if claimed.value >= weight && scored.score < weight => {
+                out.push(
+                    evidence(cx.finding(
+                        &UNMET_FULL_MARKS,
+                        Some(claimed.line),
+                        scored.name.clone(),
+                        "得分",
+                        format!(
+                            "{} 未达成年度指标值（{}，实际 {}），却申报满分 {} (the target is not met, yet the row claims its full {})",
+                            scored.name, row.target.text, row.actual.text, claimed.text, weight
+                        ),
+                    ))
+                    .with("偏差度 (deviation)", percent_text(scored.deviation)),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn total_sum(cx: &Context, out: &mut Vec<Finding>) {
+    let sheet = cx.sheet;
+    let Some(total) = &sheet.claimed_total else {
+        return;
+    };
+    let Some(execution) = &sheet.execution.claimed_score else {
+        return;
+    };
+    // (group, claimed sum) in the order the form prints them.
+    let mut groups: Vec<(String, Decimal)> = vec![("执行率".into(), execution.value)];
+    let mut add = |name: &str, value: Decimal| -> bool {
+        match groups.iter_mut().find(|(g, _)| g == name) {
+            Some((_, sum)) => match sum.checked_add(value) {
+                Some(s) => {
+                    *sum = s;
+                    true
+                }
+                None => false,
+            },
+            None => {
+                groups.push((name.to_string(), value));
+                true
+            }
+        }
+    };
+    for section in &sheet.sections {
+        for item in &section.items {
+            let Some(c) = &item.claimed else { return };
+            if !add(&section.name, c.value) {
+                return;
+            }
+        }
+    }
+    for (_, scored) in cx.rows() {
+        let Some(c) = &scored.claimed_score else {
+            if scored.weight.is_zero() {
+                continue;
+            }
+            return;
+        };
+        if !add(&scored.level1, c.value) {
+            return;
+        }
+    }
+    let Ok(sum) = num::sum(groups.iter().map(|(_, v)| *v)) else {
+        return;
+    };
+    if !beyond(sum, total.value, cx.tolerance()) {
+        return;
+    }
+    let mut f = cx.finding(
+        &TOTAL_SUM,
+        Some(total.line),
+        "总分",
+        "自评得分",
+        format!(
+            "自评得分申报 {}，而各项申报得分之和为 {sum} (the claimed total {} is not the sum of the claimed scores, {sum})",
+            total.text, total.text
+        ),
+    );
+    for (group, value) in &groups {
+        f = f.with(format!("{group} 申报 (claimed)"), value.to_string());
+    }
+    out.push(
+        f.with("各项之和 (sum)", sum.to_string())
+            .with("申报自评得分 (claimed total)", total.text.clone())
+            .with("复核自评得分 (recomputed total)", sheet.total.to_string()),
+    );
+}
+
+fn grade_band(cx: &Context, out: &mut Vec<Finding>) {
+    let sheet = cx.sheet;
+    let (Some(total), Some(grade)) = (&sheet.claimed_total, &sheet.claimed_grade) else {
+        return;
+    };
+    let expected = cx.ruleset.grade(total.value);
+    let claimed = grade.text.trim();
+    if claimed == expected {
+        return;
+    }
+    let bands: Vec<String> = cx
+        .ruleset
+        .grades
+        .iter()
+        .map(|b| match b.min {
+            Some(min) => format!("{} ≥ {min}", b.name),
+            None => format!("{} 其余 (below)", b.name),
+        })
+        .collect();
+    out.push(
+        cx.finding(
+            &GRADE_BAND,
+            Some(grade.line),
+            "等级",
+            "等级",
+            format!(
+                "申报等级为{claimed}，而申报自评得分 {} 对应的等级为{expected} (the claimed grade {claimed} does not match the claimed total {}, which is {expected})",
+                total.text, total.text
+            ),
+        )
+        .with("申报自评得分 (claimed total)", total.text.clone())
+        .with("申报等级 (claimed grade)", claimed.to_string())
+        .with("等级划分 (bands)", bands.join(", "))
+        .with("复核 (recomputed)", format!("{} {}", sheet.total, sheet.grade)),
+    );
+}
