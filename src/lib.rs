@@ -6,12 +6,14 @@
 //! - [`form`]: form files (raw TOML → validated [`form::Form`]);
 //! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
 //! - [`render`]: tables, JSON and Markdown;
+//! - [`diff`]: what a revision of the rules changes on the forms on file;
 //! - [`cli`]: the `jixiao` command.
 
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod form;
 pub mod num;
 pub mod render;
