@@ -103,9 +103,22 @@ pub fn render(ruleset: &RuleSet, kinds: &[FormKind]) -> String {
         .collect();
     line(format!("  等级 grades   {}", grades.join(" · ")));
     let r = &ruleset.rounding;
+    let step = |rounding: crate::num::Rounding, percent: bool| {
+        let quantum = Decimal::new(1, rounding.decimals);
+        let shown = if percent {
+            percent_text(quantum)
+        } else {
+            quantum.to_string()
+        };
+        format!("{shown} {}", rounding.mode.keyword())
+    };
     line(format!(
-        "  舍入 rounding rate {}, deviation {}, score {}, execution {}, total {}",
-        r.rate, r.deviation, r.score, r.execution, r.total
+        "  舍入 rounding rate {} · deviation {} · score {} · execution {} · total {}",
+        step(r.rate, true),
+        step(r.deviation, true),
+        step(r.score, false),
+        step(r.execution, false),
+        step(r.total, false)
     ));
     for kind in kinds {
         let Some(template) = ruleset.template(*kind) else {

@@ -1233,7 +1233,14 @@ fn primary<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
         TokenKind::Name if t.text == "steps" => steps(input, nesting),
         TokenKind::Name if !EXPR_RESERVED.contains(&t.text) => {
             let rest = advance(input);
-            if peek_kind(&rest) == Some(TokenKind::LParen) {
+            // `min(…)` is a call; so is `min (…)`. Any other name is a call only when the `(`
+            // touches it, so that a steps band `(10%, ]` on the next line is not taken for
+            // the arguments of the previous band's formula.
+            let touching = rest.first().is_some_and(|p| {
+                p.kind == TokenKind::LParen && p.offset == t.offset + t.text.len()
+            });
+            let builtin = super::expr::Func::from_name(t.text).is_some();
+            if peek_kind(&rest) == Some(TokenKind::LParen) && (touching || builtin) {
                 return call(input, nesting);
             }
             Ok((
@@ -1368,7 +1375,32 @@ fn operand_for_steps<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep>
 
 fn arrow_then_deep<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
     let (input, _) = commit(token(input, TokenKind::Arrow))?;
-    commit(expression(input, nesting))
+    commit(band_value(input, nesting))
+}
+
+/// A band's value: arithmetic, or `if … then … else …` over arithmetic. It stops before a
+/// comparison, which starts the next band (`>= 90% -> 5  >= 80% -> 4`); a yes/no value is
+/// written in parentheses.
+fn band_value<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
+    if nesting > MAX_EXPR_DEPTH {
+        return too_deep(&input);
+    }
+    if is_keyword(&input, "if") {
+        let start = input.offset();
+        let all = input;
+        let (i, (cond, d1)) = commit(expression(advance(input), nesting + 1))?;
+        let (i, _) = commit(keyword(i, "then"))?;
+        let (i, (then, d2)) = commit(band_value(i, nesting + 1))?;
+        let (i, _) = commit(keyword(i, "else"))?;
+        let (i, (otherwise, d3)) = commit(band_value(i, nesting + 1))?;
+        let span = start..end_of(&all, &i);
+        let e = Expr {
+            kind: ExprKind::If(Box::new(cond), Box::new(then), Box::new(otherwise)),
+            span,
+        };
+        return Ok((i, (e, d1.max(d2).max(d3) + 1)));
+    }
+    add_expr(input, nesting)
 }
 
 /// `[80%, 90%)`, `(60%, ]`, `[, 60%)`: brackets include the edge, parentheses exclude it.
