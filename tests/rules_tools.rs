@@ -150,8 +150,15 @@ fn a_changed_expected_value_fails_and_names_the_example() {
         "{text}"
     );
     assert!(text.contains("expect score 2.5: got 2.00"), "{text}");
+    let examples = text
+        .lines()
+        .filter(|l| l.starts_with("  ok") || l.starts_with("  FAIL"))
+        .count();
     assert!(
-        text.contains("FAILED: 31 通过 passed, 1 未通过 failed"),
+        text.contains(&format!(
+            "FAILED: {} 通过 passed, 1 未通过 failed",
+            examples - 1
+        )),
         "{text}"
     );
 }

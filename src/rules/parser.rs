@@ -346,7 +346,8 @@ fn block<'a, T>(
         match entry(input) {
             Ok((rest, item)) => {
                 items.push(item);
-                input = rest;
+                // `,` or `;` may separate the entries of any block.
+                input = optional_separator(rest);
             }
             Err(NomErr::Error(mut e)) => {
                 if e.span.start == input.offset() {
@@ -920,7 +921,9 @@ fn example_statement<'a>(all: Tokens<'a>) -> PResult<'a, ExampleStatement> {
         "indicator" => {
             let mut input = advance(all);
             let mut category = Vec::new();
-            while peek_kind(&input) == Some(TokenKind::Name) && !is_keyword(&input, "target") {
+            while matches!(peek_kind(&input), Some(TokenKind::Name | TokenKind::String))
+                && !is_keyword(&input, "target")
+            {
                 let (rest, n) = name(input)?;
                 category.push(n);
                 input = rest;

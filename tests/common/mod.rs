@@ -71,3 +71,5 @@ pub fn jixiao_in(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("run jixiao")
 }
+
+pub mod constructs;
