@@ -5,12 +5,12 @@ use super::Outcome;
 use super::output::{Out, report};
 use crate::diag::Diagnostic;
 use crate::num::percent_text;
+use crate::rules::FormKind;
 use crate::rules::expr::CKind;
 use crate::rules::ruleset::{RuleExpr, RuleSet, ScoringRules, Template};
-use crate::rules::{self, FormKind, Registry, RulesetRef};
 use rust_decimal::Decimal;
 use std::io;
-use std::path::Path;
+use std::sync::Arc;
 
 pub fn run(ruleset: &str, kind: Option<&str>, out: &mut Out) -> io::Result<Outcome> {
     let ruleset = match load(ruleset) {
@@ -57,27 +57,8 @@ fn template_names(ruleset: &RuleSet) -> String {
 }
 
 /// A rule file by path, or a shipped ruleset by id (`henan-2023`, `henan-2023@1`).
-pub fn load(value: &str) -> Result<RuleSet, Vec<Diagnostic>> {
-    let path = Path::new(value);
-    if path.exists() || value.ends_with(".rules") {
-        return rules::load_path(path);
-    }
-    let wanted =
-        RulesetRef::parse(value).map_err(|m| vec![Diagnostic::error("usage::rules", m)])?;
-    let registry = Registry::builtin()?;
-    match registry.find(&wanted) {
-        Some(r) => Ok((**r).clone()),
-        None => {
-            let known: Vec<String> = registry.all().iter().map(|r| r.label()).collect();
-            Err(vec![Diagnostic::error(
-                "usage::rules",
-                format!(
-                    "找不到评分规则 {value} (no rule file or shipped ruleset named `{value}`; shipped: {})",
-                    known.join(", ")
-                ),
-            )])
-        }
-    }
+pub fn load(value: &str) -> Result<Arc<RuleSet>, Vec<Diagnostic>> {
+    super::diff::load_side(value).map(|side| side.ruleset)
 }
 
 /// The ruleset's header, then each template as a tree, then the scoring rules.

@@ -110,9 +110,6 @@ pub struct Change {
     pub delta: Option<String>,
     pub from_rule: Option<RuleRef>,
     pub to_rule: Option<RuleRef>,
-    /// The size of the move, for ranking (points of score; 0 for words).
-    #[serde(skip)]
-    pub magnitude: Decimal,
 }
 
 /// The headline figures of a form under one ruleset.
@@ -121,8 +118,9 @@ pub struct Figures {
     pub ruleset: String,
     pub total: Decimal,
     pub grade: String,
+    /// A percentage: 74.01 for 74.01%.
     #[serde(rename = "execution_rate_percent")]
-    pub execution_rate: String,
+    pub execution_rate: Option<Decimal>,
     pub execution_score: Decimal,
 }
 
@@ -132,7 +130,7 @@ impl Figures {
             ruleset: sheet.ruleset.clone(),
             total: sheet.total,
             grade: sheet.grade.clone(),
-            execution_rate: percent_text(sheet.execution.rate),
+            execution_rate: crate::num::percent_number(sheet.execution.rate),
             execution_score: sheet.execution.score,
         }
     }
@@ -297,8 +295,6 @@ impl Builder {
                 x.to_string()
             }
         };
-        // Deviations and rates move in fractions; rank them by percentage points / 100.
-        let magnitude = delta.map(|d| d.abs()).unwrap_or(Decimal::MAX);
         self.changes.push(Change {
             subject,
             item: item.to_string(),
@@ -317,7 +313,6 @@ impl Builder {
             }),
             from_rule,
             to_rule,
-            magnitude,
         });
     }
 
@@ -346,7 +341,6 @@ impl Builder {
             delta: None,
             from_rule,
             to_rule,
-            magnitude: Decimal::ZERO,
         });
     }
 }

@@ -198,7 +198,13 @@ pub fn format_file(source: &str, file: &File) -> String {
 
 impl Printer {
     fn blank_between(&self, from: usize, to: usize) -> bool {
-        from < to && self.blank_lines.iter().any(|&b| b >= from && b < to)
+        // `blank_lines` is in source order.
+        let first_at_or_after = self.blank_lines.partition_point(|&b| b < from);
+        from < to
+            && self
+                .blank_lines
+                .get(first_at_or_after)
+                .is_some_and(|&b| b < to)
     }
 
     fn push_line(&mut self, text: String) {
