@@ -55,7 +55,7 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
 
 /// The tree with every span left out: two files with equal fingerprints say the same thing.
 pub fn fingerprint(file: &File) -> String {
-    strip_ranges(&format!("{file:#?}"))
+    strip_ranges(&format!("{file:?}"))
 }
 
 /// Every comment of a source, in order, as written (trailing spaces aside).
