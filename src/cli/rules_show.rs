@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::num::percent_text;
 use crate::rules::FormKind;
 use crate::rules::expr::CKind;
+use crate::rules::format::one_line;
 use crate::rules::ruleset::{RuleExpr, RuleSet, ScoringRules, Template};
 use rust_decimal::Decimal;
 use std::io;
@@ -259,9 +260,9 @@ fn rules_marker(ruleset: &RuleSet, names: &[String]) -> String {
     }
 }
 
-/// `project_execution` followed by the formulas it refers to.
+/// `project_execution` followed by the formulas it refers to, on one line.
 fn expr_with_formulas(ruleset: &RuleSet, expr: &RuleExpr) -> String {
-    let mut text = expr.text.clone();
+    let mut text = one_line(&expr.text);
     let mut found: Vec<usize> = Vec::new();
     let mut queue = vec![&expr.expr];
     while let Some(e) = queue.pop() {
@@ -282,7 +283,7 @@ fn expr_with_formulas(ruleset: &RuleSet, expr: &RuleExpr) -> String {
         if let (Some(name), Some(body)) =
             (ruleset.formula_names.get(i), ruleset.formula_texts.get(i))
         {
-            text.push_str(&format!("; {name} = {body}"));
+            text.push_str(&format!("; {name} = {}", one_line(body)));
         }
     }
     text

@@ -220,6 +220,9 @@ pub fn compare(form: &Form, from: &Side, to: &Side) -> FormDiff {
 
 /// A trace of a rule that only names a formula reads `f; f = body`: say `f = body` once.
 fn without_bare_reference(formula: &str) -> String {
+    // On one line: a `steps` block spans several in the rule file.
+    let formula = crate::rules::format::one_line(formula);
+    let formula = formula.as_str();
     if let Some((head, rest)) = formula.split_once("; ") {
         if rest.starts_with(&format!("{head} = ")) {
             return rest.to_string();

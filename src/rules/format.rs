@@ -58,6 +58,24 @@ pub fn fingerprint(file: &File) -> String {
     strip_ranges(&format!("{file:?}"))
 }
 
+/// A piece of rule text on one line, its comments left out: how a multi-line rule (a `steps`
+/// block) is shown in a table or a trace.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for t in lex(text) {
+        match t.kind {
+            TokenKind::Comment => {}
+            TokenKind::Whitespace | TokenKind::Newline => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => out.push_str(t.text),
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Every comment of a source, in order, as written (trailing spaces aside).
 pub fn comment_texts(source: &str) -> Vec<String> {
     lex(source)
@@ -910,6 +928,14 @@ mod tests {
             format_source("grades { 优 >= }"),
             Err(FormatError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn one_line_joins_lines_and_drops_comments() {
+        assert_eq!(
+            one_line("steps rate {  # why\n  >= 90% -> 5\n  else -> min(rate, 1)\n}"),
+            "steps rate { >= 90% -> 5 else -> min(rate, 1) }"
+        );
     }
 
     #[test]
