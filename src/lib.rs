@@ -7,12 +7,14 @@
 //! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
 //! - [`render`]: tables, JSON and Markdown;
 //! - [`review`]: re-scoring a submitted form (复核): findings with codes, places and evidence;
+//! - [`diff`]: what a revision of the rules changes on the forms on file;
 //! - [`cli`]: the `jixiao` command.
 
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod form;
 pub mod num;
 pub mod render;

@@ -4,10 +4,14 @@
 //! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
 pub mod batch;
+pub mod diff;
 pub mod inputs;
 pub mod output;
 pub mod review;
 pub mod rules;
+pub mod rules_fmt;
+pub mod rules_show;
+pub mod rules_test;
 pub mod score;
 
 use clap::{Parser, Subcommand};
@@ -27,10 +31,13 @@ pub struct Cli {
 pub enum Command {
     /// Score forms: every row's 得分 and 偏差度 beside the claimed ones, the subtotals, the total and the grade.
     Score(score::ScoreArgs),
-    /// Work with rulesets: list, check.
+    /// Work with rulesets: list, check, fmt, show, test.
     Rules(rules::RulesArgs),
     /// Re-score submitted forms (复核): claimed against computed, consistency and plausibility findings.
     Review(review::ReviewArgs),
+    /// Re-score forms under two rulesets and show what a revision changes: totals, grades,
+    /// execution, every indicator that moved and the rule that moved it.
+    Diff(diff::DiffArgs),
 }
 
 /// How a command ended.
@@ -54,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
         Command::Review(args) => review::run(args, &mut out),
+        Command::Diff(args) => diff::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {

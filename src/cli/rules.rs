@@ -1,4 +1,4 @@
-//! `jixiao rules list|check`
+//! `jixiao rules list|check|fmt|show|test`
 
 use super::Outcome;
 use super::output::{Out, report};
@@ -22,12 +22,39 @@ pub enum RulesCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Rewrite rule files in canonical layout, keeping every comment.
+    Fmt {
+        /// Only report the files that would change (exit 1 if any would).
+        #[arg(long)]
+        check: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a template as a tree: sections, indicators, weights, formulas and scoring rules.
+    Show {
+        /// A shipped ruleset id (`henan-2023`, `henan-2023@1`) or a rule file.
+        #[arg(value_name = "ID|FILE")]
+        ruleset: String,
+        /// The form kind: 项目 or 部门整体 (default: every template).
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Run the worked examples (`example "…" { … }`) of rule files: exit 1 if one fails.
+    Test {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 pub fn run(args: RulesArgs, out: &mut Out) -> io::Result<Outcome> {
     match args.command {
         RulesCommand::List => list(out),
         RulesCommand::Check { files } => check(&files, out),
+        RulesCommand::Fmt { check, files } => super::rules_fmt::run(&files, check, out),
+        RulesCommand::Show { ruleset, kind } => {
+            super::rules_show::run(&ruleset, kind.as_deref(), out)
+        }
+        RulesCommand::Test { files } => super::rules_test::run(&files, out),
     }
 }
 
@@ -55,16 +82,25 @@ fn list(out: &mut Out) -> io::Result<Outcome> {
 
 fn check(files: &[PathBuf], out: &mut Out) -> io::Result<Outcome> {
     let mut outcome = Outcome::Ok;
+    // Files checked together must not claim the same id, version and year.
+    let mut together = Registry::new();
     for file in files {
         match rules::load_path(file) {
-            Ok(r) => out.line(&format!(
-                "{}: ok ({}, {} formulas, {} templates, {} examples)",
-                file.display(),
-                r.label(),
-                r.formulas.len(),
-                r.templates.len(),
-                r.examples.len()
-            ))?,
+            Ok(r) => {
+                out.line(&format!(
+                    "{}: ok ({}, {} formulas, {} templates, {} examples)",
+                    file.display(),
+                    r.label(),
+                    r.formulas.len(),
+                    r.templates.len(),
+                    r.examples.len()
+                ))?;
+                if let Err(duplicate) = together.add(r) {
+                    out.flush()?;
+                    report(&[*duplicate]);
+                    outcome = Outcome::BadInput;
+                }
+            }
             Err(errors) => {
                 out.flush()?;
                 report(&errors);

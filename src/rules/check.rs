@@ -1147,6 +1147,8 @@ impl<'a> Checker<'a> {
                         "met",
                         "grade",
                         "tier",
+                        "explain-execution",
+                        "mismatch",
                     ];
                     if !KEYS.contains(&key.text.as_str()) {
                         self.error(

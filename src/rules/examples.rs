@@ -205,6 +205,29 @@ fn check(
             let got = sheet?.execution.score;
             (number == Some(got), got.to_string())
         }
+        "explain-execution" => {
+            let got = sheet?.execution.explanation_required;
+            (yes_no(expected) == Some(got), yes(got))
+        }
+        "mismatch" => {
+            // A claimed figure (`claimed N`) beyond the ruleset's tolerance.
+            let found: Vec<String> = sheet?
+                .mismatches()
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} {} claimed {}, computed {}",
+                        m.row, m.field, m.claimed, m.computed
+                    )
+                })
+                .collect();
+            let got = if found.is_empty() {
+                "no".to_string()
+            } else {
+                format!("yes ({})", found.join("; "))
+            };
+            (yes_no(expected) == Some(!found.is_empty()), got)
+        }
         "rate" => {
             let got = sheet?.execution.rate;
             (

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod check;
 pub mod examples;
 pub mod expr;
+pub mod format;
 pub mod lexer;
 pub mod parser;
 pub mod registry;

@@ -16,7 +16,7 @@ use nom::{Err as NomErr, IResult, Input, Needed};
 use std::iter::Enumerate;
 
 /// Deeper expressions are refused: evaluation and formatting recurse over the tree.
-pub const MAX_EXPR_DEPTH: usize = 128;
+pub const MAX_EXPR_DEPTH: usize = 64;
 
 /// The parser's input: the non-trivia tokens, plus the source length for errors at the end.
 #[derive(Debug, Clone, Copy)]
@@ -346,7 +346,8 @@ fn block<'a, T>(
         match entry(input) {
             Ok((rest, item)) => {
                 items.push(item);
-                input = rest;
+                // `,` or `;` may separate the entries of any block.
+                input = optional_separator(rest);
             }
             Err(NomErr::Error(mut e)) => {
                 if e.span.start == input.offset() {
@@ -920,7 +921,9 @@ fn example_statement<'a>(all: Tokens<'a>) -> PResult<'a, ExampleStatement> {
         "indicator" => {
             let mut input = advance(all);
             let mut category = Vec::new();
-            while peek_kind(&input) == Some(TokenKind::Name) && !is_keyword(&input, "target") {
+            while matches!(peek_kind(&input), Some(TokenKind::Name | TokenKind::String))
+                && !is_keyword(&input, "target")
+            {
                 let (rest, n) = name(input)?;
                 category.push(n);
                 input = rest;
@@ -1233,7 +1236,14 @@ fn primary<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
         TokenKind::Name if t.text == "steps" => steps(input, nesting),
         TokenKind::Name if !EXPR_RESERVED.contains(&t.text) => {
             let rest = advance(input);
-            if peek_kind(&rest) == Some(TokenKind::LParen) {
+            // `min(…)` is a call; so is `min (…)`. Any other name is a call only when the `(`
+            // touches it, so that a steps band `(10%, ]` on the next line is not taken for
+            // the arguments of the previous band's formula.
+            let touching = rest.first().is_some_and(|p| {
+                p.kind == TokenKind::LParen && p.offset == t.offset + t.text.len()
+            });
+            let builtin = super::expr::Func::from_name(t.text).is_some();
+            if peek_kind(&rest) == Some(TokenKind::LParen) && (touching || builtin) {
                 return call(input, nesting);
             }
             Ok((
@@ -1368,7 +1378,32 @@ fn operand_for_steps<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep>
 
 fn arrow_then_deep<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
     let (input, _) = commit(token(input, TokenKind::Arrow))?;
-    commit(expression(input, nesting))
+    commit(band_value(input, nesting))
+}
+
+/// A band's value: arithmetic, or `if … then … else …` over arithmetic. It stops before a
+/// comparison, which starts the next band (`>= 90% -> 5  >= 80% -> 4`); a yes/no value is
+/// written in parentheses.
+fn band_value<'a>(input: Tokens<'a>, nesting: usize) -> PResult<'a, Deep> {
+    if nesting > MAX_EXPR_DEPTH {
+        return too_deep(&input);
+    }
+    if is_keyword(&input, "if") {
+        let start = input.offset();
+        let all = input;
+        let (i, (cond, d1)) = commit(expression(advance(input), nesting + 1))?;
+        let (i, _) = commit(keyword(i, "then"))?;
+        let (i, (then, d2)) = commit(band_value(i, nesting + 1))?;
+        let (i, _) = commit(keyword(i, "else"))?;
+        let (i, (otherwise, d3)) = commit(band_value(i, nesting + 1))?;
+        let span = start..end_of(&all, &i);
+        let e = Expr {
+            kind: ExprKind::If(Box::new(cond), Box::new(then), Box::new(otherwise)),
+            span,
+        };
+        return Ok((i, (e, d1.max(d2).max(d3) + 1)));
+    }
+    add_expr(input, nesting)
 }
 
 /// `[80%, 90%)`, `(60%, ]`, `[, 60%)`: brackets include the edge, parentheses exclude it.
@@ -1478,5 +1513,32 @@ pub fn parse_expr(source: &str) -> Result<Expr, SyntaxError> {
         }
         Err(NomErr::Error(e) | NomErr::Failure(e)) => Err(e),
         Err(NomErr::Incomplete(_)) => Err(SyntaxError::at(&input)),
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    /// Test threads have a 2 MiB stack, as small as any caller's: the deepest expression the
+    /// parser accepts, and the first one it refuses, must both fit in it (debug build included).
+    #[test]
+    fn the_deepest_accepted_expression_parses_on_a_small_stack() {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let deepest = MAX_EXPR_DEPTH - 1;
+                let ok = format!("{}1{}", "(".repeat(deepest), ")".repeat(deepest));
+                assert!(parse_expr(&ok).is_ok());
+                let too_deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+                let error = parse_expr(&too_deep).unwrap_err();
+                assert!(error.message.unwrap().contains("nested too deeply"));
+                let chain = vec!["1"; 100_000].join(" + ");
+                assert!(parse_expr(&chain).is_err());
+                let negations = format!("{}1", "-".repeat(100_000));
+                assert!(parse_expr(&negations).is_err());
+            })
+            .unwrap();
+        handle.join().unwrap();
     }
 }
