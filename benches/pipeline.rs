@@ -1,6 +1,9 @@
 //! Micro-benchmarks of each phase, on the reference forms (`cargo bench`).
 //! The end-to-end batch figures come from `scripts/bench-batch.sh`; see docs/performance.md.
 
+// A benchmark of a failing call measures nothing: failing loudly is right here.
+#![allow(clippy::unwrap_used)]
+
 use jixiao::cli::inputs::RulesContext;
 use jixiao::review::{self, CheckSet};
 use jixiao::rules::registry::Selection;
