@@ -72,8 +72,12 @@ impl SourceFile {
             .trim_end_matches(['\n', '\r'])
     }
 
+    /// The 1-based line of a byte offset (no column: that needs a count of characters).
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_col(offset).0
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        }
     }
 }
 

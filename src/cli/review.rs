@@ -8,7 +8,6 @@ use crate::form;
 use crate::render::review as render;
 use crate::review::{self, CheckSet, FormReview};
 use crate::rules::ruleset::ReviewSettings;
-use crate::score::{self, ScoreOptions};
 use clap::{Args, ValueEnum};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -77,7 +76,7 @@ pub fn review_path(
 ) -> Result<FormReview, Vec<Diagnostic>> {
     let form = form::load_path(path)?;
     let (ruleset, selection) = context.resolve(&form)?;
-    let sheet = score::score(&ruleset, &form, selection, ScoreOptions { trace: true })?;
+    let sheet = review::score_for_review(&ruleset, &form, selection)?;
     Ok(review::review_form(&ruleset, &form, &sheet, checks))
 }
 

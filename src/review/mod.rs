@@ -839,6 +839,22 @@ impl FormReview {
 }
 
 /// Review a scored form and package the result.
+/// Score a form for review. Traces cost as much as the scoring itself and only findings about
+/// claimed figures that differ show them, so the form is scored again with traces only when it
+/// has such a figure.
+pub fn score_for_review(
+    ruleset: &RuleSet,
+    form: &Form,
+    selection: crate::rules::registry::Selection,
+) -> Result<ScoreSheet, Vec<crate::diag::Diagnostic>> {
+    use crate::score::{ScoreOptions, score};
+    let sheet = score(ruleset, form, selection, ScoreOptions { trace: false })?;
+    if sheet.mismatches().is_empty() {
+        return Ok(sheet);
+    }
+    score(ruleset, form, selection, ScoreOptions { trace: true })
+}
+
 pub fn review_form(
     ruleset: &RuleSet,
     form: &Form,

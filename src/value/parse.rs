@@ -403,6 +403,11 @@ fn to_decimal(span: &str) -> Option<Decimal> {
 
 /// A number: syntax plus exact value; out of range is a failure over the whole number.
 pub(super) fn number(i: &str) -> PResult<'_, Number<'_>> {
+    if let Some((span, rest)) = plain_ascii_number(i) {
+        if let Some(value) = to_decimal(span) {
+            return Ok((rest, Number { span, value }));
+        }
+    }
     let (rest, (span, ())) = consumed(number_syntax).parse(i)?;
     match to_decimal(span) {
         Some(value) => Ok((rest, Number { span, value })),
@@ -412,6 +417,33 @@ pub(super) fn number(i: &str) -> PResult<'_, Number<'_>> {
             MSG_OUT_OF_RANGE,
             "不超过28位有效数字的数 (a number of at most 28 significant digits)",
         )),
+    }
+}
+
+/// The common case, `92.61` or `5` in ASCII with nothing tricky after it, read without the
+/// general grammar. Anything else (signs, separators, full-width digits, exponents) returns `None`
+/// and takes the full path, which also produces the errors.
+fn plain_ascii_number(i: &str) -> Option<(&str, &str)> {
+    let bytes = i.as_bytes();
+    let int_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if int_len == 0 {
+        return None;
+    }
+    let mut end = int_len;
+    if bytes.get(end) == Some(&b'.') {
+        let frac_len = bytes[end + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if frac_len == 0 {
+            return None;
+        }
+        end += 1 + frac_len;
+    }
+    let rest = i.get(end..)?;
+    match rest.chars().next() {
+        Some(c) if is_digit(c) || is_separator(c) || matches!(fold(c), '.' | 'e' | 'E') => None,
+        _ => Some((i.get(..end)?, rest)),
     }
 }
 
