@@ -6,6 +6,8 @@
 //! - [`form`]: form files (raw TOML → validated [`form::Form`]);
 //! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
 //! - [`render`]: tables, JSON and Markdown;
+//! - [`report`]: the official layout of each form (HTML, Markdown) and the disclosure narrative;
+//! - `xlsx` (feature `xlsx`): forms read from and written to Excel workbooks;
 //! - [`cli`]: the `jixiao` command.
 
 #![forbid(unsafe_code)]
@@ -15,10 +17,13 @@ pub mod diag;
 pub mod form;
 pub mod num;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod score;
 pub mod value;
 pub mod write;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 use diag::{Diagnostic, SourceFile};
 use std::path::Path;

@@ -3,6 +3,10 @@
 //! Exit codes: 0 ok, 1 findings (claimed figures that differ, review findings), 2 bad input or
 //! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
+#[cfg(feature = "xlsx")]
+pub mod export;
+#[cfg(feature = "xlsx")]
+pub mod import;
 pub mod inputs;
 pub mod output;
 pub mod rules;
@@ -27,6 +31,12 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Work with rulesets: list, check.
     Rules(rules::RulesArgs),
+    /// Read 自评表 from Excel workbooks and write one form file per table.
+    #[cfg(feature = "xlsx")]
+    Import(import::ImportArgs),
+    /// Write scored forms to a workbook in the official layout, with a summary sheet.
+    #[cfg(feature = "xlsx")]
+    Export(export::ExportArgs),
 }
 
 /// How a command ended.
@@ -49,6 +59,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
+        #[cfg(feature = "xlsx")]
+        Command::Import(args) => import::run(args, &mut out),
+        #[cfg(feature = "xlsx")]
+        Command::Export(args) => export::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {

@@ -18,7 +18,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Form files, or directories searched recursively for *.toml.
+    /// Form files or .xlsx workbooks, or directories searched recursively for them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
@@ -49,8 +49,15 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     if args.format == Format::Json {
         out.write_str("{\n\"forms\": [")?;
     }
+    let mut warnings = Vec::new();
+    let mut results = Vec::new();
     for path in &files {
-        match inputs::score_file(&context, path, options) {
+        let (scored, path_warnings) = inputs::score_path(&context, path, options);
+        warnings.extend(path_warnings);
+        results.extend(scored);
+    }
+    for result in results {
+        match result {
             Ok((_, sheet)) if !sheet.structure.is_empty() => {
                 errors.extend(sheet.structure.iter().cloned());
             }
@@ -91,6 +98,10 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
             files.len(),
             errors.len()
         ))?;
+    }
+    if !warnings.is_empty() {
+        out.flush()?;
+        report(&warnings);
     }
     if !errors.is_empty() {
         out.flush()?;

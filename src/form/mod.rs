@@ -3,6 +3,7 @@
 //! Validation parses every number exactly and every target/actual with the value grammar, and
 //! reports every problem with its place in the file; nothing is dropped or guessed.
 
+pub mod emit;
 pub mod raw;
 
 use crate::diag::{Diagnostic, SourceFile};
@@ -161,8 +162,14 @@ pub struct EmptyCategory {
 /// Parse and validate form text. `name` is how the file is named in messages.
 pub fn load_str(name: &str, text: &str) -> Result<Form, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let source = SourceFile::new(name, text);
-    let raw: RawForm = toml::from_str(text).map_err(|e| vec![toml_diagnostic(&source, &e)])?;
+    load_source(SourceFile::new(name, text))
+}
+
+/// Parse and validate form text held in a source file (e.g. text generated from a workbook,
+/// whose diagnostics then point at cells).
+pub fn load_source(source: Arc<SourceFile>) -> Result<Form, Vec<Diagnostic>> {
+    let raw: RawForm =
+        toml::from_str(source.text()).map_err(|e| vec![toml_diagnostic(&source, &e)])?;
     Validator::new(&source).form(raw)
 }
 
