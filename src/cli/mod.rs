@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod inputs;
 pub mod output;
+pub mod report;
 pub mod rules;
 pub mod score;
 
@@ -31,6 +32,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Work with rulesets: list, check.
     Rules(rules::RulesArgs),
+    /// Print the forms in their official layout (HTML for A4, Markdown), or the disclosure narrative.
+    Report(report::ReportArgs),
     /// Read 自评表 from Excel workbooks and write one form file per table.
     #[cfg(feature = "xlsx")]
     Import(import::ImportArgs),
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
+        Command::Report(args) => report::run(args, &mut out),
         #[cfg(feature = "xlsx")]
         Command::Import(args) => import::run(args, &mut out),
         #[cfg(feature = "xlsx")]

@@ -4,4 +4,9 @@
 //! Every report is drawn from the [`layout::FormView`] of a score sheet, the same view the
 //! workbook exporter writes, so that all outputs show the same figures.
 
+pub mod disclosure;
+#[cfg(feature = "html")]
+pub mod html;
 pub mod layout;
+pub mod markdown;
+pub mod template;
