@@ -7,10 +7,12 @@
 pub mod export;
 #[cfg(feature = "xlsx")]
 pub mod import;
+pub mod init;
 pub mod inputs;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod score;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,10 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Work with rulesets: list, check.
     Rules(rules::RulesArgs),
+    /// Write a blank form with the sections and indicator levels of a ruleset's template.
+    Init(init::InitArgs),
+    /// Print the JSON Schema of form files, for TOML editors.
+    Schema(schema::SchemaArgs),
     /// Print the forms in their official layout (HTML for A4, Markdown), or the disclosure narrative.
     Report(report::ReportArgs),
     /// Read 自评表 from Excel workbooks and write one form file per table.
@@ -63,6 +69,8 @@ pub fn main() -> ExitCode {
         Command::Score(args) => score::run(args, &mut out),
         Command::Rules(args) => rules::run(args, &mut out),
         Command::Report(args) => report::run(args, &mut out),
+        Command::Init(args) => init::run(args, &mut out),
+        Command::Schema(args) => schema::run(args, &mut out),
         #[cfg(feature = "xlsx")]
         Command::Import(args) => import::run(args, &mut out),
         #[cfg(feature = "xlsx")]
