@@ -81,7 +81,7 @@ impl Figure {
             self.text, self.text
         );
         if let Some(f) = &self.formula {
-            note.push_str(&format!("；{f}"));
+            note.push_str(&format!("；计算方法：{f}"));
         }
         Some(note)
     }

@@ -169,7 +169,7 @@ fn form(out: &mut String, v: &FormView) {
     let grade = figure(&v.grade, &mut notes);
     let _ = writeln!(
         out,
-        "| **总分** | | | | | {} | **{total}** | 等级 | **{grade}** |",
+        "| **总分** | | | | | {} | {total} | 等级 | {grade} |",
         v.total_weight
     );
     let _ = writeln!(out, "\n评分规则 `{}` · `{}`", v.ruleset, v.file);
