@@ -186,6 +186,38 @@ fn export_import_score_on_the_command_line_gives_the_same_totals() {
         x.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let mut written: Vec<String> = std::fs::read_dir(&x)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "01-许昌市政务服务和大数据管理局.toml",
+            "02-市民之家运行经费.toml",
+            "03-数字政府建设领导小组和放管服专项经费.toml",
+            "04-市级电子印章服务费.toml"
+        ]
+    );
+    // Existing form files are kept unless --force.
+    let import = |force: bool| {
+        let mut args = vec![
+            "import",
+            workbook.to_str().unwrap(),
+            "-o",
+            x.to_str().unwrap(),
+        ];
+        if force {
+            args.push("--force");
+        }
+        common::jixiao(&args)
+    };
+    let again = import(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(common::stderr(&again).contains("--force"));
+    let forced = import(true);
+    assert_eq!(forced.status.code(), Some(0), "{}", common::stderr(&forced));
     let totals = |path: &str| -> Vec<String> {
         let out = common::jixiao(&["score", "--format", "json", path]);
         assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));

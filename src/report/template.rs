@@ -104,8 +104,7 @@ impl Template {
             let span = open..close + 2;
             let located = original(span.clone());
             rest = close + 2;
-            if let Some(comment) = tag.strip_prefix('!') {
-                let _ = comment;
+            if tag.starts_with('!') {
                 continue;
             }
             if let Some(name) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
