@@ -28,6 +28,23 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs, out: &mut Out) -> io::Result<Outcome> {
+    if let Some(rules) = &args.rules {
+        let is_path = rules.ends_with(".rules") || rules.contains(['/', '\\']);
+        let parsed = if is_path {
+            Err("a form names its ruleset by id, not by file".to_string())
+        } else {
+            crate::rules::RulesetRef::parse(rules).map(|_| ())
+        };
+        if let Err(message) = parsed {
+            report(&[crate::diag::Diagnostic::error(
+                "usage::rules",
+                format!(
+                    "--rules 应为评分规则 id，如 henan-2023 (--rules takes a ruleset id): {message}"
+                ),
+            )]);
+            return Ok(Outcome::BadInput);
+        }
+    }
     let options = ImportOptions {
         year: args.year,
         ruleset: args.rules.clone(),
