@@ -17,6 +17,28 @@ pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// Text generated from another document (a form read from a workbook): where each piece
+    /// came from. Diagnostics then point at the cell, not at lines the user never saw.
+    generated: Option<Generated>,
+}
+
+#[derive(Debug)]
+struct Generated {
+    document: String,
+    origins: Vec<Origin>,
+}
+
+/// Where a piece of generated text came from: a cell (`Sheet1!D14`) or a range of cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Byte range in the generated text.
+    pub span: Range<usize>,
+    /// `Sheet1!D14`, `Sheet1!A14:J14`
+    pub place: String,
+    /// What the cell shows.
+    pub text: String,
+    /// Where `text` starts, verbatim, in the generated text (so that carets can point inside it).
+    pub verbatim_at: Option<usize>,
 }
 
 impl SourceFile {
@@ -29,7 +51,56 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            generated: None,
         })
+    }
+
+    /// Text generated from `document` (a workbook), with the origin of each piece.
+    pub fn generated(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        document: impl Into<String>,
+        origins: Vec<Origin>,
+    ) -> Arc<SourceFile> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+            generated: Some(Generated {
+                document: document.into(),
+                origins,
+            }),
+        })
+    }
+
+    /// The document this text was generated from, if it was.
+    pub fn document(&self) -> Option<&str> {
+        self.generated.as_ref().map(|g| g.document.as_str())
+    }
+
+    /// The narrowest origin that holds the start of `span` (generated text only).
+    pub fn origin_of(&self, span: &Range<usize>) -> Option<&Origin> {
+        let generated = self.generated.as_ref()?;
+        generated
+            .origins
+            .iter()
+            .filter(|o| o.span.start <= span.start && span.start < o.span.end.max(o.span.start + 1))
+            .min_by_key(|o| o.span.len())
+    }
+
+    /// The cell behind a line of generated text: the narrowest origin starting on that line.
+    pub fn place_of_line(&self, line: usize) -> Option<&str> {
+        let generated = self.generated.as_ref()?;
+        generated
+            .origins
+            .iter()
+            .filter(|o| self.line_of(o.span.start) == line)
+            .min_by_key(|o| o.span.len())
+            .map(|o| o.place.as_str())
     }
 
     pub fn name(&self) -> &str {
@@ -157,6 +228,9 @@ impl Diagnostic {
 
     /// A one-line form for summaries: `file:line:col: message`.
     pub fn headline(&self) -> String {
+        if let Some((document, origin)) = self.cell() {
+            return format!("{document}:{}: {}", origin.place, self.message);
+        }
         match (self.file_name(), self.location()) {
             (Some(name), Some((line, col))) => format!("{name}:{line}:{col}: {}", self.message),
             (Some(name), None) => format!("{name}: {}", self.message),
@@ -164,13 +238,27 @@ impl Diagnostic {
         }
     }
 
+    /// The workbook and cell this diagnostic points at, for text generated from a workbook.
+    pub fn cell(&self) -> Option<(&str, &Origin)> {
+        let file = self.file.as_ref()?;
+        let document = file.document()?;
+        let origin = file.origin_of(self.span.as_ref()?)?;
+        Some((document, origin))
+    }
+
     pub fn to_json(&self) -> DiagnosticJson<'_> {
-        let (line, column) = self.location().unzip();
+        let cell = self.cell();
+        let (line, column) = if cell.is_some() {
+            (None, None)
+        } else {
+            self.location().unzip()
+        };
         DiagnosticJson {
             severity: self.severity,
             code: self.code,
             message: &self.message,
-            file: self.file_name(),
+            file: cell.map(|(document, _)| document).or(self.file_name()),
+            place: cell.map(|(_, origin)| origin.place.as_str()),
             line,
             column,
             label: self.label.as_deref(),
@@ -186,6 +274,9 @@ pub struct DiagnosticJson<'a> {
     pub code: &'a str,
     pub message: &'a str,
     pub file: Option<&'a str>,
+    /// The cell, for a form read from a workbook (`Sheet1!D14`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<&'a str>,
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub label: Option<&'a str>,
@@ -200,6 +291,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{kind}[{}]: {}", self.code, self.message)?;
+        if let Some((document, origin)) = self.cell() {
+            return self.fmt_cell(f, document, origin);
+        }
         let located = self
             .file
             .as_ref()
@@ -244,6 +338,38 @@ impl fmt::Display for Diagnostic {
                     writeln!(f, "  = help: {help}")?;
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Diagnostic {
+    /// A diagnostic in text generated from a workbook: the cell, what it shows, a caret.
+    fn fmt_cell(&self, f: &mut fmt::Formatter<'_>, document: &str, origin: &Origin) -> fmt::Result {
+        writeln!(f, "  --> {document}:{}", origin.place)?;
+        writeln!(f, "   |")?;
+        let shown = origin.text.replace(['\n', '\r'], " ");
+        writeln!(f, "   | {}", expand_tabs(&shown))?;
+        let (lead, width) = match (origin.verbatim_at, &self.span) {
+            (Some(at), Some(span)) if span.start >= at && span.start - at <= origin.text.len() => {
+                let start = span.start - at;
+                let end = span.end.saturating_sub(at).clamp(start, origin.text.len());
+                let lead = origin.text.get(..start).map(display_width).unwrap_or(0);
+                let width = origin.text.get(start..end).map(display_width).unwrap_or(1);
+                (lead, width)
+            }
+            _ => (0, display_width(&shown)),
+        };
+        let carets = "^".repeat(width.max(1));
+        match &self.label {
+            Some(label) => writeln!(f, "   | {}{carets} {label}", " ".repeat(lead))?,
+            None => writeln!(f, "   | {}{carets}", " ".repeat(lead))?,
+        }
+        for note in &self.notes {
+            writeln!(f, "   = note: {note}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "   = help: {help}")?;
         }
         Ok(())
     }

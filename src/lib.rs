@@ -8,6 +8,8 @@
 //! - [`render`]: tables, JSON and Markdown;
 //! - [`review`]: re-scoring a submitted form (复核): findings with codes, places and evidence;
 //! - [`diff`]: what a revision of the rules changes on the forms on file;
+//! - [`report`]: the official layout of each form (HTML, Markdown) and the disclosure narrative;
+//! - `xlsx` (feature `xlsx`): forms read from and written to Excel workbooks;
 //! - [`cli`]: the `jixiao` command.
 
 #![forbid(unsafe_code)]
@@ -18,11 +20,14 @@ pub mod diff;
 pub mod form;
 pub mod num;
 pub mod render;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod score;
 pub mod value;
 pub mod write;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 use diag::{Diagnostic, SourceFile};
 use std::path::Path;

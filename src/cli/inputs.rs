@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The form files under the given paths: files as given, directories searched recursively for
-/// `*.toml`. Sorted, so the output order does not depend on the file system.
+/// `*.toml` (and, with the `xlsx` feature, `*.xlsx` workbooks). Sorted, so the output order does
+/// not depend on the file system.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -51,7 +52,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
     children.sort();
     for child in children {
         let name = child.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
+        // Hidden files, and the lock files Excel and WPS leave beside an open workbook.
+        if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
         if child.is_dir() {
@@ -63,9 +65,72 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
 }
 
 pub fn is_form_file(path: &Path) -> bool {
-    path.extension()
+    let toml = path
+        .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    #[cfg(feature = "xlsx")]
+    let toml = toml || crate::xlsx::is_workbook(path);
+    toml
+}
+
+/// The forms of one path: a form file holds one, a workbook one per table.
+#[derive(Debug, Default)]
+pub struct PathForms {
+    /// Each form, or the errors that kept it from loading (located in the file, or at the cell).
+    pub forms: Vec<Result<Form, Vec<Diagnostic>>>,
+    /// What was read but could not be placed (cells outside any table), and skipped sheets.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load the forms of one file: a form file, or (feature `xlsx`) every table of a workbook.
+pub fn load_forms(path: &Path) -> PathForms {
+    #[cfg(feature = "xlsx")]
+    if crate::xlsx::is_workbook(path) {
+        return load_workbook(path, &crate::xlsx::ImportOptions::default());
+    }
+    PathForms {
+        forms: vec![form::load_path(path)],
+        warnings: Vec::new(),
+    }
+}
+
+/// Every table of a workbook, imported in memory and loaded as a form named `s.xlsx#Sheet1`.
+#[cfg(feature = "xlsx")]
+pub fn load_workbook(path: &Path, options: &crate::xlsx::ImportOptions) -> PathForms {
+    let workbook = match crate::xlsx::read_path(path) {
+        Ok(w) => w,
+        Err(errors) => {
+            return PathForms {
+                forms: vec![Err(errors)],
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let import = crate::xlsx::import_workbook(&workbook, options);
+    let mut out = PathForms {
+        forms: Vec::new(),
+        warnings: import.warnings,
+    };
+    for table in import.forms {
+        match table {
+            Ok(imported) => {
+                out.warnings.extend(imported.warnings.iter().cloned());
+                out.forms.push(imported.load());
+            }
+            Err(errors) => out.forms.push(Err(errors)),
+        }
+    }
+    if out.forms.is_empty() {
+        out.forms.push(Err(vec![Diagnostic::error(
+            "xlsx::no-form",
+            format!(
+                "工作簿中没有找到自评表 (no form found in {}): expected a table with a header row such as 年初预算数 / 全年预算数 / 全年执行数 and one with 一级指标 / 二级指标 / 三级指标",
+                path.display()
+            ),
+        )]));
+    }
+    out
 }
 
 /// The rulesets a run scores with: the shipped ones, plus `--rules` (a file or an id), which
@@ -124,6 +189,30 @@ pub fn load_ruleset_option(
     })
 }
 
+/// A form scored, or the errors that kept it from being scored.
+pub type ScoredForm = Result<(Form, ScoreSheet), Vec<Diagnostic>>;
+
+/// Load, validate and score every form of one path (a form file, or a workbook's tables), with
+/// the warnings of reading it.
+pub fn score_path(
+    context: &RulesContext,
+    path: &Path,
+    options: ScoreOptions,
+) -> (Vec<ScoredForm>, Vec<Diagnostic>) {
+    let loaded = load_forms(path);
+    let scored = loaded
+        .forms
+        .into_iter()
+        .map(|form| {
+            let form = form?;
+            let (ruleset, selection) = context.resolve(&form)?;
+            let sheet = score::score(&ruleset, &form, selection, options)?;
+            Ok((form, sheet))
+        })
+        .collect();
+    (scored, loaded.warnings)
+}
+
 /// Load, validate and score one form file.
 pub fn score_file(
     context: &RulesContext,
@@ -134,4 +223,72 @@ pub fn score_file(
     let (ruleset, selection) = context.resolve(&form)?;
     let sheet = score::score(&ruleset, &form, selection, options)?;
     Ok((form, sheet))
+}
+
+/// Every form under some paths, scored: what a report or an export is drawn from.
+pub struct Scored {
+    /// The forms that scored, in path order (a workbook's tables in workbook order).
+    pub sheets: Vec<(Form, ScoreSheet)>,
+    /// Files or tables that could not be loaded or scored.
+    pub errors: Vec<Diagnostic>,
+    /// Cells that could not be placed, skipped sheets.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Scored {
+    /// 2 when something could not be read, else 1 when a claim differs or the form does not fit
+    /// its template, else 0.
+    pub fn outcome(&self) -> super::Outcome {
+        use super::Outcome;
+        if !self.errors.is_empty() {
+            Outcome::BadInput
+        } else if self
+            .sheets
+            .iter()
+            .any(|(_, s)| !s.structure.is_empty() || !s.mismatches().is_empty())
+        {
+            Outcome::Findings
+        } else {
+            Outcome::Ok
+        }
+    }
+
+    /// Warnings and errors to stderr.
+    pub fn report(&self) {
+        super::output::report(&self.warnings);
+        super::output::report(&self.errors);
+    }
+}
+
+/// Collect, load and score every form under `paths`. Fails only when the rules cannot be loaded;
+/// a bad file is reported in `errors` and the rest go on.
+pub fn score_all(
+    paths: &[PathBuf],
+    rules_option: Option<&str>,
+    options: ScoreOptions,
+) -> Result<Scored, Vec<Diagnostic>> {
+    let context = RulesContext::load(rules_option)?;
+    let (files, errors) = collect(paths);
+    let mut scored = Scored {
+        sheets: Vec::new(),
+        errors,
+        warnings: Vec::new(),
+    };
+    for path in &files {
+        let (results, warnings) = score_path(&context, path, options);
+        scored.warnings.extend(warnings);
+        for result in results {
+            match result {
+                Ok(pair) => scored.sheets.push(pair),
+                Err(e) => scored.errors.extend(e),
+            }
+        }
+    }
+    if files.is_empty() && scored.errors.is_empty() {
+        scored.errors.push(Diagnostic::error(
+            "input::none",
+            "没有找到表格文件 (no form files found under the given paths)",
+        ));
+    }
+    Ok(scored)
 }

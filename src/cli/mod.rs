@@ -5,13 +5,20 @@
 
 pub mod batch;
 pub mod diff;
+#[cfg(feature = "xlsx")]
+pub mod export;
+#[cfg(feature = "xlsx")]
+pub mod import;
+pub mod init;
 pub mod inputs;
 pub mod output;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod rules_fmt;
 pub mod rules_show;
 pub mod rules_test;
+pub mod schema;
 pub mod score;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +45,18 @@ pub enum Command {
     /// Re-score forms under two rulesets and show what a revision changes: totals, grades,
     /// execution, every indicator that moved and the rule that moved it.
     Diff(diff::DiffArgs),
+    /// Write a blank form with the sections and indicator levels of a ruleset's template.
+    Init(init::InitArgs),
+    /// Print the JSON Schema of form files, for TOML editors.
+    Schema(schema::SchemaArgs),
+    /// Print the forms in their official layout (HTML for A4, Markdown), or the disclosure narrative.
+    Report(report::ReportArgs),
+    /// Read 自评表 from Excel workbooks and write one form file per table.
+    #[cfg(feature = "xlsx")]
+    Import(import::ImportArgs),
+    /// Write scored forms to a workbook in the official layout, with a summary sheet.
+    #[cfg(feature = "xlsx")]
+    Export(export::ExportArgs),
 }
 
 /// How a command ended.
@@ -62,6 +81,13 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args, &mut out),
         Command::Review(args) => review::run(args, &mut out),
         Command::Diff(args) => diff::run(args, &mut out),
+        Command::Report(args) => report::run(args, &mut out),
+        Command::Init(args) => init::run(args, &mut out),
+        Command::Schema(args) => schema::run(args, &mut out),
+        #[cfg(feature = "xlsx")]
+        Command::Import(args) => import::run(args, &mut out),
+        #[cfg(feature = "xlsx")]
+        Command::Export(args) => export::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {

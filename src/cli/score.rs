@@ -19,7 +19,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Form files, or directories searched recursively for *.toml.
+    /// Form files or .xlsx workbooks, or directories searched recursively for them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
@@ -37,9 +37,10 @@ pub struct ScoreArgs {
 
 /// What one file gives: its rendered output, or the errors that kept it from being scored.
 struct FileResult {
-    output: Option<String>,
+    /// Each form's rendering, and whether a claimed figure in it differs.
+    outputs: Vec<(String, bool)>,
     errors: Vec<crate::diag::Diagnostic>,
-    mismatched: bool,
+    warnings: Vec<crate::diag::Diagnostic>,
 }
 
 pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
@@ -61,49 +62,55 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     if args.format == Format::Json {
         out.write_str("{\n\"forms\": [")?;
     }
-    let work = |path: &std::path::PathBuf| match inputs::score_file(&context, path, options) {
-        Ok((_, sheet)) if !sheet.structure.is_empty() => FileResult {
-            output: None,
-            errors: sheet.structure,
-            mismatched: false,
-        },
-        Ok((_, sheet)) => {
-            let output = match args.format {
-                Format::Table => render::table::render(&sheet, args.explain),
-                Format::Markdown => render::markdown::render(&sheet, args.explain),
-                Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
-            };
-            FileResult {
-                output: Some(output),
-                errors: Vec::new(),
-                mismatched: !sheet.mismatches().is_empty(),
+    let mut warnings = Vec::new();
+    // One path may hold several forms (a workbook's tables): each is rendered in the worker.
+    let work = |path: &std::path::PathBuf| {
+        let (scored, path_warnings) = inputs::score_path(&context, path, options);
+        let mut result = FileResult {
+            outputs: Vec::new(),
+            errors: Vec::new(),
+            warnings: path_warnings,
+        };
+        for form in scored {
+            match form {
+                Ok((_, sheet)) if !sheet.structure.is_empty() => {
+                    result.errors.extend(sheet.structure)
+                }
+                Ok((_, sheet)) => {
+                    let output = match args.format {
+                        Format::Table => render::table::render(&sheet, args.explain),
+                        Format::Markdown => render::markdown::render(&sheet, args.explain),
+                        Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
+                    };
+                    result
+                        .outputs
+                        .push((output, !sheet.mismatches().is_empty()));
+                }
+                Err(errors) => result.errors.extend(errors),
             }
         }
-        Err(errors) => FileResult {
-            output: None,
-            errors,
-            mismatched: false,
-        },
+        result
     };
     batch.run(&files, work, |result| {
         errors.extend(result.errors);
-        let Some(output) = result.output else {
-            return Ok(());
-        };
-        scored += 1;
-        if result.mismatched {
-            outcome = outcome.worst(Outcome::Findings);
+        warnings.extend(result.warnings);
+        for (output, mismatched) in result.outputs {
+            scored += 1;
+            if mismatched {
+                outcome = outcome.worst(Outcome::Findings);
+            }
+            match args.format {
+                Format::Table if !first => out.write_str("\n")?,
+                Format::Json if !first => out.write_str(",")?,
+                _ => {}
+            }
+            if args.format == Format::Json {
+                out.write_str("\n")?;
+            }
+            first = false;
+            out.write_str(&output)?;
         }
-        match args.format {
-            Format::Table if !first => out.write_str("\n")?,
-            Format::Json if !first => out.write_str(",")?,
-            _ => {}
-        }
-        if args.format == Format::Json {
-            out.write_str("\n")?;
-        }
-        first = false;
-        out.write_str(&output)
+        Ok(())
     })?;
     if args.format == Format::Json {
         let diagnostics: Vec<_> = errors.iter().map(|d| d.to_json()).collect();
@@ -114,6 +121,10 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
             files.len(),
             errors.len()
         ))?;
+    }
+    if !warnings.is_empty() {
+        out.flush()?;
+        report(&warnings);
     }
     if !errors.is_empty() {
         out.flush()?;

@@ -3,6 +3,7 @@
 //! Validation parses every number exactly and every target/actual with the value grammar, and
 //! reports every problem with its place in the file; nothing is dropped or guessed.
 
+pub mod emit;
 pub mod raw;
 
 use crate::diag::{Diagnostic, SourceFile};
@@ -170,7 +171,12 @@ pub fn load_string(name: &str, mut text: String) -> Result<Form, Vec<Diagnostic>
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let source = SourceFile::new(name, text);
+    load_source(SourceFile::new(name, text))
+}
+
+/// Parse and validate form text held in a source file (e.g. text generated from a workbook,
+/// whose diagnostics then point at cells).
+pub fn load_source(source: Arc<SourceFile>) -> Result<Form, Vec<Diagnostic>> {
     let raw: RawForm =
         toml::from_str(source.text()).map_err(|e| vec![toml_diagnostic(&source, &e)])?;
     Validator::new(&source).form(raw)

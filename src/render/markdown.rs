@@ -128,8 +128,8 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         for m in &mismatches {
             let _ = writeln!(
                 out,
-                "- line {}: {} {}: 申报 {} / 计算 {}",
-                m.line,
+                "- {}: {} {}: 申报 {} / 计算 {}",
+                m.place(),
                 escape(&m.row),
                 m.field,
                 m.claimed,

@@ -196,8 +196,12 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         for m in &mismatches {
             let _ = writeln!(
                 out,
-                "  line {}: {} {}: 申报 {} / 计算 {}",
-                m.line, m.row, m.field, m.claimed, m.computed
+                "  {}: {} {}: 申报 {} / 计算 {}",
+                m.place(),
+                m.row,
+                m.field,
+                m.claimed,
+                m.computed
             );
         }
     }

@@ -166,6 +166,7 @@ impl<'a> Engine<'a> {
             total_trace,
             tolerance: self.ruleset.review.tolerance,
             structure: self.structure,
+            source: std::sync::Arc::clone(&form.source),
         })
     }
 

@@ -1,10 +1,11 @@
 //! The score sheet: every figure of a form as the rules compute it, beside what was claimed.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, SourceFile};
 use crate::num::percent_text;
 use crate::rules::FormKind;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 fn as_percent<S: Serializer>(fraction: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     match crate::num::percent_number(*fraction) {
@@ -191,6 +192,9 @@ pub struct ScoreSheet {
     /// Where the form does not fit its template: unknown names, weights that do not add up.
     #[serde(skip)]
     pub structure: Vec<Diagnostic>,
+    /// The form's text, to name places: `line 37`, or a cell for a form read from a workbook.
+    #[serde(skip)]
+    pub source: Arc<SourceFile>,
 }
 
 /// A claimed figure that differs from the computed one by more than the tolerance.
@@ -201,10 +205,22 @@ pub struct Mismatch {
     /// The row: an indicator's name, a section item's, `执行率`, `总分` …
     pub row: String,
     pub line: usize,
+    /// The cell, for a form read from a workbook (`Sheet1!H17`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     pub claimed: String,
     pub computed: String,
     /// The rule that gives the computed figure.
     pub formula: Option<String>,
+}
+
+impl Mismatch {
+    /// Where the claim is written: `line 37`, or its cell.
+    pub fn place(&self) -> String {
+        self.place
+            .clone()
+            .unwrap_or_else(|| format!("line {}", self.line))
+    }
 }
 
 /// Whether two figures differ by more than the tolerance; an overflowing difference differs.
@@ -215,6 +231,13 @@ pub fn beyond(claimed: Decimal, computed: Decimal, tolerance: Decimal) -> bool {
 }
 
 impl ScoreSheet {
+    /// A line of the form, as a user can find it: `line 37`, or the cell of a workbook.
+    pub fn place(&self, line: usize) -> String {
+        self.source
+            .place_of_line(line)
+            .map_or_else(|| format!("line {line}"), str::to_string)
+    }
+
     /// Every claimed figure that differs from the computed one beyond the tolerance (尾差).
     /// Rates and deviations are compared in percentage points.
     pub fn mismatches(&self) -> Vec<Mismatch> {
@@ -233,6 +256,7 @@ impl ScoreSheet {
                     field: "执行率",
                     row: "执行率".into(),
                     line: c.line,
+                    place: None,
                     claimed: c.text.clone(),
                     computed: percent_text(e.rate),
                     formula: formula(&e.rate_trace),
@@ -245,6 +269,7 @@ impl ScoreSheet {
                     field: "得分",
                     row: "执行率".into(),
                     line: c.line,
+                    place: None,
                     claimed: c.text.clone(),
                     computed: e.score.to_string(),
                     formula: formula(&e.trace),
@@ -258,6 +283,7 @@ impl ScoreSheet {
                         field: "执行率",
                         row: s.name.clone(),
                         line: c.line,
+                        place: None,
                         claimed: c.text.clone(),
                         computed: percent_text(rate),
                         formula: Some("executed / budget".into()),
@@ -273,6 +299,7 @@ impl ScoreSheet {
                             field: "得分",
                             row: item.name.clone(),
                             line: c.line,
+                            place: None,
                             claimed: c.text.clone(),
                             computed: item.score.to_string(),
                             formula: item.note.clone(),
@@ -288,6 +315,7 @@ impl ScoreSheet {
                         field: "得分",
                         row: row.name.clone(),
                         line: c.line,
+                        place: None,
                         claimed: c.text.clone(),
                         computed: row.score.to_string(),
                         formula: formula(&row.score_trace),
@@ -300,6 +328,7 @@ impl ScoreSheet {
                         field: "偏差度",
                         row: row.name.clone(),
                         line: c.line,
+                        place: None,
                         claimed: c.text.clone(),
                         computed: percent_text(row.deviation),
                         formula: formula(&row.deviation_trace),
@@ -313,6 +342,7 @@ impl ScoreSheet {
                     field: "自评得分",
                     row: "总分".into(),
                     line: c.line,
+                    place: None,
                     claimed: c.text.clone(),
                     computed: self.total.to_string(),
                     formula: formula(&self.total_trace),
@@ -325,11 +355,15 @@ impl ScoreSheet {
                     field: "等级",
                     row: "等级".into(),
                     line: c.line,
+                    place: None,
                     claimed: c.text.clone(),
                     computed: self.grade.clone(),
                     formula: None,
                 });
             }
+        }
+        for m in &mut out {
+            m.place = self.source.place_of_line(m.line).map(str::to_string);
         }
         out
     }

@@ -59,9 +59,15 @@ pub fn rule_files() -> Vec<PathBuf> {
     files
 }
 
-/// A scratch directory of its own for one test, emptied first.
+#[cfg(feature = "xlsx")]
+pub mod workbook;
+
+/// A fresh scratch directory under the target directory, named for the test.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-test-{}-{name}", std::process::id()));
+    let dir = root()
+        .join("target")
+        .join("test-scratch")
+        .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

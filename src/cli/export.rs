@@ -1,0 +1,83 @@
+//! `jixiao export PATH… -o scored.xlsx`: the scored forms in the official layout, one sheet each,
+//! with a summary sheet of results and findings.
+
+use super::Outcome;
+use super::inputs;
+use super::output::{Out, report};
+use crate::report::layout::{FormView, sheet_findings};
+use crate::score::ScoreOptions;
+use crate::write::{Overwrite, write_atomic};
+use clap::Args;
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Form files or workbooks, or directories searched recursively for them.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The workbook to write (.xlsx).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace the workbook if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
+    #[arg(long, value_name = "FILE|ID")]
+    pub rules: Option<String>,
+}
+
+pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
+    let scored = match inputs::score_all(
+        &args.paths,
+        args.rules.as_deref(),
+        ScoreOptions { trace: true },
+    ) {
+        Ok(s) => s,
+        Err(errors) => {
+            report(&errors);
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let views: Vec<FormView> = scored
+        .sheets
+        .iter()
+        .map(|(form, sheet)| FormView::new(form, sheet))
+        .collect();
+    let findings: Vec<_> = scored
+        .sheets
+        .iter()
+        .flat_map(|(_, s)| sheet_findings(s))
+        .collect();
+    let mut outcome = scored.outcome();
+    if views.is_empty() {
+        report(&scored.errors);
+        eprintln!("jixiao: 没有可导出的表格 (no form could be scored; nothing written)");
+        return Ok(Outcome::BadInput);
+    }
+    let overwrite = if args.force {
+        Overwrite::Allow
+    } else {
+        Overwrite::Refuse
+    };
+    let written = crate::xlsx::export::export(&views, &findings)
+        .and_then(|bytes| write_atomic(&args.output, &bytes, overwrite));
+    scored.report();
+    match written {
+        Ok(()) => {
+            out.line(&format!(
+                "{}: {} 张表 ({} form(s)), {} 处发现 ({} finding(s))",
+                args.output.display(),
+                views.len(),
+                views.len(),
+                findings.len(),
+                findings.len()
+            ))?;
+        }
+        Err(e) => {
+            report(&[e]);
+            outcome = Outcome::BadInput;
+        }
+    }
+    Ok(outcome)
+}

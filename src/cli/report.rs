@@ -1,0 +1,150 @@
+//! `jixiao report PATH…`: each form in its official layout (`--format html|markdown`), or the
+//! disclosure narrative of a department's forms (`--disclosure`).
+
+use super::Outcome;
+use super::inputs::{self, RulesContext};
+use super::output::{Out, report};
+use crate::report::disclosure::{self, DEFAULT_TEMPLATE};
+use crate::report::layout::FormView;
+use crate::report::template::Template;
+use crate::score::ScoreOptions;
+use crate::write::{Overwrite, write_atomic};
+use clap::{Args, ValueEnum};
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One self-contained page that prints on A4.
+    #[cfg(feature = "html")]
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Form files or workbooks, or directories searched recursively for them.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: Format,
+    /// Write the disclosure narrative (决算公开 第三部分 十三（二）) instead of the forms.
+    #[arg(long)]
+    pub disclosure: bool,
+    /// The narrative's wording: a template file (default: the shipped templates/disclosure.txt).
+    #[arg(long, value_name = "FILE", requires = "disclosure")]
+    pub template: Option<PathBuf>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
+    #[arg(long, value_name = "FILE|ID")]
+    pub rules: Option<String>,
+    /// The report's title.
+    #[arg(long, default_value = "预算绩效自评结果")]
+    pub title: String,
+}
+
+pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
+    let template = if args.disclosure {
+        let loaded = match &args.template {
+            None => Template::parse("templates/disclosure.txt", DEFAULT_TEMPLATE),
+            Some(path) => crate::read_text(path)
+                .and_then(|text| Template::parse(&path.display().to_string(), &text)),
+        };
+        match loaded {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                report(&errors);
+                return Ok(Outcome::BadInput);
+            }
+        }
+    } else {
+        None
+    };
+    let scored = match inputs::score_all(
+        &args.paths,
+        args.rules.as_deref(),
+        ScoreOptions { trace: true },
+    ) {
+        Ok(s) => s,
+        Err(errors) => {
+            report(&errors);
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let mut outcome = scored.outcome();
+    if scored.sheets.is_empty() {
+        scored.report();
+        return Ok(Outcome::BadInput);
+    }
+    let text = match template {
+        Some(template) => {
+            let context = match RulesContext::load(args.rules.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    report(&e);
+                    return Ok(Outcome::BadInput);
+                }
+            };
+            let forms: Vec<disclosure::Scored<'_>> = scored
+                .sheets
+                .iter()
+                .map(|(form, sheet)| disclosure::Scored {
+                    form,
+                    sheet,
+                    grades: context
+                        .resolve(form)
+                        .map(|(r, _)| r.grades.iter().map(|g| g.name.clone()).collect())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            match disclosure::narratives(&forms, &template) {
+                Ok(narratives) => narratives
+                    .iter()
+                    .map(|n| n.text.clone())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Err(errors) => {
+                    scored.report();
+                    report(&errors);
+                    return Ok(Outcome::BadInput);
+                }
+            }
+        }
+        None => {
+            let views: Vec<FormView> = scored
+                .sheets
+                .iter()
+                .map(|(form, sheet)| FormView::new(form, sheet))
+                .collect();
+            match args.format {
+                #[cfg(feature = "html")]
+                Format::Html => crate::report::html::render(&views, &args.title),
+                Format::Markdown => crate::report::markdown::render(&views, &args.title),
+            }
+        }
+    };
+    scored.report();
+    match &args.output {
+        None => out.write_str(&text)?,
+        Some(path) => {
+            let overwrite = if args.force {
+                Overwrite::Allow
+            } else {
+                Overwrite::Refuse
+            };
+            match write_atomic(path, text.as_bytes(), overwrite) {
+                Ok(()) => out.line(&format!("{}", path.display()))?,
+                Err(e) => {
+                    report(&[e]);
+                    outcome = Outcome::BadInput;
+                }
+            }
+        }
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,208 @@
+//! Writing form files: TOML text that reads like the hand-written ones (numbers as strings, as
+//! shown; a Chinese comment where it helps), remembering where each value came from.
+//!
+//! Used by `jixiao import` (forms read from a workbook: every value records its cell, so that
+//! errors in the generated text point at the cell) and `jixiao init` (a blank form).
+
+use crate::diag::{Origin, SourceFile};
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// A cell a value came from: `Sheet1!D14` and what the cell shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRef {
+    pub place: String,
+    pub text: String,
+}
+
+/// TOML text under construction.
+#[derive(Debug, Default)]
+pub struct TomlText {
+    text: String,
+    origins: Vec<Origin>,
+    /// Comments are aligned to this column when the key/value is shorter.
+    comment_column: usize,
+    /// Field comments are written (off for the second and later rows of a list).
+    comments: bool,
+}
+
+impl TomlText {
+    pub fn new() -> TomlText {
+        TomlText {
+            text: String::new(),
+            origins: Vec::new(),
+            comment_column: 32,
+            comments: true,
+        }
+    }
+
+    /// Whether field comments are written from now on.
+    pub fn comments(&mut self, on: bool) {
+        self.comments = on;
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// A comment line (`# …`), one per line of `text`.
+    pub fn comment(&mut self, text: &str) {
+        for line in text.lines() {
+            if line.is_empty() {
+                self.text.push_str("#\n");
+            } else {
+                let _ = writeln!(self.text, "# {line}");
+            }
+        }
+    }
+
+    pub fn blank(&mut self) {
+        self.text.push('\n');
+    }
+
+    /// `[name]` or `[[name]]`, after a blank line.
+    pub fn table(&mut self, header: &str, comment: Option<&str>) {
+        if !self.text.is_empty() && !self.text.ends_with("\n\n") {
+            self.text.push('\n');
+        }
+        self.line_with_comment(header.to_string(), comment);
+    }
+
+    /// Mark everything written since `start` as coming from `cell` (a row or a whole table).
+    pub fn mark(&mut self, start: usize, cell: &CellRef) {
+        self.origins.push(Origin {
+            span: start..self.text.len(),
+            place: cell.place.clone(),
+            text: cell.text.clone(),
+            verbatim_at: None,
+        });
+    }
+
+    /// `key = "value"`, with an optional comment and the cell it came from.
+    pub fn string(
+        &mut self,
+        key: &str,
+        value: &str,
+        comment: Option<&str>,
+        cell: Option<&CellRef>,
+    ) {
+        let quoted = quote(value);
+        let line_start = self.text.len();
+        let value_start = line_start + key.len() + 3;
+        let verbatim = quoted.len() == value.len() + 2;
+        self.line_with_comment(format!("{key} = {quoted}"), comment);
+        if let Some(cell) = cell {
+            self.origins.push(Origin {
+                span: value_start..value_start + quoted.len(),
+                place: cell.place.clone(),
+                text: cell.text.clone(),
+                verbatim_at: (verbatim && cell.text.trim() == value).then_some(value_start + 1),
+            });
+        }
+    }
+
+    /// `key = 2023` (a bare integer).
+    pub fn integer(
+        &mut self,
+        key: &str,
+        value: i64,
+        comment: Option<&str>,
+        cell: Option<&CellRef>,
+    ) {
+        let line_start = self.text.len();
+        let value_start = line_start + key.len() + 3;
+        let shown = value.to_string();
+        self.line_with_comment(format!("{key} = {shown}"), comment);
+        if let Some(cell) = cell {
+            self.origins.push(Origin {
+                span: value_start..value_start + shown.len(),
+                place: cell.place.clone(),
+                text: cell.text.clone(),
+                verbatim_at: None,
+            });
+        }
+    }
+
+    fn line_with_comment(&mut self, code: String, comment: Option<&str>) {
+        self.text.push_str(&code);
+        let comment = comment.filter(|c| !c.is_empty() && self.comments);
+        if let Some(comment) = comment {
+            let width = unicode_width::UnicodeWidthStr::width(code.as_str());
+            let pad = self.comment_column.saturating_sub(width).max(1);
+            self.text.push_str(&" ".repeat(pad));
+            self.text.push_str("# ");
+            self.text.push_str(&comment.replace('\n', " "));
+        }
+        self.text.push('\n');
+    }
+
+    /// The finished text as a source file whose diagnostics point at the cells.
+    pub fn into_source(self, name: &str, document: &str) -> Arc<SourceFile> {
+        SourceFile::generated(name, self.text, document, self.origins)
+    }
+
+    pub fn into_parts(self) -> (String, Vec<Origin>) {
+        (self.text, self.origins)
+    }
+}
+
+/// A TOML basic string: `"…"` with `\"`, `\\` and control characters escaped.
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_and_read_back_unchanged() {
+        let tricky = "a \"quoted\" \\ path\nsecond line\ttab\u{1}";
+        let mut t = TomlText::new();
+        t.string("name", tricky, Some("名称"), None);
+        let value: toml::Table = toml::from_str(t.text()).unwrap();
+        assert_eq!(value["name"].as_str(), Some(tricky));
+    }
+
+    #[test]
+    fn origins_cover_the_value_and_point_inside_plain_strings() {
+        let mut t = TomlText::new();
+        t.string(
+            "target",
+            "≥95%",
+            None,
+            Some(&CellRef {
+                place: "Sheet1!E5".into(),
+                text: "≥95%".into(),
+            }),
+        );
+        let (text, origins) = t.into_parts();
+        let o = &origins[0];
+        assert_eq!(&text[o.span.clone()], "\"≥95%\"");
+        assert_eq!(&text[o.verbatim_at.unwrap()..o.span.end - 1], "≥95%");
+    }
+}

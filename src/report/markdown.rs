@@ -1,0 +1,205 @@
+//! The report as Markdown: the same content as the HTML page (summary, each form in its official
+//! order of blocks, the claims that differ, the findings), for issue trackers and plain text.
+
+use super::layout::{Figure, FormView};
+use std::fmt::Write;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', "<br>")
+}
+
+fn figure(f: &Figure, notes: &mut Vec<String>) -> String {
+    match f.note() {
+        Some(note) => {
+            notes.push(note);
+            format!("**{}** ⚠[{}]", cell(&f.text), notes.len())
+        }
+        None => cell(&f.text),
+    }
+}
+
+pub fn render(views: &[FormView], title: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", cell(title));
+    let _ = writeln!(
+        out,
+        "得分、偏差度、自评得分和等级均按评分规则计算；与申报数不同之处以 ⚠ 标出，并在表下注明两个数字。\n"
+    );
+    let _ = writeln!(
+        out,
+        "| 序号 | 名称 | 表类型 | 年度 | 评分规则 | 自评得分 | 等级 | 问题 |\n|---:|---|---|---:|---|---:|---|---:|"
+    );
+    for (i, v) in views.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            cell(&v.name),
+            v.kind,
+            v.year,
+            cell(&v.ruleset),
+            figure(&v.total, &mut Vec::new()),
+            figure(&v.grade, &mut Vec::new()),
+            v.findings.len()
+        );
+    }
+    for v in views {
+        form(&mut out, v);
+    }
+    out
+}
+
+fn form(out: &mut String, v: &FormView) {
+    let mut notes = Vec::new();
+    let _ = writeln!(out, "\n---\n\n## {}：{}\n", cell(&v.title), cell(&v.name));
+    let _ = writeln!(out, "（{}年度）\n", v.year);
+    for pairs in &v.heads {
+        let shown: Vec<String> = pairs
+            .iter()
+            .map(|(l, val)| format!("**{l}**：{}", cell(val)))
+            .collect();
+        let _ = writeln!(out, "- {}", shown.join("　"));
+    }
+    let _ = writeln!(
+        out,
+        "\n**{}**\n\n| | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n|---|---:|---:|---:|---:|---:|---:|",
+        v.budget_label
+    );
+    for line in &v.budget {
+        let score = match &line.score {
+            Some(s) => figure(s, &mut notes),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {score} |",
+            cell(&line.label),
+            cell(&line.initial),
+            cell(&line.adjusted),
+            cell(&line.executed),
+            line.weight.as_deref().unwrap_or("-"),
+            figure(&line.rate, &mut notes)
+        );
+    }
+    for section in &v.sections {
+        let _ = writeln!(
+            out,
+            "\n**{}**\n\n| | 情况说明 | 分值 | 得分 | 存在问题和改进措施 |\n|---|---|---:|---:|---|",
+            cell(&section.name)
+        );
+        for line in &section.lines {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&line.name),
+                cell(&line.description),
+                cell(&line.weight),
+                figure(&line.score, &mut notes),
+                cell(&line.problems)
+            );
+        }
+    }
+    if let Some((expected, achieved)) = &v.objective {
+        let _ = writeln!(
+            out,
+            "\n**{}**\n\n| 预期目标 | 实际完成情况 |\n|---|---|\n| {} | {} |",
+            v.objective_label,
+            cell(expected),
+            cell(achieved)
+        );
+    }
+    if !v.tasks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**年度主要任务**\n\n| 任务名称 | 主要内容 | 实际完成情况 |\n|---|---|---|"
+        );
+        for t in &v.tasks {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&t.name),
+                cell(&t.content),
+                cell(&t.achieved)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n**绩效指标**\n\n| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差度 | 偏差原因分析及改进措施 |\n|---|---|---|---|---|---:|---:|---:|---|"
+    );
+    let runs1 = v.runs(1);
+    let runs2 = v.runs(2);
+    for (i, line) in v.indicators.iter().enumerate() {
+        // As on paper: a merged 一级/二级 is printed once, on its first row.
+        let level1 = if runs1.iter().any(|(s, _)| *s == i) {
+            cell(&line.level1)
+        } else {
+            String::new()
+        };
+        let level2 = if runs2.iter().any(|(s, _)| *s == i) {
+            cell(&line.level2)
+        } else {
+            String::new()
+        };
+        if line.empty {
+            let _ = writeln!(out, "| {level1} | {level2} | | | | | | | |");
+            continue;
+        }
+        let explanation = if line.explanation_missing {
+            notes.push(format!(
+                "{}：按评分规则需填写偏差原因 (the rules ask for a reason here)",
+                line.name
+            ));
+            format!("{} ⚠[{}]", cell(&line.explanation), notes.len())
+        } else {
+            cell(&line.explanation)
+        };
+        let _ = writeln!(
+            out,
+            "| {level1} | {level2} | {} | {} | {} | {} | {} | {} | {explanation} |",
+            cell(&line.name),
+            cell(&line.target),
+            cell(&line.actual),
+            cell(&line.weight),
+            figure(&line.score, &mut notes),
+            figure(&line.deviation, &mut notes)
+        );
+    }
+    let total = figure(&v.total, &mut notes);
+    let grade = figure(&v.grade, &mut notes);
+    let _ = writeln!(
+        out,
+        "| **总分** | | | | | {} | {total} | 等级 | {grade} |",
+        v.total_weight
+    );
+    let _ = writeln!(out, "\n评分规则 `{}` · `{}`", v.ruleset, v.file);
+    if !notes.is_empty() {
+        out.push('\n');
+        for (i, n) in notes.iter().enumerate() {
+            let _ = writeln!(out, "{}. ⚠[{}] {}", i + 1, i + 1, cell(n));
+        }
+    }
+    out.push('\n');
+    if v.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "申报数与计算结果一致，未发现问题 (every claimed figure matches)"
+        );
+    } else {
+        let _ = writeln!(out, "**审核发现 (findings)**\n");
+        for f in &v.findings {
+            let severity = if f.severity == "error" {
+                "错误"
+            } else {
+                "提示"
+            };
+            let _ = writeln!(
+                out,
+                "- [{severity}] {} `{}`：{}",
+                cell(&f.place),
+                f.code,
+                cell(&f.message)
+            );
+        }
+    }
+}

@@ -1,0 +1,498 @@
+//! A workbook's sheets as sparse grids of cells, each with the text a person sees in it.
+//!
+//! Excel stores numbers as binary doubles and a percentage as a fraction with a `%` number
+//! format. Every number is turned into an exact decimal through its shortest round-trip text
+//! (never by arithmetic on the double), then shown the way its number format shows it:
+//! 0.9518 with `0.00%` is `95.18%`, 2 with `0.00` is `2.00`. A number stored as text keeps its text.
+
+use crate::diag::{Diagnostic, Origin, SourceFile};
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::Path;
+use std::str::FromStr;
+
+/// Workbooks larger than this are refused before reading.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 << 20;
+/// Sheets with more filled cells than this are refused: no form has them.
+pub const MAX_CELLS_PER_SHEET: usize = 200_000;
+/// Excel shows at most 15 significant digits; more is binary noise (0.1 + 0.2).
+const SIGNIFICANT_DIGITS: u32 = 15;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellKind {
+    Text,
+    /// A number; `percent` when its number format shows it as a percentage.
+    Number {
+        value: Decimal,
+        percent: bool,
+    },
+    Bool,
+    Error,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub row: u32,
+    pub col: u32,
+    /// What a person sees in the cell (trimmed).
+    pub text: String,
+    pub kind: CellKind,
+}
+
+impl Cell {
+    pub fn is_number(&self) -> bool {
+        matches!(self.kind, CellKind::Number { .. })
+    }
+}
+
+/// A merged region, inclusive, 0-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub sheet: String,
+    pub cells: BTreeMap<(u32, u32), Cell>,
+    pub merges: Vec<Merge>,
+    /// Every cell inside a merged region, but its top-left one → the region.
+    covered: HashMap<(u32, u32), usize>,
+}
+
+impl Grid {
+    pub fn new(sheet: impl Into<String>, cells: Vec<Cell>, merges: Vec<Merge>) -> Grid {
+        let mut covered = HashMap::new();
+        for (i, m) in merges.iter().enumerate() {
+            // A sheet may claim huge merged regions; only record what can matter.
+            if u64::from(m.last_row - m.first_row + 1) * u64::from(m.last_col - m.first_col + 1)
+                > 100_000
+            {
+                continue;
+            }
+            for r in m.first_row..=m.last_row {
+                for c in m.first_col..=m.last_col {
+                    if (r, c) != (m.first_row, m.first_col) {
+                        covered.insert((r, c), i);
+                    }
+                }
+            }
+        }
+        Grid {
+            sheet: sheet.into(),
+            cells: cells
+                .into_iter()
+                .filter(|c| !c.text.is_empty())
+                .map(|c| ((c.row, c.col), c))
+                .collect(),
+            merges,
+            covered,
+        }
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> Option<&Cell> {
+        self.cells.get(&(row, col))
+    }
+
+    /// The merged region whose top-left cell is here.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
+        self.merges
+            .iter()
+            .find(|m| m.first_row == row && m.first_col == col)
+    }
+
+    /// The merged region that covers this cell (not as its top-left).
+    pub fn covering(&self, row: u32, col: u32) -> Option<&Merge> {
+        self.covered
+            .get(&(row, col))
+            .and_then(|&i| self.merges.get(i))
+    }
+
+    /// The columns a cell spans (its merged region, or itself).
+    pub fn col_span(&self, row: u32, col: u32) -> (u32, u32) {
+        self.merge_at(row, col)
+            .map_or((col, col), |m| (m.first_col, m.last_col))
+    }
+
+    /// The filled cells of a row, left to right.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = &Cell> {
+        self.cells.range((row, 0)..=(row, u32::MAX)).map(|(_, c)| c)
+    }
+
+    /// Rows that hold at least one filled cell.
+    pub fn rows(&self) -> Vec<u32> {
+        let mut rows: Vec<u32> = self.cells.keys().map(|&(r, _)| r).collect();
+        rows.dedup();
+        rows
+    }
+
+    pub fn place(&self, row: u32, col: u32) -> String {
+        format!("{}!{}", sheet_ref(&self.sheet), cell_name(row, col))
+    }
+
+    pub fn range_place(&self, first: (u32, u32), last: (u32, u32)) -> String {
+        if first == last {
+            return self.place(first.0, first.1);
+        }
+        format!(
+            "{}!{}:{}",
+            sheet_ref(&self.sheet),
+            cell_name(first.0, first.1),
+            cell_name(last.0, last.1)
+        )
+    }
+}
+
+/// `Sheet1`, or `'My sheet'` where Excel would quote it.
+pub fn sheet_ref(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    if plain && !name.is_empty() {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
+/// `A1` from 0-based row and column.
+pub fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), u64::from(row) + 1)
+}
+
+pub fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// A diagnostic about one cell: it shows the cell, not a file line.
+pub fn cell_diagnostic(
+    document: &str,
+    place: &str,
+    text: &str,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let source = SourceFile::generated(
+        format!("{document}#{place}"),
+        text,
+        document,
+        vec![Origin {
+            span: 0..text.len().max(1),
+            place: place.to_string(),
+            text: text.to_string(),
+            verbatim_at: Some(0),
+        }],
+    );
+    Diagnostic::error(code, message).at(&source, 0..text.len())
+}
+
+/// A workbook read into grids, one per visible worksheet, in the workbook's order.
+#[derive(Debug)]
+pub struct Workbook {
+    /// How the workbook is named in messages.
+    pub name: String,
+    pub sheets: Vec<Grid>,
+    /// Sheets that were skipped (hidden, charts), said so rather than dropped silently.
+    pub notes: Vec<Diagnostic>,
+}
+
+pub fn read_path(path: &Path) -> Result<Workbook, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "input::io",
+            format!("无法读取文件 (cannot read {name}): {e}"),
+        )]
+    };
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if metadata.len() > MAX_WORKBOOK_BYTES {
+        return Err(vec![Diagnostic::error(
+            "input::too-large",
+            format!(
+                "工作簿过大 (the workbook {name} is {} bytes; the limit is {MAX_WORKBOOK_BYTES})",
+                metadata.len()
+            ),
+        )]);
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    read_bytes(&name, bytes)
+}
+
+pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic>> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        vec![
+            Diagnostic::error(
+                "xlsx::unreadable",
+                format!("无法读取工作簿 (cannot read the workbook {name}): {e}"),
+            )
+            .help("jixiao reads .xlsx workbooks (Excel 2007 and later, WPS); save an .xls or .et file as .xlsx first"),
+        ]
+    };
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut sheets = Vec::new();
+    let mut notes = Vec::new();
+    let metadata: Vec<_> = workbook.sheets_metadata().to_vec();
+    for sheet in metadata {
+        if sheet.typ != SheetType::WorkSheet {
+            continue;
+        }
+        if sheet.visible != SheetVisible::Visible {
+            let mut note = Diagnostic::error(
+                "xlsx::hidden-sheet",
+                format!(
+                    "跳过隐藏的工作表「{}」 (skipped the hidden sheet {})",
+                    sheet.name, sheet.name
+                ),
+            );
+            note.severity = crate::diag::Severity::Warning;
+            notes.push(note);
+            continue;
+        }
+        let cells = read_cells(&mut workbook, name, &sheet.name)?;
+        let merges = workbook
+            .merge_cells_by_sheet_name(&sheet.name)
+            .map_err(|e| unreadable(&e))?
+            .into_iter()
+            .map(|d| Merge {
+                first_row: d.start.0,
+                first_col: d.start.1,
+                last_row: d.end.0,
+                last_col: d.end.1,
+            })
+            .collect();
+        sheets.push(Grid::new(sheet.name.clone(), cells, merges));
+    }
+    Ok(Workbook {
+        name: name.to_string(),
+        sheets,
+        notes,
+    })
+}
+
+fn read_cells(
+    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    sheet: &str,
+) -> Result<Vec<Cell>, Vec<Diagnostic>> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        vec![Diagnostic::error(
+            "xlsx::unreadable",
+            format!("无法读取工作表 {sheet} (cannot read the sheet {sheet} of {name}): {e}"),
+        )]
+    };
+    let mut reader = workbook
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| unreadable(&e))?;
+    let mut cells = Vec::new();
+    while let Some((cell, style_id)) = reader
+        .next_cell_with_style_id()
+        .map_err(|e| unreadable(&e))?
+    {
+        if cells.len() >= MAX_CELLS_PER_SHEET {
+            return Err(vec![Diagnostic::error(
+                "input::too-large",
+                format!(
+                    "工作表 {sheet} 单元格过多 (the sheet {sheet} has more than {MAX_CELLS_PER_SHEET} filled cells)"
+                ),
+            )]);
+        }
+        let format = reader
+            .styles()
+            .get(style_id)
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+            .unwrap_or_default();
+        let (row, col) = cell.get_position();
+        if let Some((text, kind)) = convert(cell.get_value(), &format) {
+            cells.push(Cell {
+                row,
+                col,
+                text,
+                kind,
+            });
+        }
+    }
+    Ok(cells)
+}
+
+fn convert(value: &DataRef<'_>, format: &str) -> Option<(String, CellKind)> {
+    let text = |s: &str| Some((s.trim().to_string(), CellKind::Text));
+    match value {
+        DataRef::Empty => None,
+        DataRef::String(s) => text(s),
+        DataRef::SharedString(s) => text(s),
+        DataRef::Int(i) => number(Decimal::from(*i), format),
+        DataRef::Float(f) => match exact(*f) {
+            Some(d) => number(d, format),
+            None => Some((f.to_string(), CellKind::Error)),
+        },
+        DataRef::Bool(b) => Some((if *b { "TRUE" } else { "FALSE" }.into(), CellKind::Bool)),
+        DataRef::Error(e) => Some((e.to_string(), CellKind::Error)),
+        DataRef::DateTime(d) => Some((d.as_f64().to_string(), CellKind::Date)),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some((s.clone(), CellKind::Date)),
+    }
+}
+
+/// The exact decimal behind a double: its shortest round-trip text, with binary noise beyond
+/// Excel's 15 significant digits rounded away (`0.30000000000000004` → `0.3`).
+pub fn exact(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    // `Display` for f64 prints the shortest text that reads back as the same double, no exponent.
+    let text = value.to_string();
+    let d = Decimal::from_str(&text).ok()?;
+    let digits = text
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>();
+    let significant = digits.trim_start_matches('0').len();
+    let d = if significant > SIGNIFICANT_DIGITS as usize {
+        d.round_sf(SIGNIFICANT_DIGITS).unwrap_or(d)
+    } else {
+        d
+    };
+    Some(d.normalize())
+}
+
+/// What a number format does to a number: shown as a percentage, with so many decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberFormat {
+    pub percent: bool,
+    pub decimals: Option<u32>,
+}
+
+pub fn number_format(code: &str) -> NumberFormat {
+    // The first section (positive numbers), without quoted text, escapes and [colour] blocks.
+    let mut plain = String::new();
+    let mut chars = code.chars();
+    let mut in_quotes = false;
+    let mut in_brackets = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            _ if in_quotes => {}
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => in_brackets = true,
+            ']' => in_brackets = false,
+            _ if in_brackets => {}
+            ';' => break,
+            c => plain.push(c),
+        }
+    }
+    if plain.eq_ignore_ascii_case("general") || plain.is_empty() {
+        return NumberFormat {
+            percent: false,
+            decimals: None,
+        };
+    }
+    let percent = plain.contains('%');
+    let decimals = match plain.find('.') {
+        Some(i) => plain.get(i + 1..).map(|rest| {
+            rest.chars()
+                .take_while(|c| matches!(c, '0' | '#' | '?'))
+                .count() as u32
+        }),
+        None if plain.contains('0') || plain.contains('#') => Some(0),
+        None => None,
+    };
+    NumberFormat { percent, decimals }
+}
+
+/// The text of a number as its format shows it, without losing a digit of the value: a value
+/// with more decimals than the format shows keeps them.
+fn number(value: Decimal, format_code: &str) -> Option<(String, CellKind)> {
+    if format_code.trim() == "@" {
+        return Some((value.normalize().to_string(), CellKind::Text));
+    }
+    let format = number_format(format_code);
+    let shown = if format.percent {
+        value.checked_mul(Decimal::ONE_HUNDRED)?.normalize()
+    } else {
+        value
+    };
+    let text = with_decimals(shown, format.decimals);
+    let text = if format.percent {
+        format!("{text}%")
+    } else {
+        text
+    };
+    Some((
+        text,
+        CellKind::Number {
+            value,
+            percent: format.percent,
+        },
+    ))
+}
+
+fn with_decimals(value: Decimal, decimals: Option<u32>) -> String {
+    let value = value.normalize();
+    match decimals {
+        Some(d) if value.scale() <= d => {
+            let mut v = value;
+            v.rescale(d);
+            v.to_string()
+        }
+        _ => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(value: f64, format: &str) -> String {
+        number(exact(value).unwrap(), format).unwrap().0
+    }
+
+    #[test]
+    fn percentages_come_back_as_typed() {
+        assert_eq!(shown(0.9518, "0.00%"), "95.18%");
+        assert_eq!(shown(0.0, "0.00%"), "0.00%");
+        assert_eq!(shown(1.0, "0%"), "100%");
+        // More decimals than the format shows: the value wins, nothing is rounded away.
+        assert_eq!(shown(0.95183, "0.00%"), "95.183%");
+        assert_eq!(shown(0.4518, "0.00%;[Red]-0.00%"), "45.18%");
+    }
+
+    #[test]
+    fn numbers_follow_their_format_without_arithmetic_on_the_double() {
+        assert_eq!(shown(92.61, "General"), "92.61");
+        assert_eq!(shown(205.0, "General"), "205");
+        assert_eq!(shown(2.0, "0.00"), "2.00");
+        assert_eq!(shown(1563.95, "#,##0.00"), "1563.95");
+        assert_eq!(shown(0.1 + 0.2, "General"), "0.3");
+        assert_eq!(shown(4018.56, "0.00_ "), "4018.56");
+        assert_eq!(shown(1157.5, "\"¥\"#,##0.0"), "1157.5");
+    }
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(13, 3), "D14");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+        assert_eq!(sheet_ref("Sheet1"), "Sheet1");
+        assert_eq!(sheet_ref("市民之家"), "市民之家");
+        assert_eq!(sheet_ref("My sheet"), "'My sheet'");
+    }
+}

@@ -1,0 +1,1442 @@
+//! Reading 自评表 out of worksheets.
+//!
+//! Tables are found by their header cells (年初预算数, 三级指标, 分值 …), never by fixed
+//! addresses, so columns may come in another order, extra columns and blank rows may appear,
+//! and several forms may share a sheet. Merged cells are followed: a 一级指标 merged over six
+//! rows belongs to each of them. Both layouts of the reference document are understood: the
+//! 项目 form (项目名称, 主管部门, 资金管理情况 …) and the 部门整体 form (部门（单位）名称, 年度主要任务 …).
+//!
+//! Each table becomes the text of a form file, the same TOML a person would write, in which every
+//! value remembers its cell: errors found later point at `Sheet1!D14`, not at invisible lines.
+//! Every filled cell that could not be placed is reported with its address.
+
+use super::cells::{Cell, Grid, Workbook, cell_diagnostic};
+use crate::diag::{Diagnostic, Origin, Severity, SourceFile};
+use crate::form::emit::{CellRef, TomlText};
+use crate::form::{self, Form};
+use crate::rules::FormKind;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The year, for tables that do not state it (`--year`).
+    pub year: Option<i32>,
+    /// The ruleset to name in every form (`--rules`), instead of the one a table names.
+    pub ruleset: Option<String>,
+}
+
+/// One table read from a workbook, as form-file text.
+#[derive(Debug, Clone)]
+pub struct ImportedForm {
+    pub sheet: String,
+    /// The cells the table covers: `Sheet1!A1:J40`.
+    pub place: String,
+    /// 项目名称 or 部门名称.
+    pub name: String,
+    pub kind: FormKind,
+    /// How the form is named in messages and score sheets: `s.xlsx#Sheet1`.
+    pub source_name: String,
+    /// The workbook.
+    pub document: String,
+    pub toml: String,
+    pub origins: Vec<Origin>,
+    /// Cells of this table that could not be placed.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl ImportedForm {
+    /// The TOML text as a source file whose diagnostics point at cells.
+    pub fn source(&self) -> Arc<SourceFile> {
+        SourceFile::generated(
+            &self.source_name,
+            self.toml.clone(),
+            &self.document,
+            self.origins.clone(),
+        )
+    }
+
+    /// Load the form; errors point at the cells.
+    pub fn load(&self) -> Result<Form, Vec<Diagnostic>> {
+        form::load_source(self.source())
+    }
+}
+
+/// Everything read from a workbook: the tables (each one a form, or the errors that kept it from
+/// being one), and warnings about the rest.
+#[derive(Debug, Default)]
+pub struct Import {
+    pub forms: Vec<Result<ImportedForm, Vec<Diagnostic>>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn import_workbook(workbook: &Workbook, options: &ImportOptions) -> Import {
+    let mut import = Import {
+        warnings: workbook.notes.clone(),
+        ..Import::default()
+    };
+    for grid in &workbook.sheets {
+        import_sheet(&workbook.name, grid, options, &mut import);
+    }
+    import
+}
+
+fn warning(mut d: Diagnostic) -> Diagnostic {
+    d.severity = Severity::Warning;
+    d
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognising cells
+
+/// Header text without spaces, line breaks and full-width punctuation differences.
+fn norm(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            '％' => '%',
+            c => c,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Col {
+    Initial,
+    Adjusted,
+    Executed,
+    Weight,
+    Rate,
+    Score,
+    Description,
+    Problems,
+    Expected,
+    Achieved,
+    TaskName,
+    TaskContent,
+    Level1,
+    Level2,
+    Level3,
+    Target,
+    Actual,
+    Deviation,
+    Explanation,
+}
+
+fn header_col(n: &str) -> Option<Col> {
+    let n = n.trim_end_matches(':');
+    let col = match n {
+        _ if n.starts_with("一级指标") => Col::Level1,
+        _ if n.starts_with("二级指标") => Col::Level2,
+        _ if n.starts_with("三级指标") => Col::Level3,
+        _ if n.starts_with("年初预算") => Col::Initial,
+        _ if n.starts_with("全年预算") || n.starts_with("调整后预算") => Col::Adjusted,
+        _ if n.starts_with("全年执行") || n.starts_with("实际执行数") || n == "执行数" => {
+            Col::Executed
+        }
+        _ if n.contains("执行率") => Col::Rate,
+        _ if n.starts_with("分值") || n == "权重" || n == "指标分值" => Col::Weight,
+        _ if n.starts_with("得分") || n == "自评得分" => Col::Score,
+        _ if n.starts_with("年度指标值") || n == "指标值" || n == "目标值" => {
+            Col::Target
+        }
+        _ if n.starts_with("实际完成值") || n == "实际值" => Col::Actual,
+        _ if n.starts_with("偏差度") || n.starts_with("偏离度") => Col::Deviation,
+        _ if n.starts_with("存在问题") => Col::Problems,
+        _ if n.contains("偏差原因") || n.contains("改进措施") => Col::Explanation,
+        _ if n.starts_with("情况说明") => Col::Description,
+        _ if n.starts_with("预期目标") => Col::Expected,
+        _ if n.starts_with("实际完成情况") => Col::Achieved,
+        _ if n.starts_with("任务名称") => Col::TaskName,
+        _ if n.starts_with("主要内容") => Col::TaskContent,
+        _ => return None,
+    };
+    Some(col)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Budget,
+    Section,
+    Objective,
+    Tasks,
+    Indicators,
+}
+
+/// Labels that name a block in the first column (often merged down over it).
+fn block_label(n: &str) -> Option<Block> {
+    let n = n.trim_end_matches(':');
+    let block = match n {
+        _ if n.starts_with("项目资金") || n.starts_with("部门整体支出") || n == "资金情况" => {
+            Block::Budget
+        }
+        _ if n.starts_with("资金管理") => Block::Section,
+        _ if n.starts_with("年度总体目标")
+            || n.starts_with("年度履职目标")
+            || n == "总体目标"
+            || n == "绩效目标" =>
+        {
+            Block::Objective
+        }
+        _ if n.starts_with("年度主要任务") || n == "主要任务" => Block::Tasks,
+        _ if n == "绩效指标" || n == "指标" => Block::Indicators,
+        _ => return None,
+    };
+    Some(block)
+}
+
+fn is_total_label(n: &str) -> bool {
+    let n = n.trim_end_matches(':');
+    matches!(
+        n,
+        "总分" | "合计" | "总计" | "自评得分" | "自评总分" | "总得分" | "得分合计" | "总分合计"
+    ) || n.starts_with("总分")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Project,
+    Department,
+    Unit,
+    DepartmentName,
+    Ruleset,
+    Year,
+    Grade,
+}
+
+/// A key label, and the value written in the same cell after a colon, if any.
+fn key_label(text: &str) -> Option<(Key, Option<String>)> {
+    let n = norm(text);
+    let keys: [(&str, Key); 12] = [
+        ("项目名称", Key::Project),
+        ("主管部门", Key::Department),
+        ("实施单位", Key::Unit),
+        ("部门(单位)名称", Key::DepartmentName),
+        ("部门(单位)", Key::DepartmentName),
+        ("部门名称", Key::DepartmentName),
+        ("单位名称", Key::DepartmentName),
+        ("评分规则", Key::Ruleset),
+        ("评价年度", Key::Year),
+        ("所属年度", Key::Year),
+        ("评价等级", Key::Grade),
+        ("自评等级", Key::Grade),
+    ];
+    let bare = |n: &str| -> Option<Key> {
+        match n {
+            "年度" => Some(Key::Year),
+            "等级" => Some(Key::Grade),
+            _ => keys.iter().find(|(k, _)| n == *k).map(|(_, key)| *key),
+        }
+    };
+    let plain = n.trim_end_matches(':');
+    if let Some(key) = bare(plain) {
+        return Some((key, None));
+    }
+    // `项目名称：市民之家运行经费` in one cell.
+    let (label, value) = text.split_once(['：', ':'])?;
+    let key = bare(&norm(label))?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| (key, Some(value.to_string())))
+}
+
+fn is_title(text: &str) -> bool {
+    let n = norm(text);
+    n.contains("自评表") || (n.contains("绩效") && n.ends_with("表")) || n.contains("自评情况表")
+}
+
+/// `2023` out of `（2023年度）`, `2023年`, `年度：2023`.
+fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        let window = chars.get(i..i + 4)?;
+        if window.iter().all(char::is_ascii_digit)
+            && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            && (i == 0 || chars.get(i - 1).is_some_and(|c| !c.is_ascii_digit()))
+        {
+            let year: i32 = window.iter().collect::<String>().parse().ok()?;
+            let after = chars.get(i + 4).copied();
+            let labelled = text.contains("年度");
+            if (1949..=2200).contains(&year) && (after == Some('年') || labelled) {
+                return Some(year);
+            }
+        }
+    }
+    None
+}
+
+fn is_grade(text: &str) -> bool {
+    matches!(
+        text.trim(),
+        "优" | "良" | "中" | "差" | "优秀" | "良好" | "合格" | "不合格"
+    )
+}
+
+/// Values that stand for nothing in a number column.
+fn is_placeholder(text: &str) -> bool {
+    matches!(text.trim(), "-" | "—" | "－" | "--" | "——")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headers
+
+#[derive(Debug, Clone)]
+struct Header {
+    row: u32,
+    block: Block,
+    /// Each column: which, the columns it spans, its cell.
+    columns: Vec<(Col, u32, u32)>,
+    cells: Vec<(u32, u32)>,
+}
+
+impl Header {
+    fn span(&self, col: Col) -> Option<(u32, u32)> {
+        self.columns
+            .iter()
+            .find(|(c, _, _)| *c == col)
+            .map(|&(_, a, b)| (a, b))
+    }
+
+    /// The leftmost column any of its fields starts at.
+    fn first_col(&self) -> u32 {
+        self.columns.iter().map(|&(_, a, _)| a).min().unwrap_or(0)
+    }
+}
+
+fn classify_header(grid: &Grid, row: u32) -> Option<Header> {
+    let mut columns = Vec::new();
+    let mut cells = Vec::new();
+    for cell in grid.row(row) {
+        if let Some(col) = header_col(&norm(&cell.text)) {
+            if columns.iter().any(|(c, _, _)| *c == col) {
+                continue;
+            }
+            let (a, b) = grid.col_span(cell.row, cell.col);
+            columns.push((col, a, b));
+            cells.push((cell.row, cell.col));
+        }
+    }
+    let has = |col: Col| columns.iter().any(|(c, _, _)| *c == col);
+    let money = [Col::Initial, Col::Adjusted, Col::Executed]
+        .iter()
+        .filter(|&&c| has(c))
+        .count();
+    let block = if has(Col::Level3) && (has(Col::Target) || has(Col::Weight)) {
+        Block::Indicators
+    } else if money >= 2 {
+        Block::Budget
+    } else if has(Col::TaskName) {
+        Block::Tasks
+    } else if has(Col::Description) && (has(Col::Weight) || has(Col::Score)) {
+        Block::Section
+    } else if has(Col::Expected) && has(Col::Achieved) {
+        Block::Objective
+    } else {
+        return None;
+    };
+    Some(Header {
+        row,
+        block,
+        columns,
+        cells,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One sheet
+
+struct Sheet<'a> {
+    document: &'a str,
+    grid: &'a Grid,
+    used: HashSet<(u32, u32)>,
+}
+
+fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &mut Import) {
+    let rows = grid.rows();
+    if rows.is_empty() {
+        return;
+    }
+    // The summary sheet `jixiao export` writes beside the forms.
+    if grid
+        .get(0, 0)
+        .is_some_and(|c| c.text == super::export::SUMMARY_TITLE)
+    {
+        return;
+    }
+    let headers: Vec<Header> = rows
+        .iter()
+        .filter_map(|&r| classify_header(grid, r))
+        .collect();
+    let indicator_headers: Vec<&Header> = headers
+        .iter()
+        .filter(|h| h.block == Block::Indicators)
+        .collect();
+    let budget_headers: Vec<&Header> = headers
+        .iter()
+        .filter(|h| h.block == Block::Budget)
+        .collect();
+    let mut sheet = Sheet {
+        document,
+        grid,
+        used: HashSet::new(),
+    };
+    if indicator_headers.is_empty() && budget_headers.is_empty() {
+        import.warnings.push(warning(Diagnostic::error(
+            "xlsx::no-form",
+            format!(
+                "工作表「{}」中没有找到自评表 ({} filled cells; no header row with 年初预算数 / 三级指标 was found in sheet {}): {}",
+                grid.sheet,
+                grid.cells.len(),
+                grid.sheet,
+                document
+            ),
+        )));
+        return;
+    }
+    let last_row = rows.last().copied().unwrap_or(0);
+
+    // Pair each indicator header with the budget header before it; find where each form ends.
+    struct Segment {
+        budget: Option<usize>,
+        indicators: usize,
+        total: Option<u32>,
+    }
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut paired_budgets = HashSet::new();
+    let mut previous_row = 0u32;
+    for (i, ih) in indicator_headers.iter().enumerate() {
+        let budget = budget_headers
+            .iter()
+            .rposition(|b| b.row < ih.row && (segments.is_empty() || b.row > previous_row));
+        if let Some(b) = budget {
+            paired_budgets.insert(b);
+        }
+        let next_budget = budget_headers
+            .iter()
+            .find(|b| b.row > ih.row)
+            .map_or(u32::MAX, |b| b.row);
+        let next_indicators = indicator_headers.get(i + 1).map_or(u32::MAX, |h| h.row);
+        let limit = next_budget.min(next_indicators);
+        let total = rows
+            .iter()
+            .copied()
+            .filter(|&r| r > ih.row && r < limit)
+            .find(|&r| first_cell(grid, r).is_some_and(|c| is_total_label(&norm(&c.text))));
+        previous_row = total.unwrap_or(ih.row);
+        segments.push(Segment {
+            budget,
+            indicators: i,
+            total,
+        });
+    }
+    for (b, header) in budget_headers.iter().enumerate() {
+        if !paired_budgets.contains(&b) {
+            let place = grid.place(header.row, header.first_col());
+            import.forms.push(Err(vec![cell_diagnostic(
+                document,
+                &place,
+                &row_text(grid, header.row),
+                "xlsx::no-indicators",
+                "找到了预算表头，但其后没有指标表头 (a budget header row with no indicator header row after it: expected a row with 一级指标 / 二级指标 / 三级指标 / 分值)",
+            )]));
+            for cell in grid.row(header.row) {
+                sheet.used.insert((cell.row, cell.col));
+            }
+        }
+    }
+
+    // Where each form starts: after the previous one's total row, at its title or first key label.
+    let mut bounds = Vec::new();
+    for (k, segment) in segments.iter().enumerate() {
+        let ih_row = indicator_headers[segment.indicators].row;
+        let start = if k == 0 {
+            rows.first().copied().unwrap_or(0)
+        } else {
+            let previous = &segments[k - 1];
+            let after = previous
+                .total
+                .unwrap_or(indicator_headers[previous.indicators].row);
+            let head_limit = segment.budget.map_or(ih_row, |b| budget_headers[b].row);
+            rows.iter()
+                .copied()
+                .filter(|&r| r > after && r <= head_limit)
+                .find(|&r| {
+                    r == head_limit
+                        || grid.row(r).any(|c| {
+                            is_title(&c.text)
+                                || matches!(
+                                    key_label(&c.text),
+                                    Some((Key::Project | Key::DepartmentName, _))
+                                )
+                        })
+                })
+                .unwrap_or(head_limit)
+        };
+        bounds.push(start);
+    }
+    let many = segments.len() > 1;
+    for (k, segment) in segments.iter().enumerate() {
+        let start = bounds[k];
+        let end = bounds
+            .get(k + 1)
+            .map_or(last_row, |&next| next.saturating_sub(1));
+        let ih = indicator_headers[segment.indicators];
+        let bh = segment.budget.map(|b| budget_headers[b]);
+        let inner: Vec<&Header> = headers
+            .iter()
+            .filter(|h| h.row >= start && h.row <= end)
+            .filter(|h| h.block != Block::Budget || bh.is_some_and(|b| b.row == h.row))
+            .filter(|h| h.block != Block::Indicators || h.row == ih.row)
+            .collect();
+        let table = TableReader {
+            sheet: &mut sheet,
+            start,
+            end,
+            total: segment.total,
+            headers: inner,
+            budget: bh,
+            indicators: ih,
+            options,
+            many,
+        };
+        import.forms.push(table.read());
+    }
+    // Cells between or after the forms that nothing claimed.
+    let unplaced = unplaced_cells(&sheet, 0, u32::MAX);
+    let mut by_form: Vec<Vec<Diagnostic>> = vec![Vec::new(); segments.len()];
+    for (row, diagnostic) in unplaced {
+        let k = bounds.iter().rposition(|&b| b <= row).unwrap_or(0);
+        if let Some(list) = by_form.get_mut(k) {
+            list.push(diagnostic);
+        }
+    }
+    let offset = import.forms.len() - segments.len();
+    for (k, warnings) in by_form.into_iter().enumerate() {
+        match import.forms.get_mut(offset + k) {
+            Some(Ok(form)) => form.warnings.extend(warnings),
+            _ => import.warnings.extend(warnings),
+        }
+    }
+}
+
+fn first_cell(grid: &Grid, row: u32) -> Option<&Cell> {
+    grid.row(row).next()
+}
+
+fn row_text(grid: &Grid, row: u32) -> String {
+    grid.row(row)
+        .map(|c| c.text.replace('\n', " "))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn unplaced_cells(sheet: &Sheet<'_>, from: u32, to: u32) -> Vec<(u32, Diagnostic)> {
+    sheet
+        .grid
+        .cells
+        .values()
+        .filter(|c| c.row >= from && c.row <= to && !sheet.used.contains(&(c.row, c.col)))
+        .map(|c| {
+            let place = sheet.grid.place(c.row, c.col);
+            (
+                c.row,
+                warning(cell_diagnostic(
+                    sheet.document,
+                    &place,
+                    &c.text,
+                    "xlsx::unplaced",
+                    format!(
+                        "无法归入表格的单元格 {place} (could not place this cell in the form; it was not imported)"
+                    ),
+                )),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// One table
+
+struct TableReader<'s, 'a> {
+    sheet: &'s mut Sheet<'a>,
+    start: u32,
+    end: u32,
+    total: Option<u32>,
+    headers: Vec<&'s Header>,
+    budget: Option<&'s Header>,
+    indicators: &'s Header,
+    options: &'s ImportOptions,
+    many: bool,
+}
+
+/// A value read from a cell.
+#[derive(Debug, Clone)]
+struct Value {
+    text: String,
+    cell: CellRef,
+}
+
+#[derive(Debug, Default)]
+struct BudgetRow {
+    label: Option<Value>,
+    initial: Option<Value>,
+    adjusted: Option<Value>,
+    executed: Option<Value>,
+    weight: Option<Value>,
+    rate: Option<Value>,
+    score: Option<Value>,
+    row_ref: Option<CellRef>,
+}
+
+#[derive(Debug, Default)]
+struct IndicatorRow {
+    level1: Option<Value>,
+    level2: Option<Value>,
+    name: Option<Value>,
+    target: Option<Value>,
+    actual: Option<Value>,
+    weight: Option<Value>,
+    score: Option<Value>,
+    deviation: Option<Value>,
+    explanation: Option<Value>,
+    row_ref: Option<CellRef>,
+}
+
+#[derive(Debug, Default)]
+struct SectionRead {
+    name: Option<Value>,
+    items: Vec<[Option<Value>; 5]>,
+    rows: Vec<CellRef>,
+}
+
+impl TableReader<'_, '_> {
+    fn grid(&self) -> &Grid {
+        self.sheet.grid
+    }
+
+    fn value(&mut self, cell: &Cell) -> Value {
+        self.sheet.used.insert((cell.row, cell.col));
+        Value {
+            text: cell.text.clone(),
+            cell: CellRef {
+                place: self.grid().place(cell.row, cell.col),
+                text: cell.text.clone(),
+            },
+        }
+    }
+
+    /// The cell of `row` under a header spanning `span`: the first filled cell that starts there.
+    fn under(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<Value> {
+        let (a, b) = span?;
+        let cell = self
+            .grid()
+            .row(row)
+            .find(|c| c.col >= a && c.col <= b)
+            .cloned()?;
+        Some(self.value(&cell))
+    }
+
+    /// Like `under`, but a cell inside a merged region takes the region's value.
+    fn under_following_merges(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<Value> {
+        if let Some(v) = self.under(row, span) {
+            return Some(v);
+        }
+        let (a, b) = span?;
+        let grid = self.grid();
+        let merged = (a..=b).find_map(|c| grid.covering(row, c)).copied()?;
+        let cell = grid.get(merged.first_row, merged.first_col).cloned()?;
+        Some(self.value(&cell))
+    }
+
+    fn row_ref(&self, row: u32) -> CellRef {
+        let grid = self.grid();
+        let first = grid.row(row).next().map_or(0, |c| c.col);
+        let last = grid.row(row).last().map_or(first, |c| c.col);
+        CellRef {
+            place: grid.range_place((row, first), (row, last)),
+            text: row_text(grid, row),
+        }
+    }
+
+    /// Rows of a block: after its header, up to the next header (or the total row).
+    fn block_rows(&self, header_row: u32) -> Vec<u32> {
+        let next = self
+            .headers
+            .iter()
+            .map(|h| h.row)
+            .filter(|&r| r > header_row)
+            .min()
+            .unwrap_or(u32::MAX);
+        let stop = match self.total {
+            Some(t) if t > header_row => next.min(t),
+            _ => next,
+        };
+        let end = self.end;
+        self.grid()
+            .rows()
+            .into_iter()
+            .filter(|&r| r > header_row && r < stop && r <= end)
+            .collect()
+    }
+
+    /// Block labels in the first columns (`项目资金（万元）`, `绩效指标`) are part of the layout.
+    fn claim_block_labels(&mut self, row: u32, before_col: u32) -> Option<Value> {
+        let cells: Vec<Cell> = self
+            .grid()
+            .row(row)
+            .filter(|c| c.col < before_col)
+            .cloned()
+            .collect();
+        let mut label = None;
+        for cell in cells {
+            if block_label(&norm(&cell.text)).is_some() {
+                label = Some(self.value(&cell));
+            }
+        }
+        label
+    }
+
+    fn claim_header(&mut self, header: &Header) {
+        for &(r, c) in &header.cells {
+            self.sheet.used.insert((r, c));
+        }
+        self.claim_block_labels(header.row, header.first_col());
+    }
+
+    fn read(mut self) -> Result<ImportedForm, Vec<Diagnostic>> {
+        let grid = self.sheet.grid;
+        let document = self.sheet.document.to_string();
+        let last_col = grid
+            .cells
+            .values()
+            .filter(|c| c.row >= self.start && c.row <= self.end)
+            .map(|c| c.col)
+            .max()
+            .unwrap_or(0);
+        let table_ref = CellRef {
+            place: grid.range_place((self.start, 0), (self.end, last_col)),
+            text: String::new(),
+        };
+        let mut errors = Vec::new();
+
+        // Budget block.
+        let mut budget_rows = Vec::new();
+        if let Some(bh) = self.budget {
+            self.claim_header(bh);
+            let first_value_col = bh.first_col();
+            for row in self.block_rows(bh.row) {
+                let block = self.claim_block_labels(row, first_value_col);
+                let label_cell = grid
+                    .row(row)
+                    .filter(|c| c.col < first_value_col)
+                    .filter(|c| {
+                        block
+                            .as_ref()
+                            .is_none_or(|b| b.cell.place != grid.place(c.row, c.col))
+                    })
+                    .last()
+                    .cloned();
+                let mut r = BudgetRow {
+                    label: label_cell.map(|c| self.value(&c)),
+                    row_ref: Some(self.row_ref(row)),
+                    ..BudgetRow::default()
+                };
+                r.initial = self.under(row, bh.span(Col::Initial));
+                r.adjusted = self.under(row, bh.span(Col::Adjusted));
+                r.executed = self.under(row, bh.span(Col::Executed));
+                r.weight = self.under(row, bh.span(Col::Weight));
+                r.rate = self.under(row, bh.span(Col::Rate));
+                r.score = self.under(row, bh.span(Col::Score));
+                if r.initial.is_some() || r.adjusted.is_some() || r.executed.is_some() {
+                    budget_rows.push(r);
+                }
+            }
+        }
+
+        // Sections, objective, tasks.
+        let mut sections = Vec::new();
+        let mut objective: (Option<Value>, Option<Value>) = (None, None);
+        let mut tasks = Vec::new();
+        let others: Vec<Header> = self
+            .headers
+            .iter()
+            .filter(|h| matches!(h.block, Block::Section | Block::Objective | Block::Tasks))
+            .map(|h| (*h).clone())
+            .collect();
+        for header in &others {
+            self.claim_header(header);
+            let first = header.first_col();
+            match header.block {
+                Block::Section => {
+                    let name_cell = grid
+                        .row(header.row)
+                        .filter(|c| c.col < first)
+                        .last()
+                        .cloned();
+                    let mut section = SectionRead {
+                        name: name_cell.map(|c| self.value(&c)),
+                        ..SectionRead::default()
+                    };
+                    for row in self.block_rows(header.row) {
+                        self.claim_block_labels(row, first);
+                        let item = grid
+                            .row(row)
+                            .filter(|c| c.col < first && block_label(&norm(&c.text)).is_none())
+                            .last()
+                            .cloned();
+                        let fields = [
+                            item.map(|c| self.value(&c)),
+                            self.under(row, header.span(Col::Description)),
+                            self.under(row, header.span(Col::Weight)),
+                            self.under(row, header.span(Col::Score)),
+                            self.under(row, header.span(Col::Problems)),
+                        ];
+                        if fields.iter().any(Option::is_some) {
+                            section.rows.push(self.row_ref(row));
+                            section.items.push(fields);
+                        }
+                    }
+                    sections.push(section);
+                }
+                Block::Objective => {
+                    for row in self.block_rows(header.row) {
+                        self.claim_block_labels(row, first);
+                        let expected = self.under(row, header.span(Col::Expected));
+                        let achieved = self.under(row, header.span(Col::Achieved));
+                        objective.0 = join(objective.0.take(), expected);
+                        objective.1 = join(objective.1.take(), achieved);
+                    }
+                }
+                Block::Tasks => {
+                    for row in self.block_rows(header.row) {
+                        self.claim_block_labels(row, first);
+                        let name = self.under(row, header.span(Col::TaskName));
+                        let content = self.under(row, header.span(Col::TaskContent));
+                        let achieved = self.under(row, header.span(Col::Achieved));
+                        if name.is_some() || content.is_some() || achieved.is_some() {
+                            tasks.push((name, content, achieved, self.row_ref(row)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        // Indicators.
+        let ih = self.indicators;
+        self.claim_header(ih);
+        let mut indicators: Vec<IndicatorRow> = Vec::new();
+        let mut carried: (Option<Value>, Option<Value>) = (None, None);
+        for row in self.block_rows(ih.row) {
+            if classify_header(grid, row).is_some_and(|h| h.block == Block::Indicators) {
+                // A header repeated on a new page.
+                for cell in grid.row(row) {
+                    self.sheet.used.insert((cell.row, cell.col));
+                }
+                continue;
+            }
+            self.claim_block_labels(row, ih.first_col());
+            let direct_level1 = self.under(row, ih.span(Col::Level1));
+            let level1 = direct_level1
+                .clone()
+                .or_else(|| self.under_following_merges(row, ih.span(Col::Level1)));
+            let direct_level2 = self.under(row, ih.span(Col::Level2));
+            let level2 = direct_level2
+                .clone()
+                .or_else(|| self.under_following_merges(row, ih.span(Col::Level2)));
+            let mut r = IndicatorRow {
+                name: self.under(row, ih.span(Col::Level3)),
+                target: self.under(row, ih.span(Col::Target)),
+                actual: self.under(row, ih.span(Col::Actual)),
+                weight: self.under(row, ih.span(Col::Weight)),
+                score: self.under(row, ih.span(Col::Score)),
+                deviation: self.under(row, ih.span(Col::Deviation)),
+                explanation: self.under(row, ih.span(Col::Explanation)),
+                row_ref: Some(self.row_ref(row)),
+                ..IndicatorRow::default()
+            };
+            // Blank cells below a 一级/二级 that was not merged take the value above.
+            let new_level1 = level1.is_some()
+                && level1.as_ref().map(|v| &v.text) != carried.0.as_ref().map(|v| &v.text);
+            r.level1 = level1.or_else(|| carried.0.clone());
+            r.level2 = match level2 {
+                Some(v) => Some(v),
+                None if !new_level1 => carried.1.clone(),
+                None => None,
+            };
+            let has_figures = r.name.is_some()
+                || r.target.is_some()
+                || r.actual.is_some()
+                || r.weight.is_some()
+                || r.score.is_some();
+            let empty_category = !has_figures && direct_level2.is_some();
+            carried = (r.level1.clone(), r.level2.clone());
+            if has_figures || empty_category {
+                indicators.push(r);
+            }
+        }
+
+        // The total row and what follows it.
+        let mut total_score = None;
+        let mut grade = None;
+        if let Some(t) = self.total {
+            let cells: Vec<Cell> = grid.row(t).cloned().collect();
+            if let Some(label) = cells.first() {
+                self.value(label);
+            }
+            total_score = self.under(t, ih.span(Col::Score));
+            if total_score.is_none() {
+                let last_number = cells.iter().rev().find(|c| c.is_number()).cloned();
+                total_score = last_number.map(|c| self.value(&c));
+            }
+            if let Some(w) = ih.span(Col::Weight) {
+                // The weights' sum, printed under 分值: the engine adds it up itself.
+                self.under(t, Some(w));
+            }
+        }
+
+        // Key cells anywhere in the table outside the blocks: title, names, year, grade.
+        let mut title: Option<Value> = None;
+        let mut keys: Vec<(Key, Value)> = Vec::new();
+        let mut year: Option<(i32, Value)> = None;
+        let rows: Vec<u32> = grid
+            .rows()
+            .into_iter()
+            .filter(|&r| r >= self.start && r <= self.end)
+            .collect();
+        for row in rows {
+            let cells: Vec<Cell> = grid.row(row).cloned().collect();
+            let mut i = 0;
+            while i < cells.len() {
+                let cell = &cells[i];
+                if self.sheet.used.contains(&(cell.row, cell.col)) {
+                    i += 1;
+                    continue;
+                }
+                if let Some((key, inline)) = key_label(&cell.text) {
+                    let label = self.value(cell);
+                    let value = match inline {
+                        Some(text) => Some(Value { text, ..label }),
+                        None => {
+                            let next = cells
+                                .get(i + 1)
+                                .filter(|c| {
+                                    key_label(&c.text).is_none()
+                                        && !self.sheet.used.contains(&(c.row, c.col))
+                                })
+                                .cloned();
+                            if next.is_some() {
+                                i += 1;
+                            }
+                            next.map(|c| self.value(&c))
+                        }
+                    };
+                    if let Some(value) = value {
+                        if key == Key::Year {
+                            if let Some(y) = year_in(&format!("{}年", value.text)) {
+                                year = Some((y, value.clone()));
+                            }
+                        }
+                        keys.push((key, value));
+                    }
+                } else if title.is_none() && is_title(&cell.text) {
+                    let v = self.value(cell);
+                    if year.is_none() {
+                        year = year_in(&v.text).map(|y| (y, v.clone()));
+                    }
+                    title = Some(v);
+                } else if year.is_none()
+                    && year_in(&cell.text).is_some()
+                    && cell.text.chars().count() <= 16
+                {
+                    let v = self.value(cell);
+                    year = year_in(&v.text).map(|y| (y, v));
+                } else if grade.is_none()
+                    && self.total.is_some_and(|t| row >= t)
+                    && is_grade(&cell.text)
+                {
+                    grade = Some(self.value(cell));
+                }
+                i += 1;
+            }
+        }
+        let key = |k: Key| {
+            keys.iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        };
+        if grade.is_none() {
+            grade = key(Key::Grade);
+        }
+
+        // Which kind of form.
+        let title_text = title.as_ref().map(|t| norm(&t.text)).unwrap_or_default();
+        let kind = if title_text.contains("部门整体") || title_text.contains("整体支出") {
+            Some(FormKind::Department)
+        } else if title_text.contains("项目") || key(Key::Project).is_some() {
+            Some(FormKind::Project)
+        } else if key(Key::DepartmentName).is_some()
+            || !tasks.is_empty()
+            || indicators.iter().any(|r| {
+                r.level1
+                    .as_ref()
+                    .is_some_and(|v| v.text.contains("投入管理"))
+            })
+        {
+            Some(FormKind::Department)
+        } else {
+            None
+        };
+        let anchor = title.as_ref().map_or(table_ref.clone(), |t| t.cell.clone());
+        let Some(kind) = kind else {
+            errors.push(cell_diagnostic(
+                &document,
+                &anchor.place,
+                &anchor.text,
+                "xlsx::kind",
+                "无法判断表类型 (cannot tell whether this is a 项目 or a 部门整体 form)",
+            ).help("give the table a title such as 项目支出绩效自评表 or 部门整体支出绩效自评表, or a 项目名称 row"));
+            return Err(errors);
+        };
+        let year = match (year, self.options.year) {
+            (Some((y, v)), _) => Some((y, Some(v.cell))),
+            (None, Some(y)) => Some((y, None)),
+            (None, None) => None,
+        };
+        let Some((year, year_cell)) = year else {
+            errors.push(
+                cell_diagnostic(
+                    &document,
+                    &anchor.place,
+                    &anchor.text,
+                    "xlsx::year",
+                    "找不到年度 (the table does not say which year it is for)",
+                )
+                .help("write the year in the title (2023年度), or pass --year 2023"),
+            );
+            return Err(errors);
+        };
+        if self.budget.is_none() {
+            let place = grid.place(ih.row, ih.first_col());
+            errors.push(cell_diagnostic(
+                &document,
+                &place,
+                &row_text(grid, ih.row),
+                "xlsx::no-budget",
+                "指标表之前没有找到预算表头 (no budget header row — 年初预算数 / 全年预算数 / 全年执行数 — before this indicator table)",
+            ));
+            return Err(errors);
+        }
+
+        // The form text.
+        let sheet_name = grid.sheet.clone();
+        let name = match kind {
+            FormKind::Project => key(Key::Project).map(|v| v.text),
+            FormKind::Department => key(Key::DepartmentName)
+                .or(key(Key::Department))
+                .map(|v| v.text),
+        }
+        .unwrap_or_default();
+        let source_name = if self.many {
+            format!(
+                "{document}#{}",
+                grid.range_place((self.start, 0), (self.start, 0))
+            )
+        } else {
+            format!("{document}#{sheet_name}")
+        };
+        let mut t = TomlText::new();
+        t.comment(&format!(
+            "由 jixiao import 从 {document} 导入：{} (imported from a workbook)",
+            table_ref.place
+        ));
+        t.string("kind", kind.name(), Some("表类型"), Some(&anchor));
+        let ruleset = match &self.options.ruleset {
+            Some(r) => Some((r.clone(), None)),
+            None => key(Key::Ruleset).map(|v| (v.text.clone(), Some(v.cell))),
+        };
+        if let Some((ruleset, cell)) = &ruleset {
+            t.string("ruleset", ruleset, Some("评分规则"), cell.as_ref());
+        }
+        t.integer("year", i64::from(year), Some("年度"), year_cell.as_ref());
+        if let Some(title) = &title {
+            let shown = title.text.replace('\n', "");
+            t.string("title", &shown, None, Some(&title.cell));
+        }
+        match kind {
+            FormKind::Project => {
+                if let Some(v) = key(Key::Project) {
+                    t.string("project", &v.text, Some("项目名称"), Some(&v.cell));
+                }
+                if let Some(v) = key(Key::Department).or(key(Key::DepartmentName)) {
+                    t.string("department", &v.text, Some("主管部门"), Some(&v.cell));
+                }
+                if let Some(v) = key(Key::Unit) {
+                    t.string("unit", &v.text, Some("实施单位"), Some(&v.cell));
+                }
+            }
+            FormKind::Department => {
+                if let Some(v) = key(Key::DepartmentName).or(key(Key::Department)) {
+                    t.string(
+                        "department",
+                        &v.text,
+                        Some("部门（单位）名称"),
+                        Some(&v.cell),
+                    );
+                }
+                if let Some(v) = key(Key::Unit) {
+                    t.string("unit", &v.text, Some("实施单位"), Some(&v.cell));
+                }
+            }
+        }
+
+        // [budget]: the total row, then the fund sources.
+        let total_index = budget_rows
+            .iter()
+            .position(|r| {
+                r.label.as_ref().is_some_and(|l| {
+                    let n = norm(&l.text);
+                    n.contains("总额") || n.contains("合计") || n.contains("总计")
+                })
+            })
+            .unwrap_or(0);
+        let budget_start = t.len();
+        t.table(
+            "[budget]",
+            Some(match kind {
+                FormKind::Project => "项目资金（万元）",
+                FormKind::Department => "部门整体支出情况（万元）",
+            }),
+        );
+        match budget_rows.get(total_index) {
+            Some(row) => {
+                let start = t.len();
+                budget_fields(&mut t, row, true);
+                if let Some(r) = &row.row_ref {
+                    t.mark(start, r);
+                }
+            }
+            None => {
+                let place = self.budget.map_or(table_ref.place.clone(), |bh| {
+                    grid.place(bh.row, bh.first_col())
+                });
+                errors.push(cell_diagnostic(
+                    &document,
+                    &place,
+                    &self
+                        .budget
+                        .map(|bh| row_text(grid, bh.row))
+                        .unwrap_or_default(),
+                    "xlsx::no-budget",
+                    "预算表头下没有金额行 (no row of amounts under the budget header)",
+                ));
+                return Err(errors);
+            }
+        }
+        for (i, row) in budget_rows.iter().enumerate() {
+            if i == total_index {
+                continue;
+            }
+            let start = t.len();
+            let first = i == usize::from(total_index == 0);
+            t.table("[[budget.sources]]", Some("资金来源"));
+            let label = row.label.as_ref();
+            let name = label.map(|l| source_name_of(&l.text)).unwrap_or_default();
+            t.string("name", &name, None, label.map(|l| &l.cell));
+            t.comments(first);
+            budget_fields(&mut t, row, false);
+            t.comments(true);
+            if let Some(r) = &row.row_ref {
+                t.mark(start, r);
+            }
+        }
+        if let Some(bh) = self.budget {
+            let header = self.row_ref(bh.row);
+            t.mark(budget_start, &header);
+        }
+
+        if objective.0.is_some() || objective.1.is_some() {
+            t.table(
+                "[objective]",
+                Some(match kind {
+                    FormKind::Project => "年度总体目标",
+                    FormKind::Department => "年度履职目标",
+                }),
+            );
+            if let Some(v) = &objective.0 {
+                t.string("expected", &v.text, Some("预期目标"), Some(&v.cell));
+            }
+            if let Some(v) = &objective.1 {
+                t.string("achieved", &v.text, Some("实际完成情况"), Some(&v.cell));
+            }
+        }
+        for (i, (name, content, achieved, row_ref)) in tasks.iter().enumerate() {
+            t.comments(i == 0);
+            let start = t.len();
+            t.table("[[tasks]]", Some("年度主要任务"));
+            t.string(
+                "name",
+                name.as_ref().map_or("", |v| v.text.as_str()),
+                Some("任务名称"),
+                name.as_ref().map(|v| &v.cell),
+            );
+            if let Some(v) = content {
+                t.string("content", &v.text, Some("主要内容"), Some(&v.cell));
+            }
+            if let Some(v) = achieved {
+                t.string("achieved", &v.text, Some("实际完成情况"), Some(&v.cell));
+            }
+            t.mark(start, row_ref);
+        }
+        t.comments(true);
+        for section in &sections {
+            t.comments(true);
+            t.table("[[sections]]", None);
+            let name = section
+                .name
+                .as_ref()
+                .map_or("资金管理情况".to_string(), |v| {
+                    v.text.replace('\n', "")
+                });
+            t.string("name", &name, None, section.name.as_ref().map(|v| &v.cell));
+            for (i, (item, row_ref)) in section.items.iter().zip(&section.rows).enumerate() {
+                t.comments(i == 0);
+                let start = t.len();
+                t.table("[[sections.items]]", None);
+                let [name, description, weight, score, problems] = item;
+                t.string(
+                    "name",
+                    name.as_ref().map_or("", |v| v.text.as_str()),
+                    None,
+                    name.as_ref().map(|v| &v.cell),
+                );
+                if let Some(v) = description {
+                    t.string("description", &v.text, Some("情况说明"), Some(&v.cell));
+                }
+                match weight {
+                    Some(v) => t.string("weight", &v.text, Some("分值"), Some(&v.cell)),
+                    None => t.string("weight", "", Some("分值"), Some(row_ref)),
+                }
+                if let Some(v) = score.as_ref().filter(|v| !is_placeholder(&v.text)) {
+                    t.string("score", &v.text, Some("得分"), Some(&v.cell));
+                }
+                t.string(
+                    "problems",
+                    problems.as_ref().map_or("", |v| v.text.as_str()),
+                    Some("存在问题和改进措施"),
+                    problems.as_ref().map(|v| &v.cell),
+                );
+                t.mark(start, row_ref);
+            }
+        }
+        t.comments(true);
+        for (i, row) in indicators.iter().enumerate() {
+            t.comments(i == 0);
+            let start = t.len();
+            t.table("[[indicators]]", None);
+            let text = |v: &Option<Value>| v.as_ref().map_or(String::new(), |v| v.text.clone());
+            let cell = |v: &Option<Value>| v.as_ref().map(|v| v.cell.clone());
+            t.string(
+                "level1",
+                &text(&row.level1),
+                Some("一级指标"),
+                cell(&row.level1).as_ref(),
+            );
+            t.string(
+                "level2",
+                &text(&row.level2),
+                Some("二级指标"),
+                cell(&row.level2).as_ref(),
+            );
+            let has_figures = row.name.is_some()
+                || row.target.is_some()
+                || row.actual.is_some()
+                || row.weight.is_some()
+                || row.score.is_some();
+            if has_figures {
+                t.string(
+                    "name",
+                    &text(&row.name),
+                    Some("三级指标"),
+                    cell(&row.name).as_ref(),
+                );
+                for (key, value, comment) in [
+                    ("target", &row.target, "年度指标值"),
+                    ("actual", &row.actual, "实际完成值"),
+                ] {
+                    if let Some(v) = value {
+                        t.string(key, &v.text, Some(comment), Some(&v.cell));
+                    }
+                }
+                for (key, value, comment) in [
+                    ("weight", &row.weight, "分值"),
+                    ("score", &row.score, "得分"),
+                    ("deviation", &row.deviation, "偏差度"),
+                ] {
+                    if let Some(v) = value.as_ref().filter(|v| !is_placeholder(&v.text)) {
+                        t.string(key, &v.text, Some(comment), Some(&v.cell));
+                    }
+                }
+                t.string(
+                    "explanation",
+                    &text(&row.explanation),
+                    Some("偏差原因分析及改进措施"),
+                    cell(&row.explanation).as_ref(),
+                );
+            }
+            if let Some(r) = &row.row_ref {
+                t.mark(start, r);
+            }
+        }
+        t.comments(true);
+        if total_score.is_some() || grade.is_some() {
+            t.table("[total]", Some("总分"));
+            if let Some(v) = &total_score {
+                t.string("score", &v.text, Some("自评得分"), Some(&v.cell));
+            }
+            if let Some(v) = &grade {
+                t.string("grade", &v.text, Some("等级"), Some(&v.cell));
+            }
+        }
+        t.mark(0, &table_ref);
+        let (toml, origins) = t.into_parts();
+        Ok(ImportedForm {
+            sheet: sheet_name,
+            place: table_ref.place,
+            name,
+            kind,
+            source_name,
+            document,
+            toml,
+            origins,
+            warnings: Vec::new(),
+        })
+    }
+}
+
+fn join(a: Option<Value>, b: Option<Value>) -> Option<Value> {
+    match (a, b) {
+        (Some(mut a), Some(b)) => {
+            a.text = format!("{}\n{}", a.text, b.text);
+            Some(a)
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+fn budget_fields(t: &mut TomlText, row: &BudgetRow, total: bool) {
+    for (key, value, comment) in [
+        ("initial", &row.initial, "年初预算数"),
+        ("adjusted", &row.adjusted, "全年预算数"),
+        ("executed", &row.executed, "全年执行数"),
+    ] {
+        match value {
+            Some(v) => t.string(key, &v.text, Some(comment), Some(&v.cell)),
+            // Left blank: the form loader names what is missing, at this row.
+            None => t.string(key, "", Some(comment), row.row_ref.as_ref()),
+        }
+    }
+    let optional: &[(&str, &Option<Value>, &str)] = if total {
+        &[
+            ("weight", &row.weight, "分值"),
+            ("rate", &row.rate, "执行率"),
+            ("score", &row.score, "得分"),
+        ]
+    } else {
+        &[("rate", &row.rate, "执行率")]
+    };
+    for (key, value, comment) in optional {
+        if let Some(v) = value.as_ref().filter(|v| !is_placeholder(&v.text)) {
+            t.string(key, &v.text, Some(comment), Some(&v.cell));
+        }
+    }
+}
+
+/// `资金来源：（1）政府预算资金` → `政府预算资金`.
+fn source_name_of(label: &str) -> String {
+    let mut s = label.trim();
+    for prefix in ["资金来源：", "资金来源:", "其中：", "其中:"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.trim();
+        }
+    }
+    // Numbering: （1） (1) 1. 1、 ①
+    let numbered = ['（', '('];
+    if s.starts_with(numbered) {
+        if let Some(close) = s.find(['）', ')']) {
+            let inner = &s[s.chars().next().map_or(0, char::len_utf8)..close];
+            if inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+            {
+                s = s[close..].trim_start_matches(['）', ')']).trim();
+            }
+        }
+    } else {
+        let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            let rest = &s[digits.len()..];
+            if let Some(r) = rest.strip_prefix(['.', '、', '．']) {
+                s = r.trim();
+            }
+        }
+    }
+    s.trim_end_matches(['：', ':']).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_recognised_however_they_are_spelled() {
+        assert_eq!(header_col(&norm("执行率 %")), Some(Col::Rate));
+        assert_eq!(header_col(&norm("偏差度 %")), Some(Col::Deviation));
+        assert_eq!(
+            header_col(&norm("偏差原因分析及改进措施")),
+            Some(Col::Explanation)
+        );
+        assert_eq!(header_col(&norm("存在问题和改进措施")), Some(Col::Problems));
+        assert_eq!(header_col(&norm(" 情况说明")), Some(Col::Description));
+        assert_eq!(header_col(&norm("年初\n预算数")), Some(Col::Initial));
+        assert_eq!(header_col(&norm("项目名称")), None);
+    }
+
+    #[test]
+    fn source_names_lose_their_numbering() {
+        assert_eq!(
+            source_name_of("资金来源：（1）政府预算资金"),
+            "政府预算资金"
+        );
+        assert_eq!(
+            source_name_of("     （2）财政专户管理资金"),
+            "财政专户管理资金"
+        );
+        assert_eq!(source_name_of("政府性预算资金"), "政府性预算资金");
+        assert_eq!(source_name_of("1、单位资金："), "单位资金");
+    }
+
+    #[test]
+    fn years_and_labels() {
+        assert_eq!(year_in("（2023年度）"), Some(2023));
+        assert_eq!(
+            year_in("2023年度市民之家运行经费项目单位自评表"),
+            Some(2023)
+        );
+        assert_eq!(year_in("年度：2024"), Some(2024));
+        assert_eq!(year_in("20230年"), None);
+        assert_eq!(year_in("编号 1234"), None);
+        assert_eq!(key_label("项目名称"), Some((Key::Project, None)));
+        assert_eq!(
+            key_label("项目名称：市民之家运行经费"),
+            Some((Key::Project, Some("市民之家运行经费".into())))
+        );
+        assert_eq!(
+            key_label("部门（单位）名称"),
+            Some((Key::DepartmentName, None))
+        );
+        assert!(key_label("市民之家运行经费").is_none());
+    }
+}
