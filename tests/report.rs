@@ -152,7 +152,10 @@ fn differing_claims_are_flagged_in_the_html_report() {
         "the indicator, the total in the summary and on the form"
     );
     assert!(text.contains("申报 3，按评分规则计算为 2"));
-    assert!(text.contains("<code>score::mismatch</code>"));
+    // The review's findings on the form: the score above its weight, the total that is not the
+    // sum of the claimed scores.
+    assert!(text.contains("<code>score-above-weight</code>"), "{text}");
+    assert!(text.contains("<code>total-sum</code>"), "{text}");
 }
 
 #[cfg(feature = "xlsx")]
@@ -191,16 +194,31 @@ fn the_workbook_flags_differing_claims_with_a_note_and_lists_them_on_the_summary
     let summary = &book.sheets[0];
     assert_eq!(summary.sheet, "汇总");
     let texts: Vec<&str> = summary.cells.values().map(|c| c.text.as_str()).collect();
+    // The review's findings are listed, the errors being the two wrong claims.
     assert_eq!(
-        texts.iter().filter(|t| **t == "score::mismatch").count(),
+        texts.iter().filter(|t| **t == "score-above-weight").count(),
+        1,
+        "{texts:?}"
+    );
+    assert_eq!(
+        texts.iter().filter(|t| **t == "total-sum").count(),
+        1,
+        "{texts:?}"
+    );
+    assert_eq!(
+        texts.iter().filter(|t| **t == "错误").count(),
         2,
         "{texts:?}"
     );
     assert!(
         texts
             .iter()
-            .any(|t| t.contains("窗口电话费 得分: 申报 3，计算 2")),
+            .any(|t| t.contains("窗口电话费: 窗口电话费 申报得分 3 超过分值 2")),
         "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"cost-exceeds-spend"),
+        "the plausibility warnings too"
     );
     let form = book
         .sheets

@@ -4,7 +4,7 @@
 use super::Outcome;
 use super::inputs;
 use super::output::{Out, report};
-use crate::report::layout::{FormView, sheet_findings};
+use crate::report::layout::{FormView, reviewed_views};
 use crate::score::ScoreOptions;
 use crate::write::{Overwrite, write_atomic};
 use clap::Args;
@@ -39,16 +39,15 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let views: Vec<FormView> = scored
-        .sheets
-        .iter()
-        .map(|(form, sheet)| FormView::new(form, sheet))
-        .collect();
-    let findings: Vec<_> = scored
-        .sheets
-        .iter()
-        .flat_map(|(_, s)| sheet_findings(s))
-        .collect();
+    let views: Vec<FormView> = match inputs::RulesContext::load(args.rules.as_deref()) {
+        Ok(context) => reviewed_views(&context, &scored.sheets),
+        Err(_) => scored
+            .sheets
+            .iter()
+            .map(|(form, sheet)| FormView::new(form, sheet))
+            .collect(),
+    };
+    let findings: Vec<_> = views.iter().flat_map(|v| v.findings.clone()).collect();
     let mut outcome = scored.outcome();
     if views.is_empty() {
         report(&scored.errors);

@@ -1,10 +1,10 @@
 //! `jixiao review PATH…`: re-score submitted forms and report findings (复核).
 
 use super::Outcome;
+use super::batch::Batch;
 use super::inputs::{self, RulesContext};
 use super::output::{Out, report};
 use crate::diag::{Diagnostic, Severity};
-use crate::form;
 use crate::render::review as render;
 use crate::review::{self, CheckSet, FormReview};
 use crate::rules::ruleset::ReviewSettings;
@@ -40,7 +40,7 @@ impl FailOn {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Form files, or directories searched recursively for *.toml.
+    /// Form files or workbooks, or directories searched recursively for *.toml and *.xlsx.
     #[arg(required_unless_present = "list_checks")]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
@@ -65,19 +65,61 @@ pub struct ReviewArgs {
     /// Start CSV output with a UTF-8 byte-order mark, so that Excel reads the Chinese text.
     #[arg(long)]
     pub bom: bool,
+    /// Worker threads (default: every core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
-/// Load, score and review one form file. Pure apart from reading the file: a batch may run these
-/// in any order, or in parallel, and sort the results by path.
+/// The reviews of the forms in one file (a workbook may hold several), or why they could not
+/// be reviewed. Pure apart from reading the file, so a batch runs these in parallel.
+pub struct PathReview {
+    pub reviews: Vec<FormReview>,
+    pub errors: Vec<Diagnostic>,
+    /// Workbook cells that could not be placed.
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn review_file(context: &RulesContext, path: &Path, checks: &CheckSet) -> PathReview {
+    let loaded = inputs::load_forms(path);
+    let mut result = PathReview {
+        reviews: Vec::new(),
+        errors: Vec::new(),
+        warnings: loaded.warnings,
+    };
+    for form in loaded.forms {
+        let reviewed = form.and_then(|form| {
+            let (ruleset, selection) = context.resolve(&form)?;
+            let sheet = review::score_for_review(&ruleset, &form, selection)?;
+            Ok(review::review_form(&ruleset, &form, &sheet, checks))
+        });
+        match reviewed {
+            Ok(r) => result.reviews.push(r),
+            Err(e) => result.errors.extend(e),
+        }
+    }
+    result
+}
+
+/// Review a file holding one form (a workbook: its first table).
 pub fn review_path(
     context: &RulesContext,
     path: &Path,
     checks: &CheckSet,
 ) -> Result<FormReview, Vec<Diagnostic>> {
-    let form = form::load_path(path)?;
-    let (ruleset, selection) = context.resolve(&form)?;
-    let sheet = review::score_for_review(&ruleset, &form, selection)?;
-    Ok(review::review_form(&ruleset, &form, &sheet, checks))
+    let result = review_file(context, path, checks);
+    if !result.errors.is_empty() {
+        return Err(result.errors);
+    }
+    result.reviews.into_iter().next().ok_or_else(|| {
+        vec![Diagnostic::error(
+            "input::empty",
+            format!(
+                "{} 中没有表格 (no form in {})",
+                path.display(),
+                path.display()
+            ),
+        )]
+    })
 }
 
 pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
@@ -99,31 +141,66 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         return list_checks(&args, &context, &checks, out);
     }
     let (files, mut errors) = inputs::collect(&args.paths);
-    let mut reviews = Vec::new();
-    for path in &files {
-        match review_path(&context, path, &checks) {
-            Ok(r) => reviews.push(r),
-            Err(e) => errors.extend(e),
-        }
-    }
+    let batch = Batch::new(args.jobs)?;
+    let mut warnings = Vec::new();
+    let mut summary = render::Summary::new(files.len());
+    let mut failing = false;
+    let mut first = true;
     match args.format {
-        Format::Table => out.write_str(&render::text(&reviews, &errors, files.len()))?,
-        Format::Markdown => out.write_str(&render::markdown(&reviews, &errors, files.len()))?,
-        Format::Json => out.write_str(&render::json(&reviews, &errors, files.len()))?,
+        Format::Table => {}
+        Format::Markdown => out.write_str(render::MARKDOWN_HEADING)?,
+        Format::Json => out.write_str(render::JSON_OPENING)?,
         Format::Csv => {
             if args.bom {
                 out.write_str("\u{feff}")?;
             }
-            out.write_str(&render::csv(&reviews))?
+            out.write_str(&render::csv_header())?;
         }
     }
-    let mut outcome = Outcome::Ok;
-    if reviews
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| args.fail_on.fails(f.severity))
-    {
-        outcome = Outcome::Findings;
+    // Each form is rendered by the worker that reviewed it; only the summary is kept.
+    let work = |path: &PathBuf| {
+        let result = review_file(&context, path, &checks);
+        let rendered: Vec<String> = result
+            .reviews
+            .iter()
+            .map(|r| match args.format {
+                Format::Table => format!("{}\n", render::form_text(r)),
+                Format::Markdown => render::form_markdown(r),
+                Format::Json => render::form_json(r),
+                Format::Csv => render::form_csv(r),
+            })
+            .collect();
+        (result, rendered)
+    };
+    batch.run(&files, work, |(result, rendered)| {
+        errors.extend(result.errors);
+        warnings.extend(result.warnings);
+        for (r, text) in result.reviews.iter().zip(rendered) {
+            summary.add(r);
+            failing |= r.findings.iter().any(|f| args.fail_on.fails(f.severity));
+            if args.format == Format::Json {
+                out.write_str(if first { "\n" } else { ",\n" })?;
+            }
+            first = false;
+            out.write_str(&text)?;
+        }
+        Ok(())
+    })?;
+    let summary = summary.finish(errors.len());
+    match args.format {
+        Format::Table => out.write_str(&render::text_summary(&summary, &errors))?,
+        Format::Markdown => out.write_str(&render::markdown_summary(&summary, &errors))?,
+        Format::Json => out.write_str(&render::json_closing(&summary, &errors))?,
+        Format::Csv => {}
+    }
+    let mut outcome = if failing {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    };
+    if !warnings.is_empty() {
+        out.flush()?;
+        report(&warnings);
     }
     if !errors.is_empty() {
         out.flush()?;

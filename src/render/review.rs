@@ -15,7 +15,8 @@ fn severity_name(s: Severity) -> &'static str {
     }
 }
 
-/// Totals over a batch.
+/// Totals over a batch, built as forms stream past: memory stays flat however many forms there
+/// are (the per-form lines are kept for small batches only).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     /// Form files found.
@@ -27,6 +28,15 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings per code, in catalogue order; codes with none are left out.
     pub by_code: Vec<CodeCount>,
+    /// Claimed grade against recomputed grade, with how many forms each pair has.
+    pub grades: Vec<GradeCount>,
+    #[serde(skip)]
+    code_counts: Vec<usize>,
+    /// The first forms, one line each, for the text and Markdown summaries.
+    #[serde(skip)]
+    pub forms: Vec<FormLine>,
+    #[serde(skip)]
+    pub forms_not_listed: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,26 +46,108 @@ pub struct CodeCount {
     pub count: usize,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GradeCount {
+    /// `—` where the form claims none.
+    pub claimed: String,
+    pub recomputed: String,
+    pub count: usize,
+}
+
+/// One form in the summary table.
+#[derive(Debug, Clone)]
+pub struct FormLine {
+    pub name: String,
+    pub file: String,
+    pub claimed: String,
+    pub recomputed: String,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Larger batches list their forms in the output above, not again in the summary.
+const SUMMARY_FORM_LINES: usize = 100;
+
 impl Summary {
-    pub fn of(files: usize, reviews: &[FormReview], input_errors: usize) -> Summary {
-        let all = || reviews.iter().flat_map(|r| r.findings.iter());
-        let by_code = CATALOGUE
-            .iter()
-            .map(|c| CodeCount {
-                code: c.code,
-                severity: c.severity,
-                count: all().filter(|f| f.code == c.code).count(),
-            })
-            .filter(|c| c.count > 0)
-            .collect();
+    pub fn new(files: usize) -> Summary {
         Summary {
             files,
-            reviewed: reviews.len(),
-            input_errors,
-            errors: all().filter(|f| f.severity == Severity::Error).count(),
-            warnings: all().filter(|f| f.severity == Severity::Warning).count(),
-            by_code,
+            reviewed: 0,
+            input_errors: 0,
+            errors: 0,
+            warnings: 0,
+            by_code: Vec::new(),
+            grades: Vec::new(),
+            code_counts: vec![0; CATALOGUE.len()],
+            forms: Vec::new(),
+            forms_not_listed: 0,
         }
+    }
+
+    pub fn add(&mut self, r: &FormReview) {
+        self.reviewed += 1;
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            if let Some(i) = CATALOGUE.iter().position(|c| c.code == f.code) {
+                if let Some(n) = self.code_counts.get_mut(i) {
+                    *n += 1;
+                }
+            }
+        }
+        let claimed = r.claimed_grade.clone().unwrap_or_else(|| "—".into());
+        match self
+            .grades
+            .iter_mut()
+            .find(|g| g.claimed == claimed && g.recomputed == r.grade)
+        {
+            Some(g) => g.count += 1,
+            None => self.grades.push(GradeCount {
+                claimed,
+                recomputed: r.grade.clone(),
+                count: 1,
+            }),
+        }
+        if self.forms.len() < SUMMARY_FORM_LINES {
+            self.forms.push(FormLine {
+                name: r.name.clone(),
+                file: r.file.clone(),
+                claimed: claimed_text(r),
+                recomputed: format!("{} {}", r.total, r.grade),
+                errors: r.count(Severity::Error),
+                warnings: r.count(Severity::Warning),
+            });
+        } else {
+            self.forms_not_listed += 1;
+        }
+    }
+
+    pub fn finish(mut self, input_errors: usize) -> Summary {
+        self.input_errors = input_errors;
+        self.by_code = CATALOGUE
+            .iter()
+            .zip(&self.code_counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| CodeCount {
+                code: c.code,
+                severity: c.severity,
+                count: *n,
+            })
+            .collect();
+        self.grades
+            .sort_by(|a, b| (&a.claimed, &a.recomputed).cmp(&(&b.claimed, &b.recomputed)));
+        self
+    }
+
+    /// Summarise a finished batch at once.
+    pub fn of(files: usize, reviews: &[FormReview], input_errors: usize) -> Summary {
+        let mut summary = Summary::new(files);
+        for r in reviews {
+            summary.add(r);
+        }
+        summary.finish(input_errors)
     }
 }
 
@@ -142,17 +234,12 @@ fn summary_lines(summary: &Summary) -> String {
     )
 }
 
-/// Every form's findings, then the summary: forms with claimed and recomputed grades, findings
-/// per code, and the files that could not be reviewed.
-pub fn text(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
+/// The end of a text review: forms with claimed and recomputed grades, the grade transitions,
+/// findings per code, and the files that could not be reviewed.
+pub fn text_summary(summary: &Summary, input_errors: &[Diagnostic]) -> String {
     let mut out = String::new();
-    for r in reviews {
-        out.push_str(&form_text(r));
-        out.push('\n');
-    }
-    let summary = Summary::of(files, reviews, input_errors.len());
     let _ = writeln!(out, "复核汇总 (review summary)");
-    if !reviews.is_empty() {
+    if !summary.forms.is_empty() {
         let mut t = table(&[
             "表 (form)",
             "文件 (file)",
@@ -161,14 +248,36 @@ pub fn text(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -
             "错误",
             "警告",
         ]);
-        for r in reviews {
+        for f in &summary.forms {
             t.add_row(vec![
-                Cell::new(&r.name),
-                Cell::new(&r.file),
-                Cell::new(claimed_text(r)),
-                Cell::new(format!("{} {}", r.total, r.grade)),
-                right(r.count(Severity::Error)),
-                right(r.count(Severity::Warning)),
+                Cell::new(&f.name),
+                Cell::new(&f.file),
+                Cell::new(&f.claimed),
+                Cell::new(&f.recomputed),
+                right(f.errors),
+                right(f.warnings),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+        if summary.forms_not_listed > 0 {
+            let _ = writeln!(
+                out,
+                "…… 另有 {} 个表见上文 ({} more forms above)",
+                summary.forms_not_listed, summary.forms_not_listed
+            );
+        }
+    }
+    if !summary.grades.is_empty() {
+        let mut t = table(&[
+            "申报等级 (claimed)",
+            "复核等级 (recomputed)",
+            "表数 (forms)",
+        ]);
+        for g in &summary.grades {
+            t.add_row(vec![
+                Cell::new(&g.claimed),
+                Cell::new(&g.recomputed),
+                right(g.count),
             ]);
         }
         let _ = writeln!(out, "{t}");
@@ -187,7 +296,7 @@ pub fn text(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -
     for d in input_errors {
         let _ = writeln!(out, "无法复核 (not reviewed): {}", d.headline());
     }
-    let _ = writeln!(out, "{}", summary_lines(&summary));
+    let _ = writeln!(out, "{}", summary_lines(summary));
     out
 }
 
@@ -197,73 +306,103 @@ fn md_escape(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
-/// The same content as [`text`], in Markdown.
-pub fn markdown(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
-    let mut out = String::from("# 复核结果 (review)\n\n");
-    for r in reviews {
-        let _ = writeln!(
-            out,
-            "## {} ({}, {}年度)\n",
-            md_escape(&r.name),
-            r.kind,
-            r.year
-        );
-        let _ = writeln!(out, "- 文件 (file): `{}`", r.file);
-        let _ = writeln!(out, "- 评分规则 (ruleset): `{}`", r.ruleset);
-        let _ = writeln!(
-            out,
-            "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
-            claimed_text(r),
-            r.total,
-            r.grade
-        );
-        let _ = writeln!(out, "- {}\n", counts_text(r));
-        if r.findings.is_empty() {
-            let _ = writeln!(out, "未发现问题 (no findings)\n");
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "| 严重度 | 代码 | 行 | 指标 (row) | 栏目 (field) | 说明 (message) | 证据 (evidence) |\n|---|---|---:|---|---|---|---|"
-        );
-        for f in &r.findings {
-            let evidence: Vec<String> = f
-                .evidence
-                .iter()
-                .map(|e| format!("{}: {}", md_escape(&e.name), md_escape(&e.value)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} | {} | {} | {} |",
-                severity_name(f.severity),
-                f.code,
-                f.line.map(|l| l.to_string()).unwrap_or_default(),
-                md_escape(&f.row),
-                md_escape(&f.field),
-                md_escape(&f.message),
-                evidence.join("<br>")
-            );
-        }
-        out.push('\n');
+pub const MARKDOWN_HEADING: &str = "# 复核结果 (review)\n\n";
+
+/// One form's findings in Markdown.
+pub fn form_markdown(r: &FormReview) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## {} ({}, {}年度)\n",
+        md_escape(&r.name),
+        r.kind,
+        r.year
+    );
+    let _ = writeln!(out, "- 文件 (file): `{}`", r.file);
+    let _ = writeln!(out, "- 评分规则 (ruleset): `{}`", r.ruleset);
+    let _ = writeln!(
+        out,
+        "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
+        claimed_text(r),
+        r.total,
+        r.grade
+    );
+    let _ = writeln!(out, "- {}\n", counts_text(r));
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "未发现问题 (no findings)\n");
+        return out;
     }
-    let summary = Summary::of(files, reviews, input_errors.len());
+    let _ = writeln!(
+        out,
+        "| 严重度 | 代码 | 行 | 指标 (row) | 栏目 (field) | 说明 (message) | 证据 (evidence) |\n|---|---|---:|---|---|---|---|"
+    );
+    for f in &r.findings {
+        let evidence: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|e| format!("{}: {}", md_escape(&e.name), md_escape(&e.value)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            severity_name(f.severity),
+            f.code,
+            f.place
+                .clone()
+                .or(f.line.map(|l| l.to_string()))
+                .unwrap_or_default(),
+            md_escape(&f.row),
+            md_escape(&f.field),
+            md_escape(&f.message),
+            evidence.join("<br>")
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// The end of a Markdown review: the same summary as [`text_summary`].
+pub fn markdown_summary(summary: &Summary, input_errors: &[Diagnostic]) -> String {
+    let mut out = String::new();
     let _ = writeln!(out, "## 复核汇总 (summary)\n");
-    if !reviews.is_empty() {
+    if !summary.forms.is_empty() {
         let _ = writeln!(
             out,
             "| 表 (form) | 文件 (file) | 申报 (claimed) | 复核 (recomputed) | 错误 | 警告 |\n|---|---|---|---|---:|---:|"
         );
-        for r in reviews {
+        for f in &summary.forms {
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} {} | {} | {} |",
-                md_escape(&r.name),
-                r.file,
-                md_escape(&claimed_text(r)),
-                r.total,
-                r.grade,
-                r.count(Severity::Error),
-                r.count(Severity::Warning)
+                "| {} | `{}` | {} | {} | {} | {} |",
+                md_escape(&f.name),
+                f.file,
+                md_escape(&f.claimed),
+                f.recomputed,
+                f.errors,
+                f.warnings
+            );
+        }
+        out.push('\n');
+        if summary.forms_not_listed > 0 {
+            let _ = writeln!(
+                out,
+                "…… 另有 {} 个表见上文 ({} more forms above)\n",
+                summary.forms_not_listed, summary.forms_not_listed
+            );
+        }
+    }
+    if !summary.grades.is_empty() {
+        let _ = writeln!(
+            out,
+            "| 申报等级 (claimed) | 复核等级 (recomputed) | 表数 (forms) |\n|---|---|---:|"
+        );
+        for g in &summary.grades {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                md_escape(&g.claimed),
+                g.recomputed,
+                g.count
             );
         }
         out.push('\n');
@@ -291,7 +430,7 @@ pub fn markdown(reviews: &[FormReview], input_errors: &[Diagnostic], files: usiz
             md_escape(&d.headline())
         );
     }
-    let _ = writeln!(out, "{}", summary_lines(&summary));
+    let _ = writeln!(out, "{}", summary_lines(summary));
     out
 }
 
@@ -318,26 +457,33 @@ pub const CSV_HEADER: &[&str] = &[
     "file", "line", "form", "severity", "code", "family", "row", "field", "message", "evidence",
 ];
 
-/// One row per finding, after a header row. Input errors are not findings: they go to stderr.
-pub fn csv(reviews: &[FormReview]) -> String {
-    let mut out = csv_row(CSV_HEADER);
-    for r in reviews {
-        for f in &r.findings {
-            let line = f.line.map(|l| l.to_string()).unwrap_or_default();
-            let family = f.family().map(|x| x.name()).unwrap_or("");
-            out.push_str(&csv_row(&[
-                &f.file,
-                &line,
-                &r.name,
-                severity_name(f.severity),
-                f.code,
-                family,
-                &f.row,
-                &f.field,
-                &f.message,
-                &f.evidence_text(),
-            ]));
-        }
+/// The header row of the CSV output.
+pub fn csv_header() -> String {
+    csv_row(CSV_HEADER)
+}
+
+/// One row per finding of a form. Input errors are not findings: they go to stderr.
+pub fn form_csv(r: &FormReview) -> String {
+    let mut out = String::new();
+    for f in &r.findings {
+        let line = f
+            .place
+            .clone()
+            .or(f.line.map(|l| l.to_string()))
+            .unwrap_or_default();
+        let family = f.family().map(|x| x.name()).unwrap_or("");
+        out.push_str(&csv_row(&[
+            &f.file,
+            &line,
+            &r.name,
+            severity_name(f.severity),
+            f.code,
+            family,
+            &f.row,
+            &f.field,
+            &f.message,
+            &f.evidence_text(),
+        ]));
     }
     out
 }
@@ -375,51 +521,46 @@ struct RecomputedJson<'a> {
     grade: &'a str,
 }
 
-#[derive(Serialize)]
-struct ReviewJson<'a> {
-    forms: Vec<FormJson<'a>>,
-    errors: Vec<crate::diag::DiagnosticJson<'a>>,
-    summary: Summary,
+pub const JSON_OPENING: &str = "{\n\"forms\": [";
+
+/// One form as a JSON object, for the `forms` array.
+pub fn form_json(r: &FormReview) -> String {
+    let form = FormJson {
+        file: &r.file,
+        name: &r.name,
+        kind: r.kind,
+        year: r.year,
+        ruleset: &r.ruleset,
+        claimed: ClaimedJson {
+            total: r.claimed_total.as_deref(),
+            grade: r.claimed_grade.as_deref(),
+        },
+        recomputed: RecomputedJson {
+            total: &r.total,
+            grade: &r.grade,
+        },
+        errors: r.count(Severity::Error),
+        warnings: r.count(Severity::Warning),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| FindingJson {
+                finding: f,
+                family: f.family(),
+            })
+            .collect(),
+    };
+    super::json::to_string(&form)
 }
 
-/// `{"forms": [...], "errors": [...], "summary": {...}}`; decimals as strings that keep their scale.
-pub fn json(reviews: &[FormReview], input_errors: &[Diagnostic], files: usize) -> String {
-    let forms = reviews
-        .iter()
-        .map(|r| FormJson {
-            file: &r.file,
-            name: &r.name,
-            kind: r.kind,
-            year: r.year,
-            ruleset: &r.ruleset,
-            claimed: ClaimedJson {
-                total: r.claimed_total.as_deref(),
-                grade: r.claimed_grade.as_deref(),
-            },
-            recomputed: RecomputedJson {
-                total: &r.total,
-                grade: &r.grade,
-            },
-            errors: r.count(Severity::Error),
-            warnings: r.count(Severity::Warning),
-            findings: r
-                .findings
-                .iter()
-                .map(|f| FindingJson {
-                    finding: f,
-                    family: f.family(),
-                })
-                .collect(),
-        })
-        .collect();
-    let value = ReviewJson {
-        forms,
-        errors: input_errors.iter().map(Diagnostic::to_json).collect(),
-        summary: Summary::of(files, reviews, input_errors.len()),
-    };
-    let mut text = super::json::to_string(&value);
-    text.push('\n');
-    text
+/// The end of the JSON document: `], "errors": [...], "summary": {...}}`.
+pub fn json_closing(summary: &Summary, input_errors: &[Diagnostic]) -> String {
+    let errors: Vec<_> = input_errors.iter().map(Diagnostic::to_json).collect();
+    format!(
+        "\n],\n\"errors\": {},\n\"summary\": {}\n}}\n",
+        super::json::to_string(&errors),
+        super::json::to_string(summary)
+    )
 }
 
 /// What `--list-checks` shows: the selected checks, with thresholds from a ruleset or the defaults.

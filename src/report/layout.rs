@@ -192,6 +192,53 @@ pub fn sheet_findings(sheet: &ScoreSheet) -> Vec<FindingRow> {
     rows
 }
 
+/// The review's findings on a form, as rows for the reports and the workbook's summary sheet.
+/// They include the claimed figures that differ and the template misfits, so they replace
+/// [`sheet_findings`].
+pub fn review_rows(sheet: &ScoreSheet, findings: &[crate::review::Finding]) -> Vec<FindingRow> {
+    findings
+        .iter()
+        .map(|f| FindingRow {
+            form: sheet.name.clone(),
+            file: sheet.file.clone(),
+            code: f.code.to_string(),
+            severity: match f.severity {
+                crate::diag::Severity::Error => "error".into(),
+                crate::diag::Severity::Warning => "warning".into(),
+            },
+            place: match (&f.place, f.line) {
+                (Some(place), _) => place.clone(),
+                (None, Some(line)) => sheet.place(line),
+                (None, None) => String::new(),
+            },
+            message: if f.row.is_empty() {
+                f.message.clone()
+            } else {
+                format!("{}: {}", f.row, f.message)
+            },
+        })
+        .collect()
+}
+
+/// The review's findings for every scored form, with the rulesets the forms resolve to.
+/// A form whose ruleset cannot be resolved again keeps the findings its sheet carries.
+pub fn reviewed_views(
+    context: &crate::cli::inputs::RulesContext,
+    sheets: &[(Form, ScoreSheet)],
+) -> Vec<FormView> {
+    sheets
+        .iter()
+        .map(|(form, sheet)| {
+            let mut view = FormView::new(form, sheet);
+            if let Ok((ruleset, _)) = context.resolve(form) {
+                let findings = crate::review::review(&ruleset, form, sheet);
+                view.findings = review_rows(sheet, &findings);
+            }
+            view
+        })
+        .collect()
+}
+
 /// A form in its official layout.
 #[derive(Debug, Clone)]
 pub struct FormView {

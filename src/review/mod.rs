@@ -564,6 +564,9 @@ pub struct Finding {
     pub file: String,
     /// 1-based line in the form file; `None` for the form as a whole.
     pub line: Option<usize>,
+    /// For a form read from a workbook: the cell behind the line (`s.xlsx:Sheet1!D14`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// The row: an indicator's name, a section item, `执行率`, `总分`, `年度总体目标` …
     pub row: String,
     /// The column: `得分`, `实际完成值`, `年度指标值`, `偏差度` …
@@ -587,6 +590,7 @@ impl Finding {
             severity: check.severity,
             file: file.to_string(),
             line,
+            place: None,
             row: row.into(),
             field: field.into(),
             message: message.into(),
@@ -611,11 +615,12 @@ impl Finding {
         self.check().map(|c| c.family)
     }
 
-    /// `file:line`, or the file alone.
+    /// `file:line` (or the cell, for a workbook), or the file alone.
     pub fn location(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}:{line}", self.file),
-            None => self.file.clone(),
+        match (&self.place, self.line) {
+            (Some(place), _) => place.clone(),
+            (None, Some(line)) => format!("{}:{line}", self.file),
+            (None, None) => self.file.clone(),
         }
     }
 
@@ -796,6 +801,14 @@ pub fn review_with(
             .any(|(line, field, code)| *code == f.code && *line == f.line && *field == f.field)
     });
     findings.sort_by_key(|f| (f.line, catalogue_index(f.code)));
+    // A form read from a workbook: its lines are of text the user never saw; name the cell.
+    if let Some(document) = form.source.document() {
+        for f in &mut findings {
+            if let Some(place) = f.line.and_then(|l| form.source.place_of_line(l)) {
+                f.place = Some(format!("{document}:{place}"));
+            }
+        }
+    }
     findings
 }
 
