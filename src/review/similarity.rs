@@ -9,7 +9,6 @@
 
 use crate::num;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// The text the measure compares.
 pub fn normalize(text: &str) -> Vec<char> {
@@ -39,20 +38,37 @@ fn fold(c: char) -> char {
     folded.to_ascii_lowercase()
 }
 
-fn bigrams(chars: &[char]) -> HashMap<(char, char), usize> {
-    let mut counts = HashMap::new();
-    if chars.len() == 1 {
-        if let Some(&c) = chars.first() {
-            counts.insert((c, '\0'), 1);
+/// The bigrams of a text, sorted: a multiset that two texts can be merged against without hashing.
+fn bigrams(chars: &[char]) -> Vec<(char, char)> {
+    let mut grams: Vec<(char, char)> = match chars {
+        [c] => vec![(*c, '\0')],
+        _ => chars
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] => Some((*a, *b)),
+                _ => None,
+            })
+            .collect(),
+    };
+    grams.sort_unstable();
+    grams
+}
+
+/// How many bigrams two sorted multisets share.
+fn shared(x: &[(char, char)], y: &[(char, char)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while let (Some(a), Some(b)) = (x.get(i), y.get(j)) {
+        match a.cmp(b) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
         }
-        return counts;
     }
-    for pair in chars.windows(2) {
-        if let [a, b] = pair {
-            *counts.entry((*a, *b)).or_insert(0) += 1;
-        }
-    }
-    counts
+    n
 }
 
 /// The similarity of two texts, a fraction between 0 and 1 (exact). `None` when either text has
@@ -63,12 +79,8 @@ pub fn similarity(a: &str, b: &str) -> Option<Decimal> {
         return None;
     }
     let (x, y) = (bigrams(&a), bigrams(&b));
-    let shared: usize = x
-        .iter()
-        .map(|(gram, n)| (*n).min(y.get(gram).copied().unwrap_or(0)))
-        .sum();
-    let total: usize = x.values().sum::<usize>() + y.values().sum::<usize>();
-    let shared = Decimal::from(shared.checked_mul(2)?);
+    let total = x.len() + y.len();
+    let shared = Decimal::from(shared(&x, &y).checked_mul(2)?);
     num::div(shared, Decimal::from(total)).ok()
 }
 

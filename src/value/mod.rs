@@ -211,10 +211,29 @@ fn trim(text: &str) -> (usize, &str) {
 
 /// Whether the (trimmed) text is one of the "not applicable" spellings.
 fn is_not_applicable(trimmed: &str) -> bool {
-    let folded: String = trimmed.chars().map(fold).collect();
-    NOT_APPLICABLE
-        .iter()
-        .any(|na| folded.eq_ignore_ascii_case(na))
+    // Every value is asked this: most start with a digit or a comparator and are out at once.
+    let Some(first) = trimmed.chars().next().map(fold) else {
+        return false;
+    };
+    if !NOT_APPLICABLE.iter().any(|na| {
+        na.chars()
+            .next()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&first))
+    }) {
+        return false;
+    }
+    let matches = |na: &str| {
+        let mut written = trimmed.chars().map(fold);
+        let mut spelling = na.chars();
+        loop {
+            match (written.next(), spelling.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+                _ => return false,
+            }
+        }
+    };
+    NOT_APPLICABLE.iter().any(|na| matches(na))
 }
 
 /// The vocabulary words in `text`, scanning left to right and taking the longest word at each

@@ -498,12 +498,11 @@ enum IndexedUnit {
     Magnitude(&'static str, i64),
 }
 
-/// The unit spellings by their first character.
-fn unit_index() -> &'static std::collections::HashMap<char, Vec<IndexedUnit>> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<IndexedUnit>>> =
-        std::sync::OnceLock::new();
+/// The unit spellings grouped by their first character, sorted for a binary search.
+fn unit_index() -> &'static [(char, Vec<IndexedUnit>)] {
+    static INDEX: std::sync::OnceLock<Vec<(char, Vec<IndexedUnit>)>> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: std::collections::HashMap<char, Vec<IndexedUnit>> = Default::default();
+        let mut index: Vec<(char, Vec<IndexedUnit>)> = Vec::new();
         let entries = MONEY_UNITS
             .iter()
             .map(|&(s, m)| (s, IndexedUnit::Money(s, m)))
@@ -514,10 +513,15 @@ fn unit_index() -> &'static std::collections::HashMap<char, Vec<IndexedUnit>> {
                     .map(|&(s, m)| (s, IndexedUnit::Magnitude(s, m))),
             );
         for (spelling, entry) in entries {
-            if let Some(c) = spelling.chars().next() {
-                index.entry(c).or_default().push(entry);
+            let Some(c) = spelling.chars().next() else {
+                continue;
+            };
+            match index.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, list)) => list.push(entry),
+                None => index.push((c, vec![entry])),
             }
         }
+        index.sort_by_key(|(c, _)| *c);
         index
     })
 }
@@ -534,7 +538,11 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
     // Every value has a unit to look up among a hundred spellings: only those that start with
     // the right character are compared.
     let index = unit_index();
-    let candidates = |c: Option<char>| c.and_then(|c| index.get(&c)).map_or(&[][..], Vec::as_slice);
+    let candidates = |c: Option<char>| {
+        c.and_then(|c| index.binary_search_by_key(&c, |(k, _)| *k).ok())
+            .and_then(|i| index.get(i))
+            .map_or(&[][..], |(_, list)| list.as_slice())
+    };
     let first = i.chars().next().map(fold);
     consider(folded_prefix(i, "%"), UnitKind::Percent);
     for candidate in candidates(first) {

@@ -1,0 +1,51 @@
+//! The parse-only floor of the batch path: the same files found, read and deserialized into the
+//! raw form structs on the same worker pool, and nothing else — no validation, scoring, review or
+//! output. `jixiao review` over the same files is measured against it (docs/performance.md).
+//!
+//!     cargo run --release --example parse_floor -- [--jobs N] PATH…
+
+use jixiao::cli::batch::Batch;
+use jixiao::cli::inputs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
+    let mut jobs = None;
+    let mut paths = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--jobs" | "-j" => jobs = args.next().and_then(|n| n.parse().ok()),
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    let (files, errors) = inputs::collect(&paths);
+    let Ok(batch) = Batch::new(jobs) else {
+        return ExitCode::from(2);
+    };
+    let mut parsed = 0usize;
+    let mut failed = errors.len();
+    let result = batch.run(
+        &files,
+        |path| {
+            let text = jixiao::read_text(path).ok()?;
+            toml::from_str::<jixiao::form::raw::RawForm>(&text).ok()
+        },
+        |raw| {
+            match raw {
+                Some(_) => parsed += 1,
+                None => failed += 1,
+            }
+            Ok(())
+        },
+    );
+    if result.is_err() {
+        return ExitCode::from(2);
+    }
+    eprintln!("parse_floor: {parsed} forms read and deserialized, {failed} failed");
+    ExitCode::SUCCESS
+}
