@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod corpus;
 pub mod diag;
 pub mod diff;
 pub mod form;

@@ -1,0 +1,527 @@
+//! A generator of realistic form files, for benchmarks and batch tests (not part of the CLI:
+//! `cargo run --release --example gen_corpus -- --forms N --seed S --out DIR`).
+//!
+//! The same seed gives the same files. Both kinds (项目, 部门整体) under henan-2023, 10–40
+//! indicators each, a spread of execution rates, unmet targets and qualitative rows. Every claimed
+//! figure is the rules' own, except in a few percent of forms, which carry planted problems:
+//! arithmetic errors (a wrong score, total or grade) and red flags (actuals copied from targets,
+//! achieved text copied from expected text, low execution with full output marks, cost actuals
+//! above the spend, a cost in 元 that equals the spend in 万元). The list of planted problems is
+//! returned, and written to `planted.csv`.
+
+// A generator, not a parser of input: its arithmetic is on numbers it chose itself, and its
+// indexing is into tables it owns.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
+use crate::cli::inputs::RulesContext;
+use crate::score::{self, ScoreOptions};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// SplitMix64: small, fast, and the same everywhere for the same seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plant {
+    None,
+    WrongScore,
+    WrongTotal,
+    WrongGrade,
+    CopiedActuals,
+    CopiedText,
+    LowExecutionFullMarks,
+    CostAboveSpend,
+    YuanForWanYuan,
+}
+
+impl Plant {
+    pub fn name(self) -> &'static str {
+        match self {
+            Plant::None => "",
+            Plant::WrongScore => "wrong-score",
+            Plant::WrongTotal => "wrong-total",
+            Plant::WrongGrade => "wrong-grade",
+            Plant::CopiedActuals => "copied-actuals",
+            Plant::CopiedText => "copied-text",
+            Plant::LowExecutionFullMarks => "low-execution-full-marks",
+            Plant::CostAboveSpend => "cost-above-spend",
+            Plant::YuanForWanYuan => "yuan-for-wan-yuan",
+        }
+    }
+}
+
+/// A level-1 indicator: its name, its weight, and its level-2 names with fixed weights if any.
+type Group<'a> = (&'static str, Decimal, &'a [(&'static str, Option<Decimal>)]);
+
+/// What a generated form says besides its indicator rows.
+struct FormSpec<'a> {
+    kind: &'a str,
+    title: &'a str,
+    year: u64,
+    budget: (Decimal, Decimal, Decimal),
+    expected: &'a str,
+    achieved: &'a str,
+}
+
+struct Row {
+    level1: &'static str,
+    level2: &'static str,
+    name: String,
+    target: String,
+    actual: String,
+    weight: Decimal,
+}
+
+/// Split `total` points into `n` parts, in steps of 0.5, each at least 0.5.
+fn split(rng: &mut Rng, total: Decimal, n: usize) -> Vec<Decimal> {
+    let halves = (total * Decimal::TWO)
+        .trunc()
+        .to_string()
+        .parse::<u64>()
+        .unwrap_or(2);
+    let n = n.clamp(1, halves as usize);
+    let mut parts = vec![1u64; n];
+    for _ in 0..(halves - n as u64) {
+        let i = rng.below(n as u64) as usize;
+        parts[i] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|h| Decimal::from(h) / Decimal::TWO)
+        .collect()
+}
+
+const PROJECT_NAMES: &[&str] = &[
+    "市民之家运行经费",
+    "政务服务大厅维护",
+    "数据共享平台运维",
+    "电子证照制发",
+    "便民服务热线",
+    "政务云租赁",
+    "网络安全保障",
+    "档案数字化",
+    "行政审批改革",
+    "一网通办推进",
+];
+const UNITS: &[&str] = &[
+    "许昌市政务服务和大数据管理局",
+    "许昌市信息中心",
+    "某县财政局",
+    "某区教育局",
+    "某市卫生健康委员会",
+];
+
+fn quantitative(rng: &mut Rng, level2: &str, unmet: bool) -> (String, String) {
+    match level2 {
+        "经济成本指标" | "社会成本指标" | "生态环境成本指标" => {
+            let t = 1 + rng.below(50);
+            let a = if unmet {
+                t + 1 + rng.below(5)
+            } else {
+                t - rng.below(t.min(3))
+            };
+            (format!("≤{t}万元"), format!("{a}万元"))
+        }
+        "质量指标" | "服务对象满意度指标" | "满意度" => {
+            let t = 90 + rng.below(10);
+            let a = if unmet {
+                t - 1 - rng.below(10)
+            } else {
+                t + rng.below(100 - t + 1)
+            };
+            (format!("≥{t}%"), format!("{a}%"))
+        }
+        "时效指标" => {
+            let t = 1 + rng.below(30);
+            let a = if unmet {
+                t + 1 + rng.below(10)
+            } else {
+                t - rng.below(t)
+            };
+            (format!("≤{t}天"), format!("{a}天"))
+        }
+        _ => {
+            let unit = *rng.pick(&["个", "次", "批", "项", "人次", "件"]);
+            let t = 10 + rng.below(500);
+            let a = if unmet {
+                t * (50 + rng.below(45)) / 100
+            } else {
+                t + rng.below(t / 5 + 1)
+            };
+            (format!("≥{t}{unit}"), format!("{a}{unit}"))
+        }
+    }
+}
+
+fn rows_for(rng: &mut Rng, groups: &[Group<'_>], count: usize, plant: Plant) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let per_group = (count / groups.len()).max(1);
+    for (level1, weight, level2s) in groups {
+        let fixed: Vec<(&'static str, Decimal)> = level2s
+            .iter()
+            .filter_map(|(n, w)| w.map(|w| (*n, w)))
+            .collect();
+        let plan: Vec<(&'static str, Decimal)> = if fixed.is_empty() {
+            let chosen: Vec<&'static str> = level2s
+                .iter()
+                .map(|(n, _)| *n)
+                .take(1 + rng.below(level2s.len() as u64) as usize)
+                .collect();
+            let parts = split(rng, *weight, chosen.len());
+            chosen.into_iter().zip(parts).collect()
+        } else {
+            fixed
+        };
+        let n_rows = (per_group / plan.len()).max(1);
+        for (level2, w2) in plan {
+            for (i, w) in split(rng, w2, n_rows).into_iter().enumerate() {
+                let qualitative = rng.chance(20) || level1 == &"投入管理指标" && rng.chance(50);
+                let unmet = rng.chance(8) && plant != Plant::LowExecutionFullMarks;
+                let (target, actual) = if qualitative {
+                    let word = *rng.pick(&["明显", "提升", "合理", "规范", "及时", "有效"]);
+                    let degree = if unmet { 60 + rng.below(35) } else { 100 };
+                    (word.to_string(), format!("{degree}%"))
+                } else {
+                    quantitative(rng, level2, unmet)
+                };
+                rows.push(Row {
+                    level1,
+                    level2,
+                    name: format!("{level2}{}", i + 1),
+                    target,
+                    actual,
+                    weight: w,
+                });
+            }
+        }
+    }
+    rows
+}
+
+fn q(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn form_text(spec: &FormSpec<'_>, rows: &[Row], claims: Option<&Claims>) -> String {
+    let FormSpec {
+        kind,
+        title,
+        year,
+        budget,
+        expected,
+        achieved,
+    } = *spec;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# 生成的测试表 (generated by examples/gen_corpus.rs)\nkind = {}\nruleset = \"henan-2023\"\nyear = {year}",
+        q(kind)
+    );
+    if kind == "项目" {
+        let _ = writeln!(t, "project = {}\ndepartment = {}", q(title), q(UNITS[0]));
+    } else {
+        let _ = writeln!(t, "department = {}", q(title));
+    }
+    let _ = writeln!(
+        t,
+        "\n[budget]\ninitial = \"{}\"\nadjusted = \"{}\"\nexecuted = \"{}\"\nweight = \"10\"",
+        budget.0, budget.1, budget.2
+    );
+    if let Some(c) = claims {
+        let _ = writeln!(t, "rate = \"{}\"\nscore = \"{}\"", c.rate, c.execution);
+    }
+    let _ = writeln!(
+        t,
+        "\n[[budget.sources]]\nname = \"政府预算资金\"\ninitial = \"{}\"\nadjusted = \"{}\"\nexecuted = \"{}\"",
+        budget.0, budget.1, budget.2
+    );
+    let _ = writeln!(
+        t,
+        "\n[objective]\nexpected = {}\nachieved = {}",
+        q(expected),
+        q(achieved)
+    );
+    if kind == "项目" {
+        let _ = writeln!(t, "\n[[sections]]\nname = \"资金管理情况\"");
+        for item in ["安排科学性", "拨付合规性", "使用规范性", "预算绩效管理情况"]
+        {
+            let _ = writeln!(
+                t,
+                "\n[[sections.items]]\nname = \"{item}\"\ndescription = \"按规定执行\"\nweight = \"5\"\nscore = \"5\""
+            );
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let _ = writeln!(
+            t,
+            "\n[[indicators]]\nlevel1 = \"{}\"\nlevel2 = \"{}\"\nname = {}\ntarget = {}\nactual = {}\nweight = \"{}\"",
+            r.level1,
+            r.level2,
+            q(&r.name),
+            q(&r.target),
+            q(&r.actual),
+            r.weight
+        );
+        if let Some(c) = claims {
+            if let Some((score, deviation, explanation)) = c.rows.get(i) {
+                let _ = writeln!(
+                    t,
+                    "score = \"{score}\"\ndeviation = \"{deviation}\"\nexplanation = {}",
+                    q(explanation)
+                );
+            }
+        }
+    }
+    if let Some(c) = claims {
+        let _ = writeln!(
+            t,
+            "\n[total]\nscore = \"{}\"\ngrade = \"{}\"",
+            c.total, c.grade
+        );
+    }
+    t
+}
+
+struct Claims {
+    rate: String,
+    execution: Decimal,
+    rows: Vec<(Decimal, String, String)>,
+    total: Decimal,
+    grade: String,
+}
+
+/// Write `forms` generated forms under `out` (in subdirectories of a thousand), and
+/// `planted.csv`; returns the planted problems, by file name relative to `out`.
+pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plant)>, String> {
+    let context = RulesContext::load(None).map_err(|e| crate::diag::render_all(&e))?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut list = Vec::new();
+    let mut rng = Rng(seed);
+    let mut planted = String::from("file,plant\n");
+    let project_groups: &[Group<'_>] = &[
+        (
+            "成本指标",
+            Decimal::from(10),
+            &[("经济成本指标", None), ("社会成本指标", None)],
+        ),
+        (
+            "产出指标",
+            Decimal::from(30),
+            &[("数量指标", None), ("质量指标", None), ("时效指标", None)],
+        ),
+        (
+            "效益指标",
+            Decimal::from(25),
+            &[
+                ("社会效益指标", None),
+                ("经济效益指标", None),
+                ("可持续影响指标", None),
+            ],
+        ),
+        (
+            "满意度指标",
+            Decimal::from(5),
+            &[("服务对象满意度指标", None)],
+        ),
+    ];
+    let department_groups: &[Group<'_>] = &[
+        (
+            "投入管理指标",
+            Decimal::from(30),
+            &[
+                ("工作目标管理", Some(Decimal::from(6))),
+                ("预算和财务管理", Some(Decimal::from(14))),
+                ("绩效管理", Some(Decimal::from(10))),
+            ],
+        ),
+        (
+            "产出指标",
+            Decimal::from(25),
+            &[("重点工作任务完成", None), ("履职目标实现", None)],
+        ),
+        (
+            "效益指标",
+            Decimal::from(35),
+            &[
+                ("履职效益", Some(Decimal::from(20))),
+                ("满意度", Some(Decimal::from(15))),
+            ],
+        ),
+    ];
+    for n in 0..forms {
+        let project = rng.below(5) != 0;
+        let plant = if rng.chance(6) {
+            *rng.pick(&[
+                Plant::WrongScore,
+                Plant::WrongTotal,
+                Plant::WrongGrade,
+                Plant::CopiedActuals,
+                Plant::CopiedText,
+                Plant::LowExecutionFullMarks,
+                Plant::CostAboveSpend,
+                Plant::YuanForWanYuan,
+            ])
+        } else {
+            Plant::None
+        };
+        let plant = if !project && matches!(plant, Plant::CostAboveSpend | Plant::YuanForWanYuan) {
+            Plant::WrongScore
+        } else {
+            plant
+        };
+        let count = 10 + rng.below(31) as usize;
+        let mut rows = rows_for(
+            &mut rng,
+            if project {
+                project_groups
+            } else {
+                department_groups
+            },
+            count,
+            plant,
+        );
+        let adjusted = Decimal::new(500 + rng.below(500_000) as i64, 2);
+        let initial = if rng.chance(30) {
+            adjusted * Decimal::new(100 + rng.below(60) as i64, 2)
+        } else {
+            adjusted
+        }
+        .round_dp(2);
+        let execution_percent = match plant {
+            Plant::LowExecutionFullMarks => rng.below(40),
+            _ if rng.chance(15) => rng.below(90),
+            _ => 90 + rng.below(11),
+        };
+        let executed =
+            (adjusted * Decimal::from(execution_percent) / Decimal::ONE_HUNDRED).round_dp(2);
+        let title = if project {
+            format!("{}{}", rng.pick(PROJECT_NAMES), n)
+        } else {
+            format!("{}{}", rng.pick(UNITS), n)
+        };
+        let expected = format!("完成{title}年度工作任务，保障正常运转，提升服务质量和群众满意度");
+        let achieved = if plant == Plant::CopiedText {
+            expected.clone()
+        } else {
+            format!("已完成{title}主要工作，运转正常，服务质量有所提升")
+        };
+        match plant {
+            Plant::CopiedActuals => {
+                for r in &mut rows {
+                    if !r.target.starts_with(['明', '提', '合', '规', '及', '有']) {
+                        r.actual = r.target.trim_start_matches(['≥', '≤', '=']).to_string();
+                    }
+                }
+            }
+            Plant::CostAboveSpend => {
+                for r in rows.iter_mut().filter(|r| r.level1 == "成本指标") {
+                    let big = (executed + Decimal::ONE).ceil();
+                    r.target = format!("≤{big}万元");
+                    r.actual = format!("{big}万元");
+                }
+            }
+            Plant::YuanForWanYuan => {
+                if let Some(r) = rows.iter_mut().find(|r| r.level1 == "成本指标") {
+                    r.target = "≤80000元".to_string();
+                    r.actual = format!("{executed}元");
+                }
+            }
+            _ => {}
+        }
+        let year = 2023 + rng.below(2);
+        let spec = FormSpec {
+            kind: if project { "项目" } else { "部门整体" },
+            title: &title,
+            year,
+            budget: (initial, adjusted, executed),
+            expected: &expected,
+            achieved: &achieved,
+        };
+        let bare = form_text(&spec, &rows, None);
+        let name = format!("{:03}/{:06}.toml", n / 1000, n);
+        let loaded = crate::form::load_str(&name, &bare).and_then(|form| {
+            let (ruleset, selection) = context.resolve(&form)?;
+            score::score(&ruleset, &form, selection, ScoreOptions::default())
+        });
+        let sheet = match loaded {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(format!(
+                    "generated an invalid form (a bug in the generator):\n{}",
+                    crate::diag::render_all(&e)
+                ));
+            }
+        };
+        let mut claims = Claims {
+            rate: crate::num::percent_number(sheet.execution.rate)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            execution: sheet.execution.score,
+            rows: sheet
+                .indicators
+                .iter()
+                .map(|r| {
+                    (
+                        r.score,
+                        crate::num::percent_text(r.deviation),
+                        if r.explanation_required {
+                            "受客观因素影响未完全达成，下一步加强管理".to_string()
+                        } else {
+                            String::new()
+                        },
+                    )
+                })
+                .collect(),
+            total: sheet.total,
+            grade: sheet.grade.clone(),
+        };
+        match plant {
+            Plant::WrongScore => {
+                if let Some(row) = claims.rows.first_mut() {
+                    row.0 = (row.0 - Decimal::ONE).max(Decimal::ZERO);
+                }
+            }
+            Plant::WrongTotal => claims.total += Decimal::new(150, 2),
+            Plant::WrongGrade => {
+                claims.grade = if claims.grade == "优" {
+                    "良".into()
+                } else {
+                    "优".into()
+                }
+            }
+            _ => {}
+        }
+        let text = form_text(&spec, &rows, Some(&claims));
+        let path = out.join(&name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if plant != Plant::None {
+            let _ = writeln!(planted, "{name},{}", plant.name());
+            list.push((name, plant));
+        }
+    }
+    std::fs::write(out.join("planted.csv"), planted).map_err(|e| e.to_string())?;
+    Ok(list)
+}
