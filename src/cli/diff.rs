@@ -30,7 +30,7 @@ pub struct DiffArgs {
     /// The ruleset after: a shipped id or a rule file (a draft may keep the shipped id).
     #[arg(long, value_name = "ID|FILE")]
     pub to: String,
-    /// Form files, or directories searched recursively for *.toml.
+    /// Form files or workbooks, or directories searched recursively for them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
@@ -38,6 +38,9 @@ pub struct DiffArgs {
     /// How many of the largest moves the summary lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+    /// Worker threads (default: every core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// A side of the diff, loaded on its own: `--from henan-2023 --to draft.rules` compares the
@@ -84,11 +87,29 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
     };
     let (files, mut errors) = inputs::collect(&args.paths);
     let mut diffs = Vec::new();
-    for path in &files {
-        match crate::form::load_path(path) {
-            Ok(form) => diffs.push(diff::compare(&form, &from, &to)),
-            Err(e) => errors.extend(e),
+    // Each form is scored once under each ruleset, in parallel; results come back in path order.
+    let batch = super::batch::Batch::new(args.jobs)?;
+    let work = |path: &PathBuf| {
+        let loaded = inputs::load_forms(path);
+        let mut compared = Vec::new();
+        let mut failed = Vec::new();
+        for form in loaded.forms {
+            match form {
+                Ok(form) => compared.push(diff::compare(&form, &from, &to)),
+                Err(e) => failed.extend(e),
+            }
         }
+        (compared, failed, loaded.warnings)
+    };
+    let mut warnings = Vec::new();
+    batch.run(&files, work, |(compared, failed, path_warnings)| {
+        diffs.extend(compared);
+        errors.extend(failed);
+        warnings.extend(path_warnings);
+        Ok(())
+    })?;
+    if !warnings.is_empty() {
+        report(&warnings);
     }
     let summary = diff::summarize(&diffs, &from, &to, args.top);
     let report_data = Report {
