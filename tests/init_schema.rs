@@ -282,3 +282,40 @@ fn init_writes_a_blank_form_that_loads_once_filled() {
     }
     insta::assert_snapshot!(project);
 }
+
+/// A form being filled in: the claimed figures (得分, 偏差度, 执行率 …) left blank are simply not
+/// claimed, and indicator rows left blank are not errors; what is missing is the weights, named
+/// per level-1 indicator.
+#[test]
+fn a_partly_filled_form_names_only_what_is_really_missing() {
+    let dir = common::scratch("init-partly");
+    let path = dir.join("new.toml");
+    let out = common::jixiao(&[
+        "init",
+        "--kind",
+        "项目",
+        "--rules",
+        "henan-2023",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("project = \"\"", "project = \"测试项目\"", 1)
+        .replacen("initial = \"\"", "initial = \"100\"", 1)
+        .replacen("adjusted = \"\"", "adjusted = \"100\"", 1)
+        .replacen("executed = \"\"", "executed = \"95\"", 1);
+    std::fs::write(&path, text).unwrap();
+    let out = common::jixiao(&["score", path.to_str().unwrap()]);
+    let stderr = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("empty number"), "{stderr}");
+    assert!(!stderr.contains("has figures but no `name`"), "{stderr}");
+    for level1 in ["成本指标", "产出指标", "效益指标", "满意度指标"] {
+        assert!(
+            stderr.contains(&format!("the weights under {level1} add up to 0")),
+            "{level1}: {stderr}"
+        );
+    }
+}

@@ -293,6 +293,30 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A claimed figure (得分, 执行率, 偏差度 …): optional, and a blank one is simply not claimed,
+    /// as a form fresh from `jixiao init` has them.
+    fn claimed_number(
+        &mut self,
+        raw: &Option<Spanned<RawNumber>>,
+        field: &str,
+    ) -> Option<Field<Decimal>> {
+        let raw = raw
+            .as_ref()
+            .filter(|r| !r.get_ref().text.trim().is_empty())?;
+        self.number(raw, field)
+    }
+
+    fn claimed_percent(
+        &mut self,
+        raw: &Option<Spanned<RawNumber>>,
+        field: &str,
+    ) -> Option<Field<Decimal>> {
+        let raw = raw
+            .as_ref()
+            .filter(|r| !r.get_ref().text.trim().is_empty())?;
+        self.percent(raw, field)
+    }
+
     fn amount(&mut self, raw: &Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
         let amount = self.number(raw, field)?;
         if amount.value.is_sign_negative() && !amount.value.is_zero() {
@@ -373,9 +397,13 @@ impl<'a> Validator<'a> {
                         .as_ref()
                         .is_none_or(|p| p.get_ref().trim().is_empty()) =>
                 {
+                    let at = raw
+                        .project
+                        .as_ref()
+                        .map_or(kind.span.clone(), Spanned::span);
                     self.error(
                         "form::missing-field",
-                        kind.span.clone(),
+                        at,
                         "项目表缺少项目名称 (a 项目 form needs `project = \"项目名称\"`)",
                     );
                 }
@@ -419,8 +447,7 @@ impl<'a> Validator<'a> {
         let total = raw
             .total
             .as_ref()
-            .and_then(|t| t.score.as_ref())
-            .and_then(|s| self.number(s, "自评得分"));
+            .and_then(|t| self.claimed_number(&t.score, "自评得分"));
         let grade = raw
             .total
             .as_ref()
@@ -455,9 +482,9 @@ impl<'a> Validator<'a> {
         let initial = self.amount(&b.initial, "年初预算数");
         let adjusted = self.amount(&b.adjusted, "全年预算数");
         let executed = self.amount(&b.executed, "全年执行数");
-        let weight = b.weight.as_ref().and_then(|w| self.number(w, "分值"));
-        let rate = b.rate.as_ref().and_then(|r| self.percent(r, "执行率"));
-        let score = b.score.as_ref().and_then(|s| self.number(s, "得分"));
+        let weight = self.claimed_number(&b.weight, "分值");
+        let rate = self.claimed_percent(&b.rate, "执行率");
+        let score = self.claimed_number(&b.score, "得分");
         if let (Some(adjusted), Some(executed)) = (&adjusted, &executed) {
             self.check_overspend(adjusted, executed, "");
         }
@@ -468,7 +495,7 @@ impl<'a> Validator<'a> {
             let initial = self.amount(&r.initial, "年初预算数");
             let adjusted = self.amount(&r.adjusted, "全年预算数");
             let executed = self.amount(&r.executed, "全年执行数");
-            let rate = r.rate.as_ref().and_then(|x| self.percent(x, "执行率"));
+            let rate = self.claimed_percent(&r.rate, "执行率");
             if let (Some(adjusted), Some(executed)) = (&adjusted, &executed) {
                 self.check_overspend(adjusted, executed, &name.value);
             }
@@ -525,7 +552,7 @@ impl<'a> Validator<'a> {
         for item in &s.items {
             let i = item.get_ref();
             let weight = self.number(&i.weight, "分值");
-            let score = i.score.as_ref().and_then(|x| self.number(x, "得分"));
+            let score = self.claimed_number(&i.score, "得分");
             if let Some(weight) = weight {
                 items.push(SectionItem {
                     name: Self::text(&i.name),
@@ -572,10 +599,12 @@ impl<'a> Validator<'a> {
                 .map(Self::text)
                 .filter(|n| !n.value.is_empty())
             else {
-                let has_data = r.target.is_some()
-                    || r.actual.is_some()
-                    || r.weight.is_some()
-                    || r.score.is_some();
+                // A row left blank (as `jixiao init` writes them) is not data either.
+                let filled = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
+                let has_data = filled(r.target.as_ref().map(|t| t.get_ref().as_str()))
+                    || filled(r.actual.as_ref().map(|t| t.get_ref().as_str()))
+                    || filled(r.weight.as_ref().map(|w| w.get_ref().text.as_str()))
+                    || filled(r.score.as_ref().map(|w| w.get_ref().text.as_str()));
                 if has_data {
                     self.error(
                         "form::missing-field",
@@ -657,8 +686,8 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
-            let score = r.score.as_ref().and_then(|s| self.number(s, "得分"));
-            let deviation = r.deviation.as_ref().and_then(|d| self.percent(d, "偏差度"));
+            let score = self.claimed_number(&r.score, "得分");
+            let deviation = self.claimed_percent(&r.deviation, "偏差度");
             let (Some(target), Some(actual), Some(weight)) = (target, actual, weight) else {
                 continue;
             };
