@@ -38,6 +38,12 @@ pub const MAX_INPUT_BYTES: u64 = 8 << 20;
 
 /// Read a text file for parsing: size-limited, UTF-8 checked, BOM removed.
 pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let bytes = read_limited(path, MAX_INPUT_BYTES)?;
+    decode_text(&path.display().to_string(), bytes)
+}
+
+/// Read a file's bytes, refusing one larger than `limit` before reading it.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let name = path.display().to_string();
     let io_error = |e: std::io::Error| {
         vec![Diagnostic::error(
@@ -46,17 +52,16 @@ pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
         )]
     };
     let metadata = std::fs::metadata(path).map_err(io_error)?;
-    if metadata.len() > MAX_INPUT_BYTES {
+    if metadata.len() > limit {
         return Err(vec![Diagnostic::error(
             "input::too-large",
             format!(
-                "文件过大 (the file {name} is {} bytes; the limit is {MAX_INPUT_BYTES})",
+                "文件过大 (the file {name} is {} bytes; the limit is {limit})",
                 metadata.len()
             ),
         )]);
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    decode_text(&name, bytes)
+    std::fs::read(path).map_err(io_error)
 }
 
 /// UTF-8 text from bytes, with a located error for anything else (GBK files are common).

@@ -39,14 +39,7 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let views: Vec<FormView> = match inputs::RulesContext::load(args.rules.as_deref()) {
-        Ok(context) => reviewed_views(&context, &scored.sheets),
-        Err(_) => scored
-            .sheets
-            .iter()
-            .map(|(form, sheet)| FormView::new(form, sheet))
-            .collect(),
-    };
+    let views: Vec<FormView> = reviewed_views(args.rules.as_deref(), &scored.sheets);
     let findings: Vec<_> = views.iter().flat_map(|v| v.findings.clone()).collect();
     let mut outcome = scored.outcome();
     if views.is_empty() {

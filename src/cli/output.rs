@@ -69,3 +69,28 @@ pub fn report(diagnostics: &[Diagnostic]) {
         let _ = writeln!(err, "{d}");
     }
 }
+
+/// The end of a batch: warnings and input errors to stderr (after what was printed), and the
+/// exit code: 2 when a file could not be read, or when no form file was found at all.
+pub fn finish_batch(
+    out: &mut Out,
+    mut outcome: super::Outcome,
+    files: usize,
+    warnings: &[Diagnostic],
+    errors: &[Diagnostic],
+) -> io::Result<super::Outcome> {
+    if !warnings.is_empty() {
+        out.flush()?;
+        report(warnings);
+    }
+    if !errors.is_empty() {
+        out.flush()?;
+        report(errors);
+        outcome = outcome.worst(super::Outcome::BadInput);
+    }
+    if files == 0 && errors.is_empty() {
+        eprintln!("jixiao: 没有找到表格文件 (no form files found under the given paths)");
+        outcome = super::Outcome::BadInput;
+    }
+    Ok(outcome)
+}

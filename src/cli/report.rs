@@ -116,14 +116,8 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
             }
         }
         None => {
-            let views: Vec<FormView> = match RulesContext::load(args.rules.as_deref()) {
-                Ok(context) => crate::report::layout::reviewed_views(&context, &scored.sheets),
-                Err(_) => scored
-                    .sheets
-                    .iter()
-                    .map(|(form, sheet)| FormView::new(form, sheet))
-                    .collect(),
-            };
+            let views: Vec<FormView> =
+                crate::report::layout::reviewed_views(args.rules.as_deref(), &scored.sheets);
             match args.format {
                 #[cfg(feature = "html")]
                 Format::Html => crate::report::html::render(&views, &args.title),

@@ -193,25 +193,12 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         Format::Json => out.write_str(&render::json_closing(&summary, &errors))?,
         Format::Csv => {}
     }
-    let mut outcome = if failing {
+    let outcome = if failing {
         Outcome::Findings
     } else {
         Outcome::Ok
     };
-    if !warnings.is_empty() {
-        out.flush()?;
-        report(&warnings);
-    }
-    if !errors.is_empty() {
-        out.flush()?;
-        report(&errors);
-        outcome = outcome.worst(Outcome::BadInput);
-    }
-    if files.is_empty() && errors.is_empty() {
-        eprintln!("jixiao: 没有找到表格文件 (no form files found under the given paths)");
-        outcome = Outcome::BadInput;
-    }
-    Ok(outcome)
+    super::output::finish_batch(out, outcome, files.len(), &warnings, &errors)
 }
 
 fn list_checks(

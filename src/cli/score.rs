@@ -122,18 +122,5 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
             errors.len()
         ))?;
     }
-    if !warnings.is_empty() {
-        out.flush()?;
-        report(&warnings);
-    }
-    if !errors.is_empty() {
-        out.flush()?;
-        report(&errors);
-        outcome = outcome.worst(Outcome::BadInput);
-    }
-    if files.is_empty() && errors.is_empty() {
-        eprintln!("jixiao: 没有找到表格文件 (no form files found under the given paths)");
-        outcome = Outcome::BadInput;
-    }
-    Ok(outcome)
+    super::output::finish_batch(out, outcome, files.len(), &warnings, &errors)
 }

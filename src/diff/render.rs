@@ -2,7 +2,8 @@
 
 use super::{Change, FormDiff, RuleRef, Side, Status, Summary};
 use crate::diag::Diagnostic;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use crate::render::{right, table};
+use comfy_table::Cell;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -14,18 +15,6 @@ pub struct Report<'a> {
     pub summary: &'a Summary,
     /// Form files that could not be read at all.
     pub errors: &'a [Diagnostic],
-}
-
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().map(Cell::new));
-    t
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
 /// `数量 (产出指标 / 数量指标, line 12)`

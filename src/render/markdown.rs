@@ -1,12 +1,8 @@
 //! Markdown: the same content as the table, for reports and issue trackers.
 
-use super::{check_mark, pct};
+use super::{check_mark, md_escape, pct};
 use crate::score::{ScoreSheet, Status};
 use std::fmt::Write;
-
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
 
 pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
     let mut out = String::new();
@@ -14,7 +10,7 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
     let _ = writeln!(
         out,
         "## {} ({}, {}年度)\n",
-        escape(&sheet.name),
+        md_escape(&sheet.name),
         sheet.kind,
         sheet.year
     );
@@ -56,20 +52,24 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
             .rate
             .map(|r| check_mark(s.claimed_rate.as_ref(), r, tol, true))
             .unwrap_or_default();
-        let _ = writeln!(out, "| {} | {rate} | {check} | - | - | |", escape(&s.name));
+        let _ = writeln!(
+            out,
+            "| {} | {rate} | {check} | - | - | |",
+            md_escape(&s.name)
+        );
     }
     out.push('\n');
     for section in &sheet.sections {
         let _ = writeln!(
             out,
             "| {} | 分值 | 得分 | 核对 |\n|---|---:|---:|---|",
-            escape(&section.name)
+            md_escape(&section.name)
         );
         for item in &section.items {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                escape(&item.name),
+                md_escape(&item.name),
                 item.weight,
                 item.score,
                 check_mark(item.claimed.as_ref(), item.score, tol, false)
@@ -97,11 +97,11 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                escape(&r.level1),
-                escape(&r.level2),
-                escape(&r.name),
-                escape(&r.target),
-                escape(&r.actual),
+                md_escape(&r.level1),
+                md_escape(&r.level2),
+                md_escape(&r.name),
+                md_escape(&r.target),
+                md_escape(&r.actual),
                 r.weight,
                 score,
                 check_mark(r.claimed_score.as_ref(), r.score, tol, false),
@@ -113,7 +113,7 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         let _ = writeln!(
             out,
             "| **{} 小计** | | | | | {} | **{}** | | | | |",
-            escape(&l1.name),
+            md_escape(&l1.name),
             l1.weight,
             l1.score
         );
@@ -130,7 +130,7 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
                 out,
                 "- {}: {} {}: 申报 {} / 计算 {}",
                 m.place(),
-                escape(&m.row),
+                md_escape(&m.row),
                 m.field,
                 m.claimed,
                 m.computed
@@ -139,7 +139,7 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         out.push('\n');
     }
     for d in &sheet.structure {
-        let _ = writeln!(out, "- ⚠ {}", escape(&d.headline()));
+        let _ = writeln!(out, "- ⚠ {}", md_escape(&d.headline()));
     }
     if explain {
         let _ = writeln!(

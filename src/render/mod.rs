@@ -8,6 +8,28 @@ pub mod review;
 pub mod table;
 
 use crate::num::percent_text;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+
+/// A terminal table in the house style: condensed borders, never wrapped (CJK text aligns).
+pub fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().map(Cell::new));
+    t
+}
+
+/// A right-aligned cell, for figures.
+pub fn right(text: impl ToString) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+/// Text for a Markdown table cell: pipes escaped, line breaks as `<br>`.
+pub fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('\r', "")
+        .replace('\n', "<br>")
+}
 use crate::score::{Claimed, Trace};
 use rust_decimal::Decimal;
 

@@ -1,10 +1,11 @@
 //! Review output: findings grouped by form, then a summary — as text, Markdown, CSV or JSON —
 //! and the check catalogue (`--list-checks`).
 
+use super::{md_escape, right, table};
 use crate::diag::{Diagnostic, Severity};
 use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
 use crate::rules::ruleset::ReviewSettings;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{Cell, ContentArrangement, Table, presets};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -151,18 +152,6 @@ impl Summary {
     }
 }
 
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().map(Cell::new));
-    t
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
-}
-
 fn claimed_text(r: &FormReview) -> String {
     match (&r.claimed_total, &r.claimed_grade) {
         (Some(t), Some(g)) => format!("{t} {g}"),
@@ -298,12 +287,6 @@ pub fn text_summary(summary: &Summary, input_errors: &[Diagnostic]) -> String {
     }
     let _ = writeln!(out, "{}", summary_lines(summary));
     out
-}
-
-fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('\r', "")
-        .replace('\n', "<br>")
 }
 
 pub const MARKDOWN_HEADING: &str = "# 复核结果 (review)\n\n";

@@ -1,21 +1,9 @@
 //! The terminal table: every row of the form with the computed figures beside the claimed ones.
 
-use super::{check_mark, pct, trace_lines};
+use super::{check_mark, pct, right, table, trace_lines};
 use crate::score::{IndicatorKind, ScoreSheet, Status};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use std::fmt::Write;
-
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().map(Cell::new));
-    t
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
-}
 
 pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
     let mut out = String::new();

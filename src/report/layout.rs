@@ -220,17 +220,16 @@ pub fn review_rows(sheet: &ScoreSheet, findings: &[crate::review::Finding]) -> V
         .collect()
 }
 
-/// The review's findings for every scored form, with the rulesets the forms resolve to.
-/// A form whose ruleset cannot be resolved again keeps the findings its sheet carries.
-pub fn reviewed_views(
-    context: &crate::cli::inputs::RulesContext,
-    sheets: &[(Form, ScoreSheet)],
-) -> Vec<FormView> {
+/// Every scored form in its layout, with the review's findings (under the rulesets the forms
+/// resolve to, or `--rules`). A form whose ruleset cannot be resolved again keeps the findings its
+/// sheet carries.
+pub fn reviewed_views(rules: Option<&str>, sheets: &[(Form, ScoreSheet)]) -> Vec<FormView> {
+    let context = crate::cli::inputs::RulesContext::load(rules).ok();
     sheets
         .iter()
         .map(|(form, sheet)| {
             let mut view = FormView::new(form, sheet);
-            if let Ok((ruleset, _)) = context.resolve(form) {
+            if let Some(Ok((ruleset, _))) = context.as_ref().map(|c| c.resolve(form)) {
                 let findings = crate::review::review(&ruleset, form, sheet);
                 view.findings = review_rows(sheet, &findings);
             }

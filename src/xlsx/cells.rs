@@ -211,25 +211,8 @@ pub struct Workbook {
 }
 
 pub fn read_path(path: &Path) -> Result<Workbook, Vec<Diagnostic>> {
-    let name = path.display().to_string();
-    let io_error = |e: std::io::Error| {
-        vec![Diagnostic::error(
-            "input::io",
-            format!("无法读取文件 (cannot read {name}): {e}"),
-        )]
-    };
-    let metadata = std::fs::metadata(path).map_err(io_error)?;
-    if metadata.len() > MAX_WORKBOOK_BYTES {
-        return Err(vec![Diagnostic::error(
-            "input::too-large",
-            format!(
-                "工作簿过大 (the workbook {name} is {} bytes; the limit is {MAX_WORKBOOK_BYTES})",
-                metadata.len()
-            ),
-        )]);
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    read_bytes(&name, bytes)
+    let bytes = crate::read_limited(path, MAX_WORKBOOK_BYTES)?;
+    read_bytes(&path.display().to_string(), bytes)
 }
 
 pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic>> {
