@@ -189,6 +189,7 @@ pub fn values(data: &[u8]) {
     let actual = jixiao::value::parse_actual(text).map_err(check).ok();
     let _ = jixiao::value::parse_decimal(text).map_err(check);
     let _ = jixiao::value::parse_percent(text).map_err(check);
+    let _ = jixiao::value::parse_deviation(text).map_err(check);
     if let (
         Some(jixiao::value::Target::Quantitative {
             comparator,
