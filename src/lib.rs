@@ -64,8 +64,21 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Vec<Diagnostic>>
     std::fs::read(path).map_err(io_error)
 }
 
-/// UTF-8 text from bytes, with a located error for anything else (GBK files are common).
+/// UTF-8 text from bytes, with a located error for anything else (GBK files are common; Windows
+/// Notepad's "Unicode" is UTF-16).
 pub fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        let file = SourceFile::new(name, "\u{fffd}");
+        return Err(vec![
+            Diagnostic::error(
+                "input::encoding",
+                "文件是 UTF-16 编码，不是 UTF-8 (the file is UTF-16 text, not UTF-8)",
+            )
+            .at(&file, 0..'\u{fffd}'.len_utf8())
+            .label("a UTF-16 byte-order mark")
+            .help("另存为 UTF-8 编码 (save it again as UTF-8: in Notepad, 另存为 → 编码 UTF-8)"),
+        ]);
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

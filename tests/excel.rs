@@ -158,6 +158,34 @@ fn the_reference_forms_survive_export_and_import_unchanged() {
     }
 }
 
+/// A row marked not applicable (`/`, weight 0) is exported with 不适用 in its 得分 cell, which
+/// must read back as no score, not as a number that is not one (found by the round-trip
+/// property in tests/invariants.rs).
+#[test]
+fn a_row_marked_not_applicable_survives_export_and_import() {
+    let path = common::root().join("tests/fixtures/tolerated/not-applicable-without-weight.toml");
+    let form = jixiao::form::load_path(&path).unwrap();
+    let sheet = rescore(&form);
+    let bytes =
+        xlsx::export::export(&[FormView::new(&form, &sheet)], &sheet_findings(&sheet)).unwrap();
+    let workbook = xlsx::cells::read_bytes("na.xlsx", bytes).unwrap();
+    let import = xlsx::import_workbook(&workbook, &ImportOptions::default());
+    let imported = import.forms[0].as_ref().unwrap();
+    let again = imported
+        .load()
+        .unwrap_or_else(|e| panic!("{}\n{}", jixiao::diag::render_all(&e), imported.toml));
+    // The export writes the computed figures, which come back as claims; the 不适用 row claims
+    // nothing.
+    let row = again
+        .indicators
+        .iter()
+        .find(|i| i.name.value == "设备到货时间")
+        .unwrap();
+    assert_eq!(row.target.text, "/");
+    assert!(row.score.is_none(), "{:?}", row.score);
+    assert_eq!(scores(&rescore(&again)), scores(&sheet));
+}
+
 #[test]
 fn export_import_score_on_the_command_line_gives_the_same_totals() {
     let dir = common::scratch("cli-round-trip");

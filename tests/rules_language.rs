@@ -172,3 +172,20 @@ fn the_layout_of_the_input_does_not_matter() {
         }
     }
 }
+
+/// A comment inside an expression that `fmt` joins onto one line, and the line's own comment
+/// after it: both stay, in order, as two comments (found by the proptest in tests/invariants.rs;
+/// `fmt` used to run them together, then refuse its own output).
+#[test]
+fn a_comment_inside_a_joined_expression_and_a_trailing_one_both_stay() {
+    let source = rules_with(
+        "formula joined = (if weight >= 1 then weight else # 内部注释 (inside)\n    weight)  # 行尾注释 (trailing)\n",
+    );
+    let formatted = check_format("joined", &source);
+    assert!(
+        formatted.contains(
+            "formula joined = (if weight >= 1 then weight else weight)  # 内部注释 (inside)\n# 行尾注释 (trailing)\n"
+        ),
+        "{formatted}"
+    );
+}

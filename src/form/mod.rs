@@ -221,6 +221,7 @@ impl<'a> Validator<'a> {
     ) -> &mut Diagnostic {
         self.errors
             .push(Diagnostic::error(code, message).at(self.source, span));
+        // Indexing cannot fail: the vector was just pushed to.
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
@@ -276,11 +277,17 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// A rate or deviation: `45.18`, `"45.18%"` and `"100 %"` are all percentages.
+    /// A rate or deviation: `45.18`, `"45.18%"` and `"100 %"` are all percentages. A rate above
+    /// 1000% is a typo; a deviation may be any size.
     fn percent(&mut self, raw: &Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
         let span = raw.span();
         let n = raw.get_ref();
-        match value::parse_percent(&n.text) {
+        let parsed = if field == "偏差度" {
+            value::parse_deviation(&n.text)
+        } else {
+            value::parse_percent(&n.text)
+        };
+        match parsed {
             Ok(value) => Some(Field {
                 value,
                 text: n.text.trim().to_string(),

@@ -295,6 +295,7 @@ impl FormView {
             )),
         }];
         if let Some(w) = b.weight.as_ref().filter(|w| w.value == e.weight) {
+            // `budget` was built just above with the execution line first.
             budget[0].weight = Some(w.text.clone());
         }
         for (i, s) in b.sources.iter().enumerate() {
@@ -516,6 +517,7 @@ impl FormView {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         for (i, line) in self.indicators.iter().enumerate() {
             match runs.last_mut() {
+                // `start` is an index this loop took from `self.indicators`.
                 Some((start, len)) if key(&self.indicators[*start]) == key(line) => *len += 1,
                 _ => runs.push((i, 1)),
             }

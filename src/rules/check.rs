@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::num::{Rounding, RoundingMode};
 use crate::value::Comparator;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One end of a band or tier: the bound and whether it is included; `None` is unbounded.
@@ -22,8 +22,22 @@ type End = Option<(Decimal, bool)>;
 /// A band with constant ends, and where it is written.
 type ConstantBand = (End, End, Span);
 
-/// Formulas may refer to formulas, but not endlessly: evaluation follows the references.
-const MAX_FORMULA_CHAIN: usize = 32;
+/// Formulas may refer to formulas, but not endlessly: evaluation follows the references. With
+/// expressions at most [`super::parser::MAX_EXPR_DEPTH`] deep, the checker and the evaluator
+/// recurse at most about 32 × 64 levels, which fits a 2 MiB thread stack in a debug build
+/// (`tests/limits.rs`).
+pub const MAX_FORMULA_CHAIN: usize = 32;
+
+/// How deeply evaluating one rule may nest once its formula references are followed. Each formula
+/// is at most [`super::parser::MAX_EXPR_DEPTH`] deep, but a chain of them nests their depths: the
+/// evaluator recurses once per level, and 256 levels fit a 2 MiB thread stack in a debug build
+/// with room to spare (`tests/limits.rs`).
+pub const MAX_EVAL_DEPTH: usize = 4 * super::parser::MAX_EXPR_DEPTH;
+
+/// How many terms evaluating one rule may visit once its formula references are followed. A
+/// formula used twice by another, chained, doubles at every link (`f1 = f2 + f2`, `f2 = f3 + f3`
+/// …): without a bound, 32 such links take 2^32 steps for every number computed.
+pub const MAX_EVAL_TERMS: usize = 10_000;
 
 /// The rules that apply where a rule file says nothing: 财预〔2020〕10号 as commonly practised.
 pub const DEFAULT_RULES: &str = r#"
@@ -108,9 +122,11 @@ struct Checker<'a> {
     formula_asts: Vec<&'a ast::FormulaDef>,
     formulas: Vec<Option<(CExpr, Type)>>,
     /// Formulas already reported as broken: their users are not reported again.
-    failed: Vec<usize>,
+    failed: HashSet<usize>,
     /// DFS state for cycle detection: formulas being compiled right now.
     compiling: Vec<usize>,
+    /// How deep and how large each compiled formula is once its references are followed.
+    costs: Vec<Option<Cost>>,
 }
 
 pub fn check_file(file: &Arc<SourceFile>) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -125,8 +141,9 @@ pub fn check(file: &Arc<SourceFile>, ast: &ast::File) -> Result<RuleSet, Vec<Dia
         formula_index: HashMap::new(),
         formula_asts: Vec::new(),
         formulas: Vec::new(),
-        failed: Vec::new(),
+        failed: HashSet::new(),
         compiling: Vec::new(),
+        costs: Vec::new(),
     };
     let ruleset = checker.ruleset(ast);
     match ruleset {
@@ -144,6 +161,7 @@ impl<'a> Checker<'a> {
     fn error(&mut self, span: &Span, message: impl Into<String>) -> &mut Diagnostic {
         self.errors
             .push(Diagnostic::error("rules::check", message).at(self.file, span.clone()));
+        // Indexing cannot fail: the vector was just pushed to.
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
@@ -228,10 +246,15 @@ impl<'a> Checker<'a> {
             }
         }
 
-        // Formulas first: every other rule may refer to them.
+        // Formulas first: every other rule may refer to them. They are compiled in an order that
+        // puts every formula after those it refers to, so that compiling one never recurses
+        // into another: the checker's stack depth stays that of one expression.
         self.formulas = vec![None; self.formula_asts.len()];
-        for index in 0..self.formula_asts.len() {
-            self.compile_formula(index);
+        self.costs = vec![None; self.formula_asts.len()];
+        for index in self.formula_order() {
+            if self.compile_formula(index).is_some() {
+                self.check_formula_cost(index);
+            }
         }
 
         let Some(header) = header else {
@@ -410,6 +433,8 @@ impl<'a> Checker<'a> {
 
     /// A weight (分值) is points out of 100: anything else is a typo. Bounding weights also
     /// keeps every sum of them far from overflow.
+    /// A weight of the template: at most 100, so that the sums of weights below (`.sum()`, `+`
+    /// on Decimal) cannot overflow: a rule file of 1 MiB holds fewer than a million of them.
     fn weight(&mut self, n: &ast::Number) -> Decimal {
         if n.percent || n.value > Decimal::ONE_HUNDRED {
             self.error(
@@ -646,8 +671,9 @@ impl<'a> Checker<'a> {
             formula_index: HashMap::new(),
             formula_asts: Vec::new(),
             formulas: Vec::new(),
-            failed: Vec::new(),
+            failed: HashSet::new(),
             compiling: Vec::new(),
+            costs: Vec::new(),
         };
         let (mut rules, bare, tiers) = inner.scoring_block(block, true);
         // Default rules have no place in the user's file.
@@ -1213,6 +1239,10 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
+        let cost = cost_of(&compiled, &self.costs);
+        if !self.within_limits(cost, &expr.span, "此规则 (this rule)") {
+            return None;
+        }
         let mut reads = Vec::new();
         let formulas: Vec<CExpr> = self
             .formulas
@@ -1247,6 +1277,148 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// The formulas in an order where each comes after every formula it refers to (a depth-first
+    /// post-order, in definition order, with an explicit stack: a chain of 20,000 references
+    /// recurses nowhere). Cycles and chains longer than [`MAX_FORMULA_CHAIN`] are reported here,
+    /// at the formula where they close or go too deep, and those formulas marked as failed.
+    fn formula_order(&mut self) -> Vec<usize> {
+        let count = self.formula_asts.len();
+        let references: Vec<Vec<usize>> = self
+            .formula_asts
+            .iter()
+            .map(|def| {
+                let mut out = Vec::new();
+                formula_references(&def.body, &self.formula_index, &mut out);
+                out
+            })
+            .collect();
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            Open,
+            Done,
+        }
+        let mut mark = vec![Mark::New; count];
+        let mut order = Vec::with_capacity(count);
+        let mut chain_reported = false;
+        for root in 0..count {
+            if mark.get(root) != Some(&Mark::New) {
+                continue;
+            }
+            // The path from the root, each formula with the next reference to follow.
+            let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+            if let Some(m) = mark.get_mut(root) {
+                *m = Mark::Open;
+            }
+            while let Some(&mut (node, ref mut next)) = path.last_mut() {
+                let Some(&child) = references.get(node).and_then(|r| r.get(*next)) else {
+                    path.pop();
+                    if let Some(m) = mark.get_mut(node) {
+                        *m = Mark::Done;
+                    }
+                    order.push(node);
+                    continue;
+                };
+                *next += 1;
+                match mark.get(child) {
+                    Some(Mark::New) if path.len() >= MAX_FORMULA_CHAIN => {
+                        if let Some(m) = mark.get_mut(child) {
+                            *m = Mark::Done;
+                        }
+                        self.failed.insert(child);
+                        // Once is enough: a chain of 20,000 would otherwise be reported at every
+                        // 33rd link.
+                        if !chain_reported {
+                            chain_reported = true;
+                            if let Some(def) = self.formula_asts.get(child) {
+                                let span = def.name.span.clone();
+                                self.error(&span, format!("公式引用层次过深 (formulas refer to formulas more than {MAX_FORMULA_CHAIN} deep)"));
+                            }
+                        }
+                        order.push(child);
+                    }
+                    Some(Mark::New) => {
+                        if let Some(m) = mark.get_mut(child) {
+                            *m = Mark::Open;
+                        }
+                        path.push((child, 0));
+                    }
+                    Some(Mark::Open) => {
+                        let members: Vec<usize> = path
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .skip_while(|n| *n != child)
+                            .collect();
+                        if members.iter().any(|m| self.failed.contains(m)) {
+                            continue;
+                        }
+                        let cycle: Vec<String> = members
+                            .iter()
+                            .chain(std::iter::once(&child))
+                            .filter_map(|i| self.formula_asts.get(*i).map(|f| f.name.text.clone()))
+                            .collect();
+                        self.failed.extend(&members);
+                        if let Some(def) = self.formula_asts.get(child) {
+                            let span = def.name.span.clone();
+                            self.error(
+                                &span,
+                                format!(
+                                    "公式循环引用 (formulas refer to each other in a cycle: {})",
+                                    cycle.join(" → ")
+                                ),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        order
+    }
+
+    /// Record how deep and large a compiled formula is with its references followed, and refuse
+    /// it past [`MAX_EVAL_DEPTH`] or [`MAX_EVAL_TERMS`].
+    fn check_formula_cost(&mut self, index: usize) {
+        let Some(Some((expr, _))) = self.formulas.get(index) else {
+            return;
+        };
+        let cost = cost_of(expr, &self.costs);
+        let Some(def) = self.formula_asts.get(index) else {
+            return;
+        };
+        let (span, name) = (def.name.span.clone(), def.name.text.clone());
+        if self.within_limits(cost, &span, &format!("公式 {name} (formula `{name}`)")) {
+            if let Some(slot) = self.costs.get_mut(index) {
+                *slot = Some(cost);
+            }
+        } else {
+            self.failed.insert(index);
+            if let Some(slot) = self.formulas.get_mut(index) {
+                *slot = None;
+            }
+        }
+    }
+
+    fn within_limits(&mut self, cost: Cost, span: &Span, what: &str) -> bool {
+        if cost.depth > MAX_EVAL_DEPTH {
+            self.error(
+                span,
+                format!("{what} 连同所引用的公式嵌套过深 (nested {} levels deep with the formulas it uses; the limit is {MAX_EVAL_DEPTH})", cost.depth),
+            )
+            .help = Some("split the formulas differently, or write the rule more simply".into());
+            return false;
+        }
+        if cost.terms > MAX_EVAL_TERMS {
+            self.error(
+                span,
+                format!("{what} 连同所引用的公式过于庞大 (it expands to {} terms with the formulas it uses; the limit is {MAX_EVAL_TERMS})", cost.terms),
+            )
+            .help = Some("a formula used several times by another, in a chain, doubles at every link".into());
+            return false;
+        }
+        true
+    }
+
     fn compile_formula(&mut self, index: usize) -> Option<Type> {
         if let Some(Some((_, ty))) = self.formulas.get(index) {
             return Some(*ty);
@@ -1278,7 +1450,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         if self.compiling.len() >= MAX_FORMULA_CHAIN {
-            self.failed.push(index);
+            self.failed.insert(index);
             self.error(&def.name.span, format!("公式引用层次过深 (formulas refer to formulas more than {MAX_FORMULA_CHAIN} deep)"));
             return None;
         }
@@ -1286,9 +1458,7 @@ impl<'a> Checker<'a> {
         let compiled = self.expr(&def.body, Context::Formula);
         self.compiling.pop();
         let Some((expr, ty)) = compiled else {
-            if !self.failed.contains(&index) {
-                self.failed.push(index);
-            }
+            self.failed.insert(index);
             return None;
         };
         if let Some(slot) = self.formulas.get_mut(index) {
@@ -1619,5 +1789,117 @@ fn ascii_symbol(c: Comparator) -> &'static str {
         Comparator::Le => "<=",
         Comparator::Lt => "<",
         Comparator::Eq => "=",
+    }
+}
+
+/// How deep and how large an expression is once formula references are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    depth: usize,
+    terms: usize,
+}
+
+/// The cost of a compiled expression, the costs of the formulas it refers to known (a formula
+/// without one, because it failed, counts as a single term). Recurses as deep as the expression,
+/// which the parser keeps within [`super::parser::MAX_EXPR_DEPTH`].
+fn cost_of(expr: &CExpr, formulas: &[Option<Cost>]) -> Cost {
+    let leaf = Cost { depth: 1, terms: 1 };
+    let combine = |children: &[Cost]| Cost {
+        depth: children
+            .iter()
+            .map(|c| c.depth)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1),
+        terms: children
+            .iter()
+            .fold(1usize, |n, c| n.saturating_add(c.terms)),
+    };
+    match &expr.kind {
+        CKind::Num(_) | CKind::Bool(_) | CKind::Var(_) => leaf,
+        CKind::Formula(i) => match formulas.get(*i).copied().flatten() {
+            Some(c) => combine(&[c]),
+            None => leaf,
+        },
+        CKind::Neg(e) | CKind::Not(e) => combine(&[cost_of(e, formulas)]),
+        CKind::Binary(_, a, b) => combine(&[cost_of(a, formulas), cost_of(b, formulas)]),
+        CKind::Call(_, args) => {
+            let costs: Vec<Cost> = args.iter().map(|a| cost_of(a, formulas)).collect();
+            combine(&costs)
+        }
+        CKind::If(a, b, c) => combine(&[
+            cost_of(a, formulas),
+            cost_of(b, formulas),
+            cost_of(c, formulas),
+        ]),
+        CKind::Steps {
+            subject,
+            bands,
+            otherwise,
+        } => {
+            let mut costs = vec![cost_of(subject, formulas)];
+            for (bound, value) in bands {
+                match bound {
+                    CBound::Compare(_, e) => costs.push(cost_of(e, formulas)),
+                    CBound::Interval { lower, upper } => {
+                        for (e, _) in lower.iter().chain(upper.iter()) {
+                            costs.push(cost_of(e, formulas));
+                        }
+                    }
+                }
+                costs.push(cost_of(value, formulas));
+            }
+            if let Some(o) = otherwise {
+                costs.push(cost_of(o, formulas));
+            }
+            combine(&costs)
+        }
+    }
+}
+
+/// The formulas an expression names, in the order the checker meets them.
+fn formula_references(expr: &ast::Expr, index: &HashMap<String, usize>, out: &mut Vec<usize>) {
+    let mut walk = |e: &ast::Expr| formula_references(e, index, out);
+    match &expr.kind {
+        ExprKind::Number(_) | ExprKind::Bool(_) => {}
+        ExprKind::Var(name) => {
+            if Var::from_name(name).is_none() {
+                if let Some(&i) = index.get(name) {
+                    out.push(i);
+                }
+            }
+        }
+        ExprKind::Paren(e) | ExprKind::Unary(_, e) => walk(e),
+        ExprKind::Binary(_, a, b) => {
+            walk(a);
+            walk(b);
+        }
+        ExprKind::Call(_, args) => args.iter().for_each(walk),
+        ExprKind::If(a, b, c) => {
+            walk(a);
+            walk(b);
+            walk(c);
+        }
+        ExprKind::Steps {
+            subject,
+            bands,
+            otherwise,
+        } => {
+            walk(subject);
+            for band in bands {
+                match &band.bound {
+                    ast::Bound::Compare(_, e) => walk(e),
+                    ast::Bound::Interval(interval) => {
+                        for e in interval.lower.iter().chain(interval.upper.iter()) {
+                            walk(e);
+                        }
+                    }
+                }
+                walk(&band.value);
+            }
+            if let Some(o) = otherwise {
+                walk(o);
+            }
+        }
     }
 }

@@ -153,6 +153,10 @@ struct Printer {
     last_end: usize,
     /// Just after a `{`: no blank line here.
     block_start: bool,
+    /// The line that already ends in a comment: a second comment for it (one from inside an
+    /// expression joined onto that line, then the line's own) goes on a line of its own, or the
+    /// two would read as one comment.
+    commented_line: Option<usize>,
 }
 
 fn scan(source: &str) -> (Vec<Comment>, Vec<usize>) {
@@ -201,6 +205,7 @@ pub fn format_file(source: &str, file: &File) -> String {
         blank_lines,
         last_end: 0,
         block_start: true,
+        commented_line: None,
     };
     for item in &file.items {
         p.item(item);
@@ -243,7 +248,9 @@ impl Printer {
             }
             let (text, trailing, start, end) = (c.text.clone(), c.trailing, c.offset, c.end);
             self.next_comment += 1;
+            let last_index = self.lines.len().checked_sub(1);
             let appended = trailing
+                && self.commented_line != last_index
                 && match self.lines.last_mut() {
                     Some(last)
                         if !last.trim().is_empty() && !last.trim_start().starts_with('#') =>
@@ -254,6 +261,9 @@ impl Printer {
                     }
                     _ => false,
                 };
+            if appended {
+                self.commented_line = last_index;
+            }
             if !appended {
                 if !self.block_start && self.blank_between(self.last_end, start) {
                     self.blank_line();

@@ -45,6 +45,7 @@ impl<'a> Input for Tokens<'a> {
         self.tokens.len()
     }
 
+    // nom's `Input` contract: `take` and `take_from` get an index at most `input_len()`.
     fn take(&self, index: usize) -> Self {
         Tokens {
             tokens: &self.tokens[..index],

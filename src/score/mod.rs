@@ -973,6 +973,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 Some(i) => {
+                    // `i` is the position `level1_index` found in `template.level1`.
                     let rule = &template.level1[i];
                     if !rule.level2.is_empty()
                         && rule.level2_index(&level2.value).is_none()

@@ -261,12 +261,43 @@ fn find_words(text: &str) -> Vec<&'static str> {
     words
 }
 
+/// Excel's error values: what a cell shows when its formula failed. Pasted into a form or read
+/// from a workbook, they are not numbers, and saying so beats "expected a number".
+const EXCEL_ERRORS: &[&str] = &[
+    "#DIV/0!",
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+];
+
+fn excel_error(text: &str) -> Result<(), ValueError> {
+    let (start, trimmed) = trim(text);
+    if EXCEL_ERRORS.iter().any(|e| trimmed.eq_ignore_ascii_case(e)) {
+        return Err(ValueError {
+            offset: start,
+            len: trimmed.len(),
+            message: format!(
+                "「{trimmed}」是 Excel 的错误值，公式没有算出结果 (an Excel error value: the cell's formula failed)"
+            ),
+            expected: "数字：请在原表中改正公式，或直接填写数值 (a number: correct the formula in the workbook, or type the figure)".to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Parses a 年度指标值 cell.
 ///
 /// * `/`, `—`, `无`, `不适用`, `N/A`, … → [`Target::NotApplicable`];
 /// * a comparator, or any digit → [`Target::Quantitative`] (the whole text must fit);
 /// * otherwise a text with at least one word of [`qualitative_words`] → [`Target::Qualitative`].
 pub fn parse_target(text: &str) -> Result<Target, ValueError> {
+    excel_error(text)?;
     let (start, trimmed) = trim(text);
     if trimmed.is_empty() {
         return Err(ValueError {
@@ -305,6 +336,7 @@ pub fn parse_target(text: &str) -> Result<Target, ValueError> {
 /// Parses a 实际完成值 cell: a number with an optional unit (no comparator), a digit-free word,
 /// or a "not applicable" spelling.
 pub fn parse_actual(text: &str) -> Result<Actual, ValueError> {
+    excel_error(text)?;
     let (_, trimmed) = trim(text);
     if trimmed.is_empty() {
         return Err(ValueError {
@@ -327,6 +359,7 @@ pub fn parse_actual(text: &str) -> Result<Actual, ValueError> {
 
 /// A plain number cell: "1563.95", "1,563.95", "１５６３．９５", "-3", " 205 ". No unit allowed.
 pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
+    excel_error(text)?;
     if trim(text).1.is_empty() {
         return Err(ValueError {
             offset: 0,
@@ -344,6 +377,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
 /// "0.00" -> the fraction (0.4518, 1, 0, 0), exactly (0.00% keeps its scale: 0.0000).
 /// A value above 1000% (in absolute value) is an error.
 pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
+    excel_error(text)?;
     if trim(text).1.is_empty() {
         return Err(ValueError {
             offset: 0,
@@ -353,6 +387,23 @@ pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
         });
     }
     parse::percent_cell(text)
+        .map(|(_, d)| d)
+        .map_err(|e| parse::to_value_error(text, e))
+}
+
+/// A claimed 偏差度 cell: as [`parse_percent`], without the 1000% bound, for a deviation is
+/// computed, not typed from a measurement: an actual 208 times its target is 20700% off.
+pub fn parse_deviation(text: &str) -> Result<Decimal, ValueError> {
+    excel_error(text)?;
+    if trim(text).1.is_empty() {
+        return Err(ValueError {
+            offset: 0,
+            len: text.len(),
+            message: "百分比为空 (empty percentage)".to_string(),
+            expected: EXPECTED_NUMBER.to_string(),
+        });
+    }
+    parse::percent_cell_any(text)
         .map(|(_, d)| d)
         .map_err(|e| parse::to_value_error(text, e))
 }

@@ -431,6 +431,7 @@ fn plain_ascii_number(i: &str) -> Option<(&str, &str)> {
     }
     let mut end = int_len;
     if bytes.get(end) == Some(&b'.') {
+        // `end` is a valid index (the `.`), so `end + 1` is at most the length.
         let frac_len = bytes[end + 1..]
             .iter()
             .take_while(|b| b.is_ascii_digit())
@@ -959,6 +960,15 @@ pub(super) fn plain_decimal(i: &str) -> PResult<'_, Decimal> {
 
 /// A percent cell: number, optional `%`, end; the value as a fraction.
 pub(super) fn percent_cell(i: &str) -> PResult<'_, Decimal> {
+    percent_cell_within(i, Some(Decimal::TEN))
+}
+
+/// A percentage cell of any size (a 偏差度: an actual 208 times its target is 20700% off).
+pub(super) fn percent_cell_any(i: &str) -> PResult<'_, Decimal> {
+    percent_cell_within(i, None)
+}
+
+fn percent_cell_within(i: &str, cap: Option<Decimal>) -> PResult<'_, Decimal> {
     let (i, _) = ws(i)?;
     let (rest, (span, num)) =
         consumed((expect_number(Ctx::Percent, number), opt((ws, ftag("%"))))).parse(i)?;
@@ -972,7 +982,7 @@ pub(super) fn percent_cell(i: &str) -> PResult<'_, Decimal> {
             EXPECTED_PERCENT,
         ));
     };
-    if value.abs() > Decimal::TEN {
+    if cap.is_some_and(|cap| value.abs() > cap) {
         return fail(PError::new(
             i,
             span.len(),

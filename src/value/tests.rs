@@ -815,3 +815,32 @@ fn never_panics_on_arbitrary_text() {
         }
     }
 }
+
+#[test]
+fn excel_error_values_are_named_as_such() {
+    for text in ["#DIV/0!", " #N/A ", "#value!", "#REF!"] {
+        let errors = [
+            parse_target(text).err(),
+            parse_actual(text).err(),
+            parse_decimal(text).err(),
+            parse_percent(text).err(),
+        ];
+        for e in errors {
+            let e = e.unwrap();
+            assert!(e.message.contains("Excel"), "{text}: {}", e.message);
+            // The whole value is underlined, not its first few characters.
+            assert_eq!(&text[e.offset..e.offset + e.len], text.trim());
+        }
+    }
+}
+
+#[test]
+fn a_deviation_may_exceed_1000_percent_where_a_rate_may_not() {
+    use crate::value::parse_deviation;
+    // An actual of 208 against a target of 1 is 20700% off: computed, exported, read back.
+    assert_eq!(parse_deviation("20700.00%").unwrap(), d("207.0000"));
+    assert!(parse_percent("20700.00%").is_err());
+    assert_eq!(parse_deviation(" 12.5 ").unwrap(), d("0.125"));
+    assert!(parse_deviation("").is_err());
+    assert!(parse_deviation("#DIV/0!").is_err());
+}

@@ -68,12 +68,23 @@ pub struct Grid {
 
 impl Grid {
     pub fn new(sheet: impl Into<String>, cells: Vec<Cell>, merges: Vec<Merge>) -> Grid {
+        // A region written corner to corner the other way round (`C3:A1`) is the same region.
+        let merges: Vec<Merge> = merges
+            .into_iter()
+            .map(|m| Merge {
+                first_row: m.first_row.min(m.last_row),
+                first_col: m.first_col.min(m.last_col),
+                last_row: m.first_row.max(m.last_row),
+                last_col: m.first_col.max(m.last_col),
+            })
+            .collect();
         let mut covered = HashMap::new();
         for (i, m) in merges.iter().enumerate() {
-            // A sheet may claim huge merged regions; only record what can matter.
-            if u64::from(m.last_row - m.first_row + 1) * u64::from(m.last_col - m.first_col + 1)
-                > 100_000
-            {
+            // A sheet may claim huge merged regions; only record what can matter. (The corners
+            // are ordered above; a side is at most 2^32 cells, so the area saturates.)
+            let rows = u64::from(m.last_row - m.first_row) + 1;
+            let cols = u64::from(m.last_col - m.first_col) + 1;
+            if rows.saturating_mul(cols) > 100_000 {
                 continue;
             }
             for r in m.first_row..=m.last_row {
@@ -464,6 +475,44 @@ mod tests {
         assert_eq!(shown(0.1 + 0.2, "General"), "0.3");
         assert_eq!(shown(4018.56, "0.00_ "), "4018.56");
         assert_eq!(shown(1157.5, "\"¥\"#,##0.0"), "1157.5");
+    }
+
+    /// A merged region written corner to corner the other way round (`J9:A1`, as some tools
+    /// write it) is the same region; found by fuzzing, where it overflowed a subtraction.
+    #[test]
+    fn a_reversed_merged_region_is_the_same_region() {
+        let cell = |row, col| Cell {
+            row,
+            col,
+            text: "x".into(),
+            kind: CellKind::Text,
+        };
+        let reversed = Merge {
+            first_row: 8,
+            first_col: 9,
+            last_row: 0,
+            last_col: 0,
+        };
+        let grid = Grid::new("S", vec![cell(0, 0)], vec![reversed]);
+        assert_eq!(
+            grid.merges,
+            vec![Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: 8,
+                last_col: 9
+            }]
+        );
+        assert!(grid.covering(8, 9).is_some());
+        assert!(grid.merge_at(0, 0).is_some());
+        // A region as large as a sheet can claim is recorded without overflow.
+        let huge = Merge {
+            first_row: u32::MAX,
+            first_col: u32::MAX,
+            last_row: 0,
+            last_col: 0,
+        };
+        assert_eq!(Grid::new("S", Vec::new(), vec![huge]).merges.len(), 1);
     }
 
     #[test]

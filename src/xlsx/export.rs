@@ -373,6 +373,7 @@ impl FormSheet<'_> {
         }
         for (level, col) in [(1, 1u16), (2, 2u16)] {
             for (start, len) in v.runs(level) {
+                // `runs` gives indices into `v.indicators`, each run at least one line long.
                 let line = &v.indicators[start];
                 let text = if level == 1 {
                     &line.level1

@@ -274,9 +274,13 @@ fn is_grade(text: &str) -> bool {
     )
 }
 
-/// Values that stand for nothing in a number column.
+/// Values that stand for nothing in a number column: dashes, and the 不适用 (not applicable) our
+/// own export writes in the 得分 of a row marked `/`.
 fn is_placeholder(text: &str) -> bool {
-    matches!(text.trim(), "-" | "—" | "－" | "--" | "——")
+    matches!(
+        text.trim(),
+        "-" | "—" | "－" | "--" | "——" | "/" | "／" | "不适用"
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +452,9 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
     }
 
     // Where each form starts: after the previous one's total row, at its title or first key label.
+    // Indexing below cannot fail: `segment.indicators` and `segment.budget` are indices this
+    // function took from `indicator_headers` and `budget_headers`, `bounds` gets one entry per
+    // segment, and `k - 1` is only reached for `k > 0`.
     let mut bounds = Vec::new();
     for (k, segment) in segments.iter().enumerate() {
         let ih_row = indicator_headers[segment.indicators].row;
@@ -910,6 +917,7 @@ impl TableReader<'_, '_> {
             let cells: Vec<Cell> = grid.row(row).cloned().collect();
             let mut i = 0;
             while i < cells.len() {
+                // `i < cells.len()`, checked by the loop.
                 let cell = &cells[i];
                 if self.sheet.used.contains(&(cell.row, cell.col)) {
                     i += 1;
