@@ -82,13 +82,18 @@ fn review_and_report(ruleset: &RuleSet, form: &Form, sheet: &ScoreSheet) {
     for f in &review.findings {
         let _ = jixiao::render::review::finding_text(f);
     }
-    let reviews = [review];
-    let _ = jixiao::render::review::text(&reviews, &[], 1);
-    let _ = jixiao::render::review::markdown(&reviews, &[], 1);
-    let _ = jixiao::render::review::csv(&reviews);
-    let _ = jixiao::render::review::json(&reviews, &[], 1);
-    let views = [jixiao::report::layout::FormView::new(form, sheet)];
+    let summary = jixiao::render::review::Summary::of(1, std::slice::from_ref(&review), 0);
+    let _ = jixiao::render::review::form_text(&review);
+    let _ = jixiao::render::review::text_summary(&summary, &[]);
+    let _ = jixiao::render::review::form_markdown(&review);
+    let _ = jixiao::render::review::markdown_summary(&summary, &[]);
+    let _ = jixiao::render::review::form_csv(&review);
+    let _ = jixiao::render::review::form_json(&review);
+    let _ = jixiao::render::review::json_closing(&summary, &[]);
+    let mut view = jixiao::report::layout::FormView::new(form, sheet);
     let _ = jixiao::report::layout::sheet_findings(sheet);
+    view.findings = jixiao::report::layout::review_rows(sheet, &review.findings);
+    let views = [view];
     let _ = jixiao::report::markdown::render(&views, "fuzz");
     #[cfg(feature = "html")]
     let _ = jixiao::report::html::render(&views, "fuzz");
