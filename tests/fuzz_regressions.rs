@@ -9,8 +9,6 @@ mod common;
 #[path = "../fuzz/harness/mod.rs"]
 mod harness;
 
-use std::path::Path;
-
 fn replay(target: &str, run: fn(&[u8])) {
     let mut count = 0;
     for dir in ["fuzz/seeds", "fuzz/regressions"] {
@@ -136,7 +134,7 @@ fn write_xlsx_seeds() {
     ];
     // One form per workbook too: small inputs mutate faster.
     for (view, (_, sheet)) in views.iter().zip(&scored.sheets) {
-        let name = Path::new(&sheet.file)
+        let name = std::path::Path::new(&sheet.file)
             .file_stem()
             .unwrap()
             .to_string_lossy()
