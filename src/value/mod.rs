@@ -18,6 +18,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -88,7 +89,7 @@ impl fmt::Display for Comparator {
 }
 
 /// The kind of unit a quantity was written in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A bare number: `100`, `82`.
     None,
@@ -99,7 +100,8 @@ pub enum Unit {
     Money,
     /// A counting, time or measure unit, without any `万`/`亿` prefix; the value is stored in that
     /// unit: `160个` → (160, "个"), `200万本` → (2000000, "本").
-    Count(String),
+    /// The base spelling comes from the unit table, so the unit costs no allocation.
+    Count(&'static str),
 }
 
 /// A number with its unit.
@@ -111,8 +113,9 @@ pub struct Quantity {
     pub unit: Unit,
     /// What one written unit is worth in the base unit: 万元 → 10000, % → 0.01, 个 → 1, 万本 → 10000.
     pub multiplier: Decimal,
-    /// The unit as written, normalised to half-width: "万元", "%", "个", "万本", "".
-    pub written_unit: String,
+    /// The unit as written, normalised to half-width: "万元", "%", "个", "万本", "". Borrowed from
+    /// the unit table except for a prefixed count unit (`万本`).
+    pub written_unit: Cow<'static, str>,
 }
 
 impl Quantity {
@@ -239,10 +242,17 @@ fn is_not_applicable(trimmed: &str) -> bool {
 /// The vocabulary words in `text`, scanning left to right and taking the longest word at each
 /// position (non-overlapping); each word once, in order of first appearance.
 fn find_words(text: &str) -> Vec<&'static str> {
+    let index = vocabulary_index();
     let mut words: Vec<&'static str> = Vec::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        let best = VOCABULARY
+        // Only the words that start with this character can match here.
+        let starting_here = index
+            .binary_search_by_key(&c, |(first, _)| *first)
+            .ok()
+            .and_then(|i| index.get(i))
+            .map_or(&[][..], |(_, list)| list.as_slice());
+        let best = starting_here
             .iter()
             .copied()
             .filter(|w| rest.starts_with(w))
@@ -259,6 +269,25 @@ fn find_words(text: &str) -> Vec<&'static str> {
         rest = rest.get(step..).unwrap_or("");
     }
     words
+}
+
+/// The vocabulary grouped by first character, in vocabulary order, sorted for a binary search.
+fn vocabulary_index() -> &'static [(char, Vec<&'static str>)] {
+    static INDEX: std::sync::OnceLock<Vec<(char, Vec<&'static str>)>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: Vec<(char, Vec<&'static str>)> = Vec::new();
+        for &word in VOCABULARY {
+            let Some(c) = word.chars().next() else {
+                continue;
+            };
+            match index.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, list)) => list.push(word),
+                None => index.push((c, vec![word])),
+            }
+        }
+        index.sort_by_key(|(c, _)| *c);
+        index
+    })
 }
 
 /// Excel's error values: what a cell shows when its formula failed. Pasted into a form or read
@@ -297,6 +326,12 @@ fn excel_error(text: &str) -> Result<(), ValueError> {
 /// * a comparator, or any digit → [`Target::Quantitative`] (the whole text must fit);
 /// * otherwise a text with at least one word of [`qualitative_words`] → [`Target::Qualitative`].
 pub fn parse_target(text: &str) -> Result<Target, ValueError> {
+    if let Some((comparator, quantity)) = parse::common_target(text) {
+        return Ok(Target::Quantitative {
+            comparator,
+            quantity,
+        });
+    }
     excel_error(text)?;
     let (start, trimmed) = trim(text);
     if trimmed.is_empty() {
@@ -336,6 +371,9 @@ pub fn parse_target(text: &str) -> Result<Target, ValueError> {
 /// Parses a 实际完成值 cell: a number with an optional unit (no comparator), a digit-free word,
 /// or a "not applicable" spelling.
 pub fn parse_actual(text: &str) -> Result<Actual, ValueError> {
+    if let Some(quantity) = parse::common_actual(text) {
+        return Ok(Actual::Quantity(quantity));
+    }
     excel_error(text)?;
     let (_, trimmed) = trim(text);
     if trimmed.is_empty() {
@@ -359,6 +397,9 @@ pub fn parse_actual(text: &str) -> Result<Actual, ValueError> {
 
 /// A plain number cell: "1563.95", "1,563.95", "１５６３．９５", "-3", " 205 ". No unit allowed.
 pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
+    if let Some(value) = parse::whole_ascii_number(text) {
+        return Ok(value);
+    }
     excel_error(text)?;
     if trim(text).1.is_empty() {
         return Err(ValueError {
@@ -377,6 +418,9 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
 /// "0.00" -> the fraction (0.4518, 1, 0, 0), exactly (0.00% keeps its scale: 0.0000).
 /// A value above 1000% (in absolute value) is an error.
 pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
+    if let Some(value) = parse::whole_ascii_percent(text).filter(|v| v.abs() <= Decimal::TEN) {
+        return Ok(value);
+    }
     excel_error(text)?;
     if trim(text).1.is_empty() {
         return Err(ValueError {
@@ -394,6 +438,9 @@ pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
 /// A claimed 偏差度 cell: as [`parse_percent`], without the 1000% bound, for a deviation is
 /// computed, not typed from a measurement: an actual 208 times its target is 20700% off.
 pub fn parse_deviation(text: &str) -> Result<Decimal, ValueError> {
+    if let Some(value) = parse::whole_ascii_percent(text) {
+        return Ok(value);
+    }
     excel_error(text)?;
     if trim(text).1.is_empty() {
         return Err(ValueError {
@@ -418,8 +465,8 @@ pub fn parse_deviation(text: &str) -> Result<Decimal, ValueError> {
 /// * Different units (e.g. 个 vs 次, % vs 万元): `Err(UnitMismatch)` naming both written units.
 pub fn align(target: &Quantity, actual: &Quantity) -> Result<(Decimal, Decimal), UnitMismatch> {
     let mismatch = || UnitMismatch {
-        target_unit: target.written_unit.clone(),
-        actual_unit: actual.written_unit.clone(),
+        target_unit: target.written_unit.to_string(),
+        actual_unit: actual.written_unit.to_string(),
     };
     if target.unit == actual.unit {
         return Ok((target.value, actual.value));

@@ -368,7 +368,7 @@ fn exponent_check(i: &str) -> PResult<'_, ()> {
 
 /// The exact value of a number whose syntax has been checked. `None` if it does not fit a
 /// [`Decimal`]: more than 28 significant digits or more than 28 decimal places.
-fn to_decimal(span: &str) -> Option<Decimal> {
+pub(super) fn to_decimal(span: &str) -> Option<Decimal> {
     const MAX_DIGITS: u32 = 28;
     let mut negative = false;
     let mut in_fraction = false;
@@ -404,7 +404,7 @@ fn to_decimal(span: &str) -> Option<Decimal> {
 /// A number: syntax plus exact value; out of range is a failure over the whole number.
 pub(super) fn number(i: &str) -> PResult<'_, Number<'_>> {
     if let Some((span, rest)) = plain_ascii_number(i) {
-        if let Some(value) = to_decimal(span) {
+        if let Some(value) = ascii_decimal(span).or_else(|| to_decimal(span)) {
             return Ok((rest, Number { span, value }));
         }
     }
@@ -418,6 +418,48 @@ pub(super) fn number(i: &str) -> PResult<'_, Number<'_>> {
             "不超过28位有效数字的数 (a number of at most 28 significant digits)",
         )),
     }
+}
+
+/// The exact value of ASCII digits with at most one `.` (as [`plain_ascii_number`] finds them),
+/// for up to 18 digits, which a `u64` holds: no folding, no 128-bit arithmetic. Longer numbers
+/// return `None` and go through [`to_decimal`], which gives the same value.
+pub(super) fn ascii_decimal(span: &str) -> Option<Decimal> {
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut scale = 0u32;
+    let mut in_fraction = false;
+    for &b in span.as_bytes() {
+        if b == b'.' {
+            in_fraction = true;
+            continue;
+        }
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        digits += 1;
+        if digits > 18 {
+            return None;
+        }
+        scale += u32::from(in_fraction);
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()
+}
+
+/// A cell that is nothing but ASCII digits with at most one `.` (`92.61`, `5`), as most are:
+/// its value without the general grammar. Anything else returns `None` for the full path.
+pub(super) fn whole_ascii_number(text: &str) -> Option<Decimal> {
+    match plain_ascii_number(text)? {
+        (span, "") => ascii_decimal(span),
+        _ => None,
+    }
+}
+
+/// A percent cell that is ASCII digits with at most one `.`, and perhaps a `%` right after them
+/// (`45.18`, `0.00%`): the fraction, as [`percent_cell_within`] gives it.
+pub(super) fn whole_ascii_percent(text: &str) -> Option<Decimal> {
+    let digits = text.strip_suffix('%').unwrap_or(text);
+    percent_fraction(whole_ascii_number(digits)?)
 }
 
 /// The common case, `92.61` or `5` in ASCII with nothing tricky after it, read without the
@@ -467,7 +509,7 @@ fn percent_fraction(n: Decimal) -> Option<Decimal> {
 pub(super) struct UnitSpec {
     pub(super) unit: Unit,
     pub(super) multiplier: Decimal,
-    pub(super) written: String,
+    pub(super) written: Cow<'static, str>,
 }
 
 impl UnitSpec {
@@ -475,13 +517,13 @@ impl UnitSpec {
         UnitSpec {
             unit: Unit::None,
             multiplier: Decimal::ONE,
-            written: String::new(),
+            written: Cow::Borrowed(""),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum UnitKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum UnitKind {
     Percent,
     Money(i64),
     Count {
@@ -527,7 +569,61 @@ fn unit_index() -> &'static [(char, Vec<IndexedUnit>)] {
     })
 }
 
+/// Every unit spelling as written in the tables (`%`, the money units, the count units), sorted
+/// for a binary search; where two tables share a spelling, the one [`unit`] would take.
+pub(super) fn exact_units() -> &'static [(&'static str, UnitKind)] {
+    static EXACT: std::sync::OnceLock<Vec<(&'static str, UnitKind)>> = std::sync::OnceLock::new();
+    EXACT.get_or_init(|| {
+        let mut exact: Vec<(&'static str, UnitKind)> = vec![("%", UnitKind::Percent)];
+        let direct = unit_index().iter().flat_map(|(_, list)| list.iter());
+        for candidate in direct {
+            let entry = match *candidate {
+                IndexedUnit::Money(spelling, multiplier) => (spelling, UnitKind::Money(multiplier)),
+                IndexedUnit::Count(base) => (
+                    base,
+                    UnitKind::Count {
+                        prefix: "",
+                        multiplier: 1,
+                        base,
+                    },
+                ),
+                IndexedUnit::Magnitude(..) => continue,
+            };
+            if !exact.iter().any(|(s, _)| *s == entry.0) {
+                exact.push(entry);
+            }
+        }
+        exact.sort_by_key(|(s, _)| *s);
+        exact
+    })
+}
+
 fn unit(i: &str) -> PResult<'_, UnitSpec> {
+    // Nearly every unit is written on its own, exactly as the tables spell it (`万元`, `%`, `次`):
+    // a match of the whole rest is the longest match there can be.
+    let exact = exact_units();
+    let best = match exact.binary_search_by_key(&i, |(s, _)| *s) {
+        Ok(found) => exact.get(found).map(|&(s, kind)| (s.len(), kind)),
+        Err(_) => longest_unit(i),
+    };
+    let Some((len, kind)) = best else {
+        return backtrack(PError::new(
+            i,
+            first_char_len(i),
+            "未知单位 (unknown unit)",
+            EXPECTED_UNIT,
+        ));
+    };
+    let Some((_, rest)) = i.split_at_checked(len) else {
+        return backtrack(PError::from_error_kind(i, ErrorKind::Tag));
+    };
+    Ok((rest, unit_spec(kind)))
+}
+
+/// The longest known unit at the start of `i`, comparing folded chars: `%` first, then the
+/// money and count spellings, then a magnitude prefix and a count unit (`万本`); of two matches
+/// of one length, the first.
+pub(super) fn longest_unit(i: &str) -> Option<(usize, UnitKind)> {
     let mut best: Option<(usize, UnitKind)> = None;
     let mut consider = |len: Option<usize>, kind: UnitKind| {
         if let Some(len) = len {
@@ -588,22 +684,15 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
             );
         }
     }
-    let Some((len, kind)) = best else {
-        return backtrack(PError::new(
-            i,
-            first_char_len(i),
-            "未知单位 (unknown unit)",
-            EXPECTED_UNIT,
-        ));
-    };
-    let Some((_, rest)) = i.split_at_checked(len) else {
-        return backtrack(PError::from_error_kind(i, ErrorKind::Tag));
-    };
-    let spec = match kind {
+    best
+}
+
+fn unit_spec(kind: UnitKind) -> UnitSpec {
+    match kind {
         UnitKind::Percent => UnitSpec {
             unit: Unit::Percent,
             multiplier: Decimal::new(1, 2),
-            written: "%".to_string(),
+            written: Cow::Borrowed("%"),
         },
         UnitKind::Money(multiplier) => UnitSpec {
             unit: Unit::Money,
@@ -611,20 +700,22 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
             written: MONEY_UNITS
                 .iter()
                 .find(|(_, m)| *m == multiplier)
-                .map_or("元", |(s, _)| s)
-                .to_string(),
+                .map_or(Cow::Borrowed("元"), |(s, _)| Cow::Borrowed(s)),
         },
         UnitKind::Count {
             prefix,
             multiplier,
             base,
         } => UnitSpec {
-            unit: Unit::Count(base.to_string()),
+            unit: Unit::Count(base),
             multiplier: Decimal::from(multiplier),
-            written: format!("{prefix}{base}"),
+            written: if prefix.is_empty() {
+                Cow::Borrowed(base)
+            } else {
+                Cow::Owned(format!("{prefix}{base}"))
+            },
         },
-    };
-    Ok((rest, spec))
+    }
 }
 
 /// A number with an optional unit, converted to the base unit. A number not followed by a known
@@ -917,6 +1008,40 @@ fn after_comparator(after_symbol: &str) -> PResult<'_, Quantity> {
 
 // ---------------------------------------------------------------------------------------------
 // Whole cells
+
+/// The comparators the common-case reader knows: ASCII and the two usual symbols, longest first.
+const COMMON_COMPARATORS: &[(&str, Comparator)] = &[
+    (">=", Comparator::Ge),
+    ("<=", Comparator::Le),
+    ("==", Comparator::Eq),
+    ("≥", Comparator::Ge),
+    ("≤", Comparator::Le),
+    (">", Comparator::Gt),
+    ("<", Comparator::Lt),
+    ("=", Comparator::Eq),
+];
+
+/// A target written the common way, `≥95%`, `≤7万元`, `100%`: a comparator right at the start
+/// (or none), then a quantity and nothing else. `None` sends the cell to the full path, which
+/// reads it the same way and also explains what is wrong.
+pub(super) fn common_target(text: &str) -> Option<(Option<Comparator>, Quantity)> {
+    let (comparator, rest) = COMMON_COMPARATORS
+        .iter()
+        .find_map(|&(symbol, c)| text.strip_prefix(symbol).map(|rest| (Some(c), rest)))
+        .unwrap_or((None, text));
+    match quantity(Ctx::Target)(rest) {
+        Ok(("", q)) => Some((comparator, q)),
+        _ => None,
+    }
+}
+
+/// An actual written the common way, `96%`, `6万元`, `20次`: a quantity and nothing else.
+pub(super) fn common_actual(text: &str) -> Option<Quantity> {
+    match quantity(Ctx::Actual)(text) {
+        Ok(("", q)) => Some(q),
+        _ => None,
+    }
+}
 
 /// A quantitative target: optional comparator, quantity, end.
 pub(super) fn target_quantitative(i: &str) -> PResult<'_, (Option<Comparator>, Quantity)> {

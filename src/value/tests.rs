@@ -13,8 +13,8 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn count(unit: &str) -> Unit {
-    Unit::Count(unit.to_string())
+fn count(unit: &'static str) -> Unit {
+    Unit::Count(unit)
 }
 
 fn quantitative(text: &str) -> (Option<Comparator>, Quantity) {
@@ -39,7 +39,7 @@ fn q(value: &str, unit: Unit, multiplier: &str, written: &str) -> Quantity {
         value: d(value),
         unit,
         multiplier: d(multiplier),
-        written_unit: written.to_string(),
+        written_unit: written.to_string().into(),
     }
 }
 
@@ -168,7 +168,7 @@ fn reference_targets() {
         assert_eq!(c, *cmp, "{text}");
         assert_eq!(
             quantity,
-            q(value, unit.clone(), multiplier, written),
+            q(value, *unit, multiplier, written),
             "{text}"
         );
     }
@@ -191,7 +191,7 @@ fn reference_actuals() {
     for (text, value, unit, multiplier, written) in table {
         assert_eq!(
             actual_quantity(text),
-            q(value, unit.clone(), multiplier, written),
+            q(value, *unit, multiplier, written),
             "{text}"
         );
     }
@@ -843,4 +843,106 @@ fn a_deviation_may_exceed_1000_percent_where_a_rate_may_not() {
     assert_eq!(parse_deviation(" 12.5 ").unwrap(), d("0.125"));
     assert!(parse_deviation("").is_err());
     assert!(parse_deviation("#DIV/0!").is_err());
+}
+
+/// The fast paths give exactly what the general ones give: every unit spelling looked up whole
+/// is the unit the longest-match search finds, and ASCII numbers read the same either way.
+#[test]
+fn fast_paths_agree_with_the_general_parsers() {
+    use crate::value::parse::{ascii_decimal, exact_units, longest_unit, to_decimal};
+    for &(spelling, kind) in exact_units() {
+        assert_eq!(
+            longest_unit(spelling),
+            Some((spelling.len(), kind)),
+            "{spelling}"
+        );
+    }
+    // Digits of every length up to 20, with the point at every place, from a fixed sequence.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for len in 1..=20usize {
+        for point in 0..=len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits: String = (0..len)
+                .map(|k| char::from(b'0' + ((seed >> (k % 60)) % 10) as u8))
+                .collect();
+            let text = if point == 0 || point == len {
+                digits
+            } else {
+                format!("{}.{}", &digits[..point], &digits[point..])
+            };
+            for cell in [text.clone(), format!("{text}%")] {
+                if let Some(fast) = crate::value::parse::whole_ascii_percent(&cell) {
+                    let (_, slow) = crate::value::parse::percent_cell_any(&cell).unwrap();
+                    assert_eq!((fast, fast.scale()), (slow, slow.scale()), "{cell}");
+                }
+            }
+            if let Some(fast) = crate::value::parse::whole_ascii_number(&text) {
+                let (_, slow) = crate::value::parse::plain_decimal(&text).unwrap();
+                assert_eq!((fast, fast.scale()), (slow, slow.scale()), "{text}");
+            }
+            let fast = ascii_decimal(&text);
+            if len <= 18 {
+                assert!(fast.is_some(), "{text}");
+            }
+            if let Some(fast) = fast {
+                let slow = to_decimal(&text).unwrap();
+                assert_eq!(fast, slow, "{text}");
+                assert_eq!(fast.scale(), slow.scale(), "{text}");
+            }
+        }
+    }
+}
+
+/// Cells the common-case readers accept read exactly as the full grammar reads them; and what
+/// they decline, the full grammar still decides (the corpus mixes good and bad cells).
+#[test]
+fn common_targets_and_actuals_read_as_the_full_grammar_reads_them() {
+    use crate::value::parse::{actual_quantity, common_actual, common_target, target_quantitative};
+    let prefixes = [
+        "", ">=", "<=", "==", "≥", "≤", ">", "<", "=", "≧", "＞=", " ≥", "≥ ", "=>", "<>",
+    ];
+    let numbers = [
+        "0",
+        "5",
+        "95",
+        "0.5",
+        "100.00",
+        "1,000",
+        "１２",
+        "-3",
+        "+3",
+        "1e3",
+        "5.",
+        "12.5.1",
+        "99999999999999999999999999999",
+    ];
+    let units = [
+        "", "%", "％", "万元", "元", "亿元", "次", "人次", "万本", "个", "天", " %", "% ", "万",
+        "kg", "元/人", "%%", "-90%", "~90%",
+    ];
+    let mut accepted = 0;
+    for p in prefixes {
+        for n in numbers {
+            for u in units {
+                let text = format!("{p}{n}{u}");
+                if let Some((comparator, quantity)) = common_target(&text) {
+                    accepted += 1;
+                    let (rest, general) = target_quantitative(&text)
+                        .unwrap_or_else(|e| panic!("{text:?}: the full grammar refuses it: {e:?}"));
+                    assert_eq!(rest, "", "{text:?}");
+                    assert_eq!((comparator, &quantity), (general.0, &general.1), "{text:?}");
+                    assert_eq!(quantity.value.scale(), general.1.value.scale(), "{text:?}");
+                }
+                if let Some(quantity) = common_actual(&text) {
+                    let (rest, general) = actual_quantity(&text)
+                        .unwrap_or_else(|e| panic!("{text:?}: the full grammar refuses it: {e:?}"));
+                    assert_eq!(rest, "", "{text:?}");
+                    assert_eq!(quantity, general, "{text:?}");
+                }
+            }
+        }
+    }
+    assert!(accepted > 500, "the common path took only {accepted} cells");
 }
