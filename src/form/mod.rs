@@ -261,13 +261,13 @@ impl<'a> Validator<'a> {
             .label = Some(label);
     }
 
-    fn number(&mut self, raw: &Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
+    fn number(&mut self, raw: Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
         let span = raw.span();
-        let n = raw.get_ref();
+        let n = raw.into_inner();
         match value::parse_decimal(&n.text) {
             Ok(value) => Some(Field {
                 value,
-                text: n.text.trim().to_string(),
+                text: trimmed(n.text),
                 span,
             }),
             Err(e) => {
@@ -279,9 +279,9 @@ impl<'a> Validator<'a> {
 
     /// A rate or deviation: `45.18`, `"45.18%"` and `"100 %"` are all percentages. A rate above
     /// 1000% is a typo; a deviation may be any size.
-    fn percent(&mut self, raw: &Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
+    fn percent(&mut self, raw: Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
         let span = raw.span();
-        let n = raw.get_ref();
+        let n = raw.into_inner();
         let parsed = if field == "偏差度" {
             value::parse_deviation(&n.text)
         } else {
@@ -290,7 +290,7 @@ impl<'a> Validator<'a> {
         match parsed {
             Ok(value) => Some(Field {
                 value,
-                text: n.text.trim().to_string(),
+                text: trimmed(n.text),
                 span,
             }),
             Err(e) => {
@@ -304,27 +304,23 @@ impl<'a> Validator<'a> {
     /// as a form fresh from `jixiao init` has them.
     fn claimed_number(
         &mut self,
-        raw: &Option<Spanned<RawNumber>>,
+        raw: Option<Spanned<RawNumber>>,
         field: &str,
     ) -> Option<Field<Decimal>> {
-        let raw = raw
-            .as_ref()
-            .filter(|r| !r.get_ref().text.trim().is_empty())?;
+        let raw = raw.filter(|r| !r.get_ref().text.trim().is_empty())?;
         self.number(raw, field)
     }
 
     fn claimed_percent(
         &mut self,
-        raw: &Option<Spanned<RawNumber>>,
+        raw: Option<Spanned<RawNumber>>,
         field: &str,
     ) -> Option<Field<Decimal>> {
-        let raw = raw
-            .as_ref()
-            .filter(|r| !r.get_ref().text.trim().is_empty())?;
+        let raw = raw.filter(|r| !r.get_ref().text.trim().is_empty())?;
         self.percent(raw, field)
     }
 
-    fn amount(&mut self, raw: &Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
+    fn amount(&mut self, raw: Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
         let amount = self.number(raw, field)?;
         if amount.value.is_sign_negative() && !amount.value.is_zero() {
             self.error(
@@ -341,11 +337,13 @@ impl<'a> Validator<'a> {
         Some(amount)
     }
 
-    fn text(raw: &Spanned<String>) -> Field<String> {
+    fn text(raw: Spanned<String>) -> Field<String> {
+        let span = raw.span();
+        let text = raw.into_inner();
         Field {
-            value: raw.get_ref().trim().to_string(),
-            text: raw.get_ref().clone(),
-            span: raw.span(),
+            value: text.trim().to_string(),
+            text,
+            span,
         }
     }
 
@@ -426,13 +424,12 @@ impl<'a> Validator<'a> {
             }
         }
 
-        let budget = self.budget(&raw.budget);
+        let budget = self.budget(raw.budget);
         let objective = raw
             .objective
-            .as_ref()
             .map(|o| Objective {
-                expected: o.expected.as_ref().map(Self::text),
-                achieved: o.achieved.as_ref().map(Self::text),
+                expected: o.expected.map(Self::text),
+                achieved: o.achieved.map(Self::text),
             })
             .unwrap_or_default();
         let tasks = raw
@@ -447,19 +444,13 @@ impl<'a> Validator<'a> {
             .collect();
         let sections = raw
             .sections
-            .iter()
+            .into_iter()
             .filter_map(|s| self.section(s))
             .collect();
-        let (indicators, empty_categories) = self.indicators(&raw.indicators);
-        let total = raw
-            .total
-            .as_ref()
-            .and_then(|t| self.claimed_number(&t.score, "自评得分"));
-        let grade = raw
-            .total
-            .as_ref()
-            .and_then(|t| t.grade.as_ref())
-            .map(Self::text);
+        let (indicators, empty_categories) = self.indicators(raw.indicators);
+        let (total_score, grade) = raw.total.map_or((None, None), |t| (t.score, t.grade));
+        let total = self.claimed_number(total_score, "自评得分");
+        let grade = grade.map(Self::text);
 
         match (kind, year, budget) {
             (Some(kind), Some(year), Some(budget)) if self.errors.is_empty() => Ok(Form {
@@ -484,25 +475,27 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn budget(&mut self, raw: &Spanned<raw::RawBudget>) -> Option<Budget> {
-        let b = raw.get_ref();
-        let initial = self.amount(&b.initial, "年初预算数");
-        let adjusted = self.amount(&b.adjusted, "全年预算数");
-        let executed = self.amount(&b.executed, "全年执行数");
-        let weight = self.claimed_number(&b.weight, "分值");
-        let rate = self.claimed_percent(&b.rate, "执行率");
-        let score = self.claimed_number(&b.score, "得分");
+    fn budget(&mut self, raw: Spanned<raw::RawBudget>) -> Option<Budget> {
+        let span = raw.span();
+        let b = raw.into_inner();
+        let initial = self.amount(b.initial, "年初预算数");
+        let adjusted = self.amount(b.adjusted, "全年预算数");
+        let executed = self.amount(b.executed, "全年执行数");
+        let weight = self.claimed_number(b.weight, "分值");
+        let rate = self.claimed_percent(b.rate, "执行率");
+        let score = self.claimed_number(b.score, "得分");
         if let (Some(adjusted), Some(executed)) = (&adjusted, &executed) {
             self.check_overspend(adjusted, executed, "");
         }
         let mut sources = Vec::new();
-        for s in &b.sources {
-            let r = s.get_ref();
-            let name = Self::text(&r.name);
-            let initial = self.amount(&r.initial, "年初预算数");
-            let adjusted = self.amount(&r.adjusted, "全年预算数");
-            let executed = self.amount(&r.executed, "全年执行数");
-            let rate = self.claimed_percent(&r.rate, "执行率");
+        for s in b.sources {
+            let source_span = s.span();
+            let r = s.into_inner();
+            let name = Self::text(r.name);
+            let initial = self.amount(r.initial, "年初预算数");
+            let adjusted = self.amount(r.adjusted, "全年预算数");
+            let executed = self.amount(r.executed, "全年执行数");
+            let rate = self.claimed_percent(r.rate, "执行率");
             if let (Some(adjusted), Some(executed)) = (&adjusted, &executed) {
                 self.check_overspend(adjusted, executed, &name.value);
             }
@@ -513,7 +506,7 @@ impl<'a> Validator<'a> {
                     adjusted,
                     executed,
                     rate,
-                    span: s.span(),
+                    span: source_span,
                 });
             }
         }
@@ -524,9 +517,9 @@ impl<'a> Validator<'a> {
             weight,
             rate,
             score,
-            explanation: b.explanation.clone(),
+            explanation: b.explanation,
             sources,
-            span: raw.span(),
+            span,
         })
     }
 
@@ -553,36 +546,38 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn section(&mut self, raw: &Spanned<raw::RawSection>) -> Option<Section> {
-        let s = raw.get_ref();
-        let mut items = Vec::new();
-        for item in &s.items {
-            let i = item.get_ref();
-            let weight = self.number(&i.weight, "分值");
-            let score = self.claimed_number(&i.score, "得分");
+    fn section(&mut self, raw: Spanned<raw::RawSection>) -> Option<Section> {
+        let span = raw.span();
+        let s = raw.into_inner();
+        let mut items = Vec::with_capacity(s.items.len());
+        for item in s.items {
+            let item_span = item.span();
+            let i = item.into_inner();
+            let weight = self.number(i.weight, "分值");
+            let score = self.claimed_number(i.score, "得分");
             if let Some(weight) = weight {
                 items.push(SectionItem {
-                    name: Self::text(&i.name),
-                    description: i.description.clone(),
+                    name: Self::text(i.name),
+                    description: i.description,
                     weight,
                     score,
-                    problems: i.problems.clone(),
-                    span: item.span(),
+                    problems: i.problems,
+                    span: item_span,
                 });
             }
         }
         Some(Section {
-            name: Self::text(&s.name),
+            name: Self::text(s.name),
             items,
-            span: raw.span(),
+            span,
         })
     }
 
     fn indicators(
         &mut self,
-        rows: &[Spanned<raw::RawIndicator>],
+        rows: Vec<Spanned<raw::RawIndicator>>,
     ) -> (Vec<Indicator>, Vec<EmptyCategory>) {
-        let mut indicators: Vec<Indicator> = Vec::new();
+        let mut indicators: Vec<Indicator> = Vec::with_capacity(rows.len().min(MAX_INDICATORS));
         let mut empty = Vec::new();
         if rows.len() > MAX_INDICATORS {
             let span = rows.get(MAX_INDICATORS).map(Spanned::span).unwrap_or(0..0);
@@ -597,15 +592,11 @@ impl<'a> Validator<'a> {
             return (indicators, empty);
         }
         for row in rows {
-            let r = row.get_ref();
-            let level1 = Self::text(&r.level1);
-            let level2 = Self::text(&r.level2);
-            let Some(name) = r
-                .name
-                .as_ref()
-                .map(Self::text)
-                .filter(|n| !n.value.is_empty())
-            else {
+            let row_span = row.span();
+            let r = row.into_inner();
+            let level1 = Self::text(r.level1);
+            let level2 = Self::text(r.level2);
+            let Some(name) = r.name.map(Self::text).filter(|n| !n.value.is_empty()) else {
                 // A row left blank (as `jixiao init` writes them) is not data either.
                 let filled = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
                 let has_data = filled(r.target.as_ref().map(|t| t.get_ref().as_str()))
@@ -615,7 +606,7 @@ impl<'a> Validator<'a> {
                 if has_data {
                     self.error(
                         "form::missing-field",
-                        row.span(),
+                        row_span,
                         "指标行缺少三级指标名称 (this indicator row has figures but no `name`)",
                     )
                     .help = Some(
@@ -631,10 +622,11 @@ impl<'a> Validator<'a> {
                 }
                 continue;
             };
+            // Names differ more often than categories: compared first, most pairs stop there.
             if let Some(first) = indicators.iter().find(|i| {
-                i.level1.value == level1.value
+                i.name.value == name.value
                     && i.level2.value == level2.value
-                    && i.name.value == name.value
+                    && i.level1.value == level1.value
             }) {
                 let line = self.source.line_of(first.span.start);
                 self.error(
@@ -648,7 +640,7 @@ impl<'a> Validator<'a> {
                 .notes = vec![format!("first given at line {line}")];
                 continue;
             }
-            let target = match &r.target {
+            let target = match r.target {
                 Some(t) => self.target(t),
                 None => {
                     self.error(
@@ -659,7 +651,7 @@ impl<'a> Validator<'a> {
                     None
                 }
             };
-            let actual = match &r.actual {
+            let actual = match r.actual {
                 Some(a) => self.actual(a),
                 None => {
                     self.error(
@@ -673,7 +665,7 @@ impl<'a> Validator<'a> {
                     None
                 }
             };
-            let weight = match &r.weight {
+            let weight = match r.weight {
                 Some(w) => self.number(w, "分值"),
                 None => {
                     self.error(
@@ -693,8 +685,8 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
-            let score = self.claimed_number(&r.score, "得分");
-            let deviation = self.claimed_percent(&r.deviation, "偏差度");
+            let score = self.claimed_number(r.score, "得分");
+            let deviation = self.claimed_percent(r.deviation, "偏差度");
             let (Some(target), Some(actual), Some(weight)) = (target, actual, weight) else {
                 continue;
             };
@@ -710,19 +702,19 @@ impl<'a> Validator<'a> {
                 weight,
                 score,
                 deviation,
-                explanation: r.explanation.clone(),
-                span: row.span(),
+                explanation: r.explanation,
+                span: row_span,
             });
         }
         (indicators, empty)
     }
 
-    fn target(&mut self, raw: &Spanned<String>) -> Option<Field<Target>> {
+    fn target(&mut self, raw: Spanned<String>) -> Option<Field<Target>> {
         match value::parse_target(raw.get_ref()) {
             Ok(value) => Some(Field {
                 value,
-                text: raw.get_ref().trim().to_string(),
                 span: raw.span(),
+                text: trimmed(raw.into_inner()),
             }),
             Err(e) => {
                 self.value_error(
@@ -738,12 +730,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn actual(&mut self, raw: &Spanned<String>) -> Option<Field<Actual>> {
+    fn actual(&mut self, raw: Spanned<String>) -> Option<Field<Actual>> {
         match value::parse_actual(raw.get_ref()) {
             Ok(value) => Some(Field {
                 value,
-                text: raw.get_ref().trim().to_string(),
                 span: raw.span(),
+                text: trimmed(raw.into_inner()),
             }),
             Err(e) => {
                 self.value_error(
@@ -795,6 +787,15 @@ impl<'a> Validator<'a> {
             },
             (Target::Qualitative { .. }, Actual::Word(_)) => true,
         }
+    }
+}
+
+/// The text without surrounding whitespace, reusing its buffer when there is none to remove.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
     }
 }
 
