@@ -722,9 +722,27 @@ pub struct Context<'a> {
     pub ruleset: &'a RuleSet,
     pub form: &'a Form,
     pub sheet: &'a ScoreSheet,
+    /// Each indicator row with its score, paired once: every check walks them.
+    rows: Vec<(&'a Indicator, &'a IndicatorScore)>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(ruleset: &'a RuleSet, form: &'a Form, sheet: &'a ScoreSheet) -> Self {
+        // Rows are paired by position and checked by line.
+        let rows = form
+            .indicators
+            .iter()
+            .zip(sheet.indicators.iter())
+            .filter(|(row, scored)| form.line_of(&row.span) == scored.line)
+            .collect();
+        Context {
+            ruleset,
+            form,
+            sheet,
+            rows,
+        }
+    }
+
     pub fn settings(&self) -> &'a ReviewSettings {
         &self.ruleset.review
     }
@@ -741,13 +759,9 @@ impl<'a> Context<'a> {
         self.form.line_of(span)
     }
 
-    /// Each indicator row with its score; rows are paired by position and checked by line.
-    pub fn rows(&self) -> impl Iterator<Item = (&'a Indicator, &'a IndicatorScore)> + 'a {
-        let form = self.form;
-        form.indicators
-            .iter()
-            .zip(self.sheet.indicators.iter())
-            .filter(move |(row, scored)| form.line_of(&row.span) == scored.line)
+    /// Each indicator row with its score.
+    pub fn rows(&self) -> impl Iterator<Item = (&'a Indicator, &'a IndicatorScore)> + '_ {
+        self.rows.iter().copied()
     }
 
     pub fn finding(
@@ -777,11 +791,7 @@ pub fn review_with(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> Vec<Finding> {
-    let cx = Context {
-        ruleset,
-        form,
-        sheet,
-    };
+    let cx = Context::new(ruleset, form, sheet);
     let mut findings = claimed::run(&cx);
     findings.extend(consistency::run(&cx));
     findings.extend(plausibility::run(&cx));
