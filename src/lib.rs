@@ -31,6 +31,7 @@ pub mod write;
 pub mod xlsx;
 
 use diag::{Diagnostic, SourceFile};
+use std::io::Read;
 use std::path::Path;
 
 /// Input files larger than this are refused before parsing.
@@ -44,24 +45,34 @@ pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
 
 /// Read a file's bytes, refusing one larger than `limit` before reading it.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let name = path.display().to_string();
+    let name = path.display();
     let io_error = |e: std::io::Error| {
         vec![Diagnostic::error(
             "input::io",
             format!("无法读取文件 (cannot read {name}): {e}"),
         )]
     };
-    let metadata = std::fs::metadata(path).map_err(io_error)?;
-    if metadata.len() > limit {
-        return Err(vec![Diagnostic::error(
+    let too_large = |len: u64| {
+        vec![Diagnostic::error(
             "input::too-large",
-            format!(
-                "文件过大 (the file {name} is {} bytes; the limit is {limit})",
-                metadata.len()
-            ),
-        )]);
+            format!("文件过大 (the file {name} is {len} bytes; the limit is {limit})"),
+        )]
+    };
+    // One open: the size comes from the open file, and the read stops past the limit, so a file
+    // that grows meanwhile (or a device that never ends) cannot exceed it either.
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > limit {
+        return Err(too_large(size));
     }
-    std::fs::read(path).map_err(io_error)
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// UTF-8 text from bytes, with a located error for anything else (GBK files are common; Windows

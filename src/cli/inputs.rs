@@ -48,15 +48,27 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
             return;
         }
     };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's own type costs no system call; only a symbolic link is followed to see
+    // what it points at.
+    let mut children: Vec<(PathBuf, Option<bool>)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let is_dir = e
+                .file_type()
+                .ok()
+                .filter(|t| !t.is_symlink())
+                .map(|t| t.is_dir());
+            (e.path(), is_dir)
+        })
+        .collect();
     children.sort();
-    for child in children {
+    for (child, is_dir) in children {
         let name = child.file_name().and_then(|n| n.to_str()).unwrap_or("");
         // Hidden files, and the lock files Excel and WPS leave beside an open workbook.
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        if child.is_dir() {
+        if is_dir.unwrap_or_else(|| child.is_dir()) {
             walk(&child, files, errors);
         } else if is_form_file(&child) {
             files.push(child);
