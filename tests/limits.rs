@@ -46,6 +46,16 @@ fn a_form_file_above_the_size_limit_is_refused_before_parsing() {
     assert!(stderr.contains("huge.toml"), "{stderr}");
 }
 
+/// A path whose size the file system does not know (a device, a pipe) is read only up to the
+/// limit: the size check cannot be passed by reporting 0 bytes.
+#[cfg(unix)]
+#[test]
+fn an_endless_input_is_refused_at_the_size_limit() {
+    let stderr = refused(&common::jixiao(&["score", "/dev/zero"]));
+    assert!(stderr.contains("input::too-large"), "{stderr}");
+    assert!(stderr.contains("/dev/zero"), "{stderr}");
+}
+
 #[test]
 fn a_rule_file_above_the_size_limit_is_refused_before_parsing() {
     let dir = common::scratch("limit-rules-size");

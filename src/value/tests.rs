@@ -166,11 +166,7 @@ fn reference_targets() {
     for (text, cmp, value, unit, multiplier, written) in table {
         let (c, quantity) = quantitative(text);
         assert_eq!(c, *cmp, "{text}");
-        assert_eq!(
-            quantity,
-            q(value, *unit, multiplier, written),
-            "{text}"
-        );
+        assert_eq!(quantity, q(value, *unit, multiplier, written), "{text}");
     }
 }
 
