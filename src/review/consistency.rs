@@ -74,14 +74,14 @@ fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
 fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
     let sheet = cx.sheet;
     let e = &sheet.execution;
-    let mut candidates: Vec<(String, usize, &str, Decimal, Decimal)> = Vec::new();
+    let mut candidates: Vec<(&str, usize, &str, Decimal, Decimal)> = Vec::new();
     if let Some(c) = &e.claimed_score {
-        candidates.push(("执行率".into(), c.line, &c.text, c.value, e.weight));
+        candidates.push(("执行率", c.line, &c.text, c.value, e.weight));
     }
     for section in &sheet.sections {
         for item in &section.items {
             if let Some(c) = &item.claimed {
-                candidates.push((item.name.clone(), c.line, &c.text, c.value, item.weight));
+                candidates.push((&item.name, c.line, &c.text, c.value, item.weight));
             }
         }
     }
@@ -98,7 +98,7 @@ fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
     }
     for (_, scored) in cx.rows() {
         if let Some(c) = &scored.claimed_score {
-            candidates.push((scored.name.clone(), c.line, &c.text, c.value, scored.weight));
+            candidates.push((&scored.name, c.line, &c.text, c.value, scored.weight));
             computed.push((c.line, scored.score));
         }
     }

@@ -12,10 +12,13 @@ use rust_decimal::Decimal;
 
 /// The text the measure compares.
 pub fn normalize(text: &str) -> Vec<char> {
+    normalized(text).collect()
+}
+
+fn normalized(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars()
         .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
         .map(fold)
-        .collect()
 }
 
 fn is_punctuation(c: char) -> bool {
@@ -38,24 +41,32 @@ fn fold(c: char) -> char {
     folded.to_ascii_lowercase()
 }
 
-/// The bigrams of a text, sorted: a multiset that two texts can be merged against without hashing.
-fn bigrams(chars: &[char]) -> Vec<(char, char)> {
-    let mut grams: Vec<(char, char)> = match chars {
-        [c] => vec![(*c, '\0')],
-        _ => chars
-            .windows(2)
-            .filter_map(|w| match w {
-                [a, b] => Some((*a, *b)),
-                _ => None,
-            })
-            .collect(),
+/// A bigram as one number, ordered as the pair of characters is.
+fn bigram(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// The bigrams of a normalized text, sorted: a multiset that two texts can be merged against
+/// without hashing. A text of one character is one bigram with `\0`; an empty text has none.
+fn bigrams(text: &str) -> Vec<u64> {
+    let mut chars = normalized(text);
+    let mut grams = Vec::with_capacity(text.len() / 3 + 1);
+    let Some(mut previous) = chars.next() else {
+        return grams;
     };
+    for c in chars {
+        grams.push(bigram(previous, c));
+        previous = c;
+    }
+    if grams.is_empty() {
+        grams.push(bigram(previous, '\0'));
+    }
     grams.sort_unstable();
     grams
 }
 
 /// How many bigrams two sorted multisets share.
-fn shared(x: &[(char, char)], y: &[(char, char)]) -> usize {
+fn shared(x: &[u64], y: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while let (Some(a), Some(b)) = (x.get(i), y.get(j)) {
         match a.cmp(b) {
@@ -74,11 +85,10 @@ fn shared(x: &[(char, char)], y: &[(char, char)]) -> usize {
 /// The similarity of two texts, a fraction between 0 and 1 (exact). `None` when either text has
 /// no characters left after normalization: there is nothing to compare.
 pub fn similarity(a: &str, b: &str) -> Option<Decimal> {
-    let (a, b) = (normalize(a), normalize(b));
-    if a.is_empty() || b.is_empty() {
+    let (x, y) = (bigrams(a), bigrams(b));
+    if x.is_empty() || y.is_empty() {
         return None;
     }
-    let (x, y) = (bigrams(&a), bigrams(&b));
     let total = x.len() + y.len();
     let shared = Decimal::from(shared(&x, &y).checked_mul(2)?);
     num::div(shared, Decimal::from(total)).ok()
