@@ -29,6 +29,15 @@ pub struct Field<T> {
     pub span: Span,
 }
 
+/// A name or a text of the form (an indicator's name, a level, an objective), trimmed, with
+/// where it is written. Unlike a [`Field`], it keeps no second copy as written: the span points
+/// at that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Form {
     pub source: Arc<SourceFile>,
@@ -88,7 +97,7 @@ pub struct Budget {
 
 #[derive(Debug, Clone)]
 pub struct FundSource {
-    pub name: Field<String>,
+    pub name: Text,
     pub initial: Field<Decimal>,
     pub adjusted: Field<Decimal>,
     pub executed: Field<Decimal>,
@@ -98,8 +107,8 @@ pub struct FundSource {
 
 #[derive(Debug, Clone, Default)]
 pub struct Objective {
-    pub expected: Option<Field<String>>,
-    pub achieved: Option<Field<String>>,
+    pub expected: Option<Text>,
+    pub achieved: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,14 +122,14 @@ pub struct Task {
 
 #[derive(Debug, Clone)]
 pub struct Section {
-    pub name: Field<String>,
+    pub name: Text,
     pub items: Vec<SectionItem>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct SectionItem {
-    pub name: Field<String>,
+    pub name: Text,
     pub description: Option<String>,
     pub weight: Field<Decimal>,
     pub score: Option<Field<Decimal>>,
@@ -130,9 +139,9 @@ pub struct SectionItem {
 
 #[derive(Debug, Clone)]
 pub struct Indicator {
-    pub level1: Field<String>,
-    pub level2: Field<String>,
-    pub name: Field<String>,
+    pub level1: Text,
+    pub level2: Text,
+    pub name: Text,
     pub target: Field<Target>,
     pub actual: Field<Actual>,
     pub weight: Field<Decimal>,
@@ -337,7 +346,15 @@ impl<'a> Validator<'a> {
         Some(amount)
     }
 
-    fn text(raw: Spanned<String>) -> Field<String> {
+    fn text(raw: Spanned<String>) -> Text {
+        Text {
+            span: raw.span(),
+            value: trimmed(raw.into_inner()),
+        }
+    }
+
+    /// A word whose spelling as written is kept beside its trimmed value (a claimed grade).
+    fn word(raw: Spanned<String>) -> Field<String> {
         let span = raw.span();
         let text = raw.into_inner();
         Field {
@@ -450,7 +467,7 @@ impl<'a> Validator<'a> {
         let (indicators, empty_categories) = self.indicators(raw.indicators);
         let (total_score, grade) = raw.total.map_or((None, None), |t| (t.score, t.grade));
         let total = self.claimed_number(total_score, "自评得分");
-        let grade = grade.map(Self::text);
+        let grade = grade.map(Self::word);
 
         match (kind, year, budget) {
             (Some(kind), Some(year), Some(budget)) if self.errors.is_empty() => Ok(Form {
