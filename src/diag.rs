@@ -41,12 +41,18 @@ pub struct Origin {
     pub verbatim_at: Option<usize>,
 }
 
+/// Where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(text.len() / 20 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    starts
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
         let text = text.into();
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let line_starts = line_starts(&text);
         Arc::new(SourceFile {
             name: name.into(),
             text,
@@ -63,9 +69,7 @@ impl SourceFile {
         origins: Vec<Origin>,
     ) -> Arc<SourceFile> {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         Arc::new(SourceFile {
             name: name.into(),
             text,
@@ -452,6 +456,30 @@ pub fn render_all(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_are_found_wherever_the_newlines_fall() {
+        let naive = |text: &str| -> Vec<usize> {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        };
+        let pieces = ["", "\n", "a", "项目", "\r\n", "≥95%", "0123456", "\n\n"];
+        // Every sequence of up to four pieces: newlines at every offset within a word and
+        // across word boundaries, at the start, at the end and in the tail.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for text in &texts {
+            assert_eq!(line_starts(text), naive(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn line_and_column_count_characters() {
