@@ -34,10 +34,21 @@ pub fn score(
     selection: Selection,
     options: ScoreOptions,
 ) -> Result<ScoreSheet, Vec<Diagnostic>> {
+    // Every row's trace says how it was rounded: said once per form, not once per row.
+    let rounding_notes = if options.trace {
+        RoundingNotes {
+            score: format!("rounded {}", ruleset.rounding.score),
+            deviation: format!("rounded {} (as a fraction)", ruleset.rounding.deviation),
+        }
+    } else {
+        RoundingNotes::default()
+    };
     Engine {
         ruleset,
         form,
         options,
+        rounding_notes,
+        rule_texts: std::cell::RefCell::default(),
         errors: Vec::new(),
         structure: Vec::new(),
         rate: None,
@@ -45,10 +56,19 @@ pub fn score(
     .run(selection)
 }
 
+#[derive(Default)]
+struct RoundingNotes {
+    score: String,
+    deviation: String,
+}
+
 struct Engine<'a> {
     ruleset: &'a RuleSet,
     form: &'a Form,
     options: ScoreOptions,
+    rounding_notes: RoundingNotes,
+    /// [`Engine::rule_texts`] of the rules traced so far, by the rule's address.
+    rule_texts: std::cell::RefCell<Vec<(&'a RuleExpr, String, String)>>,
     errors: Vec<Diagnostic>,
     structure: Vec<Diagnostic>,
     /// The rounded execution rate, once computed: indicator rules may read it.
@@ -233,7 +253,7 @@ impl<'a> Engine<'a> {
     fn trace(
         &self,
         rule: String,
-        expr: &RuleExpr,
+        expr: &'a RuleExpr,
         env: &Env,
         raw: Decimal,
         result: String,
@@ -250,19 +270,32 @@ impl<'a> Engine<'a> {
                 value: shown(*var, env),
             })
             .collect();
-        let mut formula = expr.text.clone();
-        for (name, body) in self.formulas_used(expr) {
-            formula.push_str(&format!("; {name} = {body}"));
-        }
+        let (source, formula) = self.rule_texts(expr);
         Some(Trace {
             rule,
-            source: self.rule_source(expr),
+            source,
             formula,
             inputs,
             raw: raw.to_string(),
             result,
             notes,
         })
+    }
+
+    /// Where a rule is written and its formula with every named formula it uses. The rows of a
+    /// form share a few rules: each is spelled out once per form.
+    fn rule_texts(&self, expr: &'a RuleExpr) -> (String, String) {
+        let mut cache = self.rule_texts.borrow_mut();
+        if let Some((_, source, formula)) = cache.iter().find(|(e, _, _)| std::ptr::eq(*e, expr)) {
+            return (source.clone(), formula.clone());
+        }
+        let mut formula = expr.text.clone();
+        for (name, body) in self.formulas_used(expr) {
+            formula.push_str(&format!("; {name} = {body}"));
+        }
+        let source = self.rule_source(expr);
+        cache.push((expr, source.clone(), formula.clone()));
+        (source, formula)
     }
 
     /// The named formulas an expression refers to, directly or through other formulas.
@@ -305,7 +338,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn execution(&mut self, template: &Template) -> Option<ExecutionScore> {
+    fn execution(&mut self, template: &'a Template) -> Option<ExecutionScore> {
         let rule = &template.execution;
         let b = &self.form.budget;
         let (denominator, denominator_field) = match rule.denominator {
@@ -738,7 +771,7 @@ impl<'a> Engine<'a> {
         let score = self.ruleset.rounding.score.apply(bounded);
         let score_trace = if self.options.trace {
             let mut notes: Vec<String> = clamped.into_iter().collect();
-            notes.push(format!("rounded {}", self.ruleset.rounding.score));
+            notes.push(self.rounding_notes.score.clone());
             if let Some(note) = degree_note {
                 notes.push(note);
             } else if let Some(t) = &tier_name {
@@ -765,10 +798,7 @@ impl<'a> Engine<'a> {
                 Ok(raw) => {
                     let d = self.ruleset.rounding.deviation.apply(raw);
                     let trace = if self.options.trace {
-                        let note = format!(
-                            "rounded {} (as a fraction)",
-                            self.ruleset.rounding.deviation
-                        );
+                        let note = self.rounding_notes.deviation.clone();
                         self.trace(
                             format!("{} · deviation", block.label()),
                             rule,
