@@ -97,6 +97,15 @@ pub struct PathForms {
 
 /// Load the forms of one file: a form file, or (feature `xlsx`) every table of a workbook.
 pub fn load_forms(path: &Path) -> PathForms {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rules"))
+    {
+        return PathForms {
+            forms: vec![Err(rule_file_given(path))],
+            warnings: Vec::new(),
+        };
+    }
     #[cfg(feature = "xlsx")]
     if crate::xlsx::is_workbook(path) {
         return load_workbook(path, &crate::xlsx::ImportOptions::default());
@@ -105,6 +114,25 @@ pub fn load_forms(path: &Path) -> PathForms {
         forms: vec![form::load_path(path)],
         warnings: Vec::new(),
     }
+}
+
+/// A rule file where a form was expected (`jixiao score draft.rules`): said so, with the
+/// commands that take it, and with the rule file's own errors if it has any.
+fn rule_file_given(path: &Path) -> Vec<Diagnostic> {
+    let shown = path.display();
+    let mut errors = vec![
+        Diagnostic::error(
+            "input::rule-file",
+            format!("{shown} 是评分规则文件，不是表格 (a rule file, not a form)"),
+        )
+        .help(format!(
+            "score forms under it with `--rules {shown}`, check it with `jixiao rules check {shown}`"
+        )),
+    ];
+    if let Err(rule_errors) = rules::load_path(path) {
+        errors.extend(rule_errors);
+    }
+    errors
 }
 
 /// Every table of a workbook, imported in memory and loaded as a form named `s.xlsx#Sheet1`.
