@@ -247,12 +247,8 @@ fn find_words(text: &str) -> Vec<&'static str> {
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         // Only the words that start with this character can match here.
-        let starting_here = index
-            .binary_search_by_key(&c, |(first, _)| *first)
-            .ok()
-            .and_then(|i| index.get(i))
-            .map_or(&[][..], |(_, list)| list.as_slice());
-        let best = starting_here
+        let best = index
+            .starting_with(Some(c))
             .iter()
             .copied()
             .filter(|w| rest.starts_with(w))
@@ -271,23 +267,11 @@ fn find_words(text: &str) -> Vec<&'static str> {
     words
 }
 
-/// The vocabulary grouped by first character, in vocabulary order, sorted for a binary search.
-fn vocabulary_index() -> &'static [(char, Vec<&'static str>)] {
-    static INDEX: std::sync::OnceLock<Vec<(char, Vec<&'static str>)>> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: Vec<(char, Vec<&'static str>)> = Vec::new();
-        for &word in VOCABULARY {
-            let Some(c) = word.chars().next() else {
-                continue;
-            };
-            match index.iter_mut().find(|(k, _)| *k == c) {
-                Some((_, list)) => list.push(word),
-                None => index.push((c, vec![word])),
-            }
-        }
-        index.sort_by_key(|(c, _)| *c);
-        index
-    })
+/// The vocabulary grouped by first character, in vocabulary order.
+fn vocabulary_index() -> &'static parse::FirstCharIndex<&'static str> {
+    static INDEX: std::sync::OnceLock<parse::FirstCharIndex<&'static str>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| parse::FirstCharIndex::new(VOCABULARY.iter().map(|&w| (w, w))))
 }
 
 /// Excel's error values: what a cell shows when its formula failed. Pasted into a form or read

@@ -541,20 +541,13 @@ enum IndexedUnit {
     Magnitude(&'static str, i64),
 }
 
-/// The unit spellings grouped by their first character, sorted for a binary search.
-fn unit_index() -> &'static [(char, Vec<IndexedUnit>)] {
-    static INDEX: std::sync::OnceLock<Vec<(char, Vec<IndexedUnit>)>> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: Vec<(char, Vec<IndexedUnit>)> = Vec::new();
-        let entries = MONEY_UNITS
-            .iter()
-            .map(|&(s, m)| (s, IndexedUnit::Money(s, m)))
-            .chain(COUNT_UNITS.iter().map(|&s| (s, IndexedUnit::Count(s))))
-            .chain(
-                MAGNITUDE_PREFIXES
-                    .iter()
-                    .map(|&(s, m)| (s, IndexedUnit::Magnitude(s, m))),
-            );
+/// Entries grouped by the first character of their spelling, in the order given, sorted by that
+/// character: a table that a value is matched against only where it could match.
+pub(super) struct FirstCharIndex<T>(Vec<(char, Vec<T>)>);
+
+impl<T> FirstCharIndex<T> {
+    pub(super) fn new(entries: impl IntoIterator<Item = (&'static str, T)>) -> Self {
+        let mut index: Vec<(char, Vec<T>)> = Vec::new();
         for (spelling, entry) in entries {
             let Some(c) = spelling.chars().next() else {
                 continue;
@@ -565,7 +558,36 @@ fn unit_index() -> &'static [(char, Vec<IndexedUnit>)] {
             }
         }
         index.sort_by_key(|(c, _)| *c);
-        index
+        FirstCharIndex(index)
+    }
+
+    /// The entries whose spelling starts with `c`.
+    pub(super) fn starting_with(&self, c: Option<char>) -> &[T] {
+        c.and_then(|c| self.0.binary_search_by_key(&c, |(k, _)| *k).ok())
+            .and_then(|i| self.0.get(i))
+            .map_or(&[][..], |(_, list)| list.as_slice())
+    }
+
+    fn entries(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flat_map(|(_, list)| list.iter())
+    }
+}
+
+/// The unit spellings grouped by their first character.
+fn unit_index() -> &'static FirstCharIndex<IndexedUnit> {
+    static INDEX: std::sync::OnceLock<FirstCharIndex<IndexedUnit>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        FirstCharIndex::new(
+            MONEY_UNITS
+                .iter()
+                .map(|&(s, m)| (s, IndexedUnit::Money(s, m)))
+                .chain(COUNT_UNITS.iter().map(|&s| (s, IndexedUnit::Count(s))))
+                .chain(
+                    MAGNITUDE_PREFIXES
+                        .iter()
+                        .map(|&(s, m)| (s, IndexedUnit::Magnitude(s, m))),
+                ),
+        )
     })
 }
 
@@ -575,8 +597,7 @@ pub(super) fn exact_units() -> &'static [(&'static str, UnitKind)] {
     static EXACT: std::sync::OnceLock<Vec<(&'static str, UnitKind)>> = std::sync::OnceLock::new();
     EXACT.get_or_init(|| {
         let mut exact: Vec<(&'static str, UnitKind)> = vec![("%", UnitKind::Percent)];
-        let direct = unit_index().iter().flat_map(|(_, list)| list.iter());
-        for candidate in direct {
+        for candidate in unit_index().entries() {
             let entry = match *candidate {
                 IndexedUnit::Money(spelling, multiplier) => (spelling, UnitKind::Money(multiplier)),
                 IndexedUnit::Count(base) => (
@@ -635,11 +656,7 @@ pub(super) fn longest_unit(i: &str) -> Option<(usize, UnitKind)> {
     // Every value has a unit to look up among a hundred spellings: only those that start with
     // the right character are compared.
     let index = unit_index();
-    let candidates = |c: Option<char>| {
-        c.and_then(|c| index.binary_search_by_key(&c, |(k, _)| *k).ok())
-            .and_then(|i| index.get(i))
-            .map_or(&[][..], |(_, list)| list.as_slice())
-    };
+    let candidates = |c: Option<char>| index.starting_with(c);
     let first = i.chars().next().map(fold);
     consider(folded_prefix(i, "%"), UnitKind::Percent);
     for candidate in candidates(first) {
