@@ -169,20 +169,17 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_rule_file_given_as_a_form_is_named_as_such_with_its_own_errors() {
-    let output = common::jixiao(&["score", "scoring-rules/henan-2023.rules"]);
-    let stderr = common::stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("a rule file, not a form"), "{stderr}");
-    assert!(
-        stderr.contains("--rules scoring-rules/henan-2023.rules"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("form::toml"), "read as a form: {stderr}");
-
-    let output = common::jixiao(&["score", "tests/fixtures/invalid/rules-missing-paren.rules"]);
-    let stderr = common::stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("a rule file, not a form"), "{stderr}");
+    let refused = |path: &str| {
+        let output = common::jixiao(&["score", path]);
+        let stderr = common::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("a rule file, not a form"), "{stderr}");
+        assert!(stderr.contains(&format!("--rules {path}")), "{stderr}");
+        assert!(!stderr.contains("form::toml"), "read as a form: {stderr}");
+        stderr
+    };
+    refused("scoring-rules/henan-2023.rules");
+    let stderr = refused("tests/fixtures/invalid/rules-missing-paren.rules");
     assert!(
         stderr.contains("--> tests/fixtures/invalid/rules-missing-paren.rules:35:1"),
         "{stderr}"
