@@ -402,7 +402,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
 /// "0.00" -> the fraction (0.4518, 1, 0, 0), exactly (0.00% keeps its scale: 0.0000).
 /// A value above 1000% (in absolute value) is an error.
 pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
-    if let Some(value) = parse::whole_ascii_percent(text).filter(|v| v.abs() <= Decimal::TEN) {
+    if let Some(value) = parse::whole_ascii_percent(text, Some(parse::PERCENT_CAP)) {
         return Ok(value);
     }
     excel_error(text)?;
@@ -422,7 +422,7 @@ pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
 /// A claimed 偏差度 cell: as [`parse_percent`], without the 1000% bound, for a deviation is
 /// computed, not typed from a measurement: an actual 208 times its target is 20700% off.
 pub fn parse_deviation(text: &str) -> Result<Decimal, ValueError> {
-    if let Some(value) = parse::whole_ascii_percent(text) {
+    if let Some(value) = parse::whole_ascii_percent(text, None) {
         return Ok(value);
     }
     excel_error(text)?;

@@ -41,6 +41,9 @@ const EXPECTED_GROUPS: &str = "千位分隔符只能隔开三位一组的整数�
      (a thousands separator only between groups of three integer digits, as in 1,563.95)";
 const EXPECTED_PERCENT_RANGE: &str = "不超过1000%的百分比 (a percentage of at most 1000%)";
 
+/// The largest percentage a measured value may be, as a fraction: 1000%. Past it, a typo.
+pub(super) const PERCENT_CAP: Decimal = Decimal::TEN;
+
 const MSG_OUT_OF_RANGE: &str = "数值超出范围 (number out of range)";
 const MSG_PERCENT_TOO_BIG: &str =
     "百分比超过1000%，疑似录入错误 (a percentage above 1000% is almost certainly a typo)";
@@ -456,10 +459,11 @@ pub(super) fn whole_ascii_number(text: &str) -> Option<Decimal> {
 }
 
 /// A percent cell that is ASCII digits with at most one `.`, and perhaps a `%` right after them
-/// (`45.18`, `0.00%`): the fraction, as [`percent_cell_within`] gives it.
-pub(super) fn whole_ascii_percent(text: &str) -> Option<Decimal> {
+/// (`45.18`, `0.00%`): the fraction, as [`percent_cell_within`] gives it with the same `cap`.
+/// Past the cap it returns `None`: the full path says what is wrong.
+pub(super) fn whole_ascii_percent(text: &str, cap: Option<Decimal>) -> Option<Decimal> {
     let digits = text.strip_suffix('%').unwrap_or(text);
-    percent_fraction(whole_ascii_number(digits)?)
+    percent_fraction(whole_ascii_number(digits)?).filter(|v| cap.is_none_or(|cap| v.abs() <= cap))
 }
 
 /// The common case, `92.61` or `5` in ASCII with nothing tricky after it, read without the
@@ -764,7 +768,7 @@ fn quantity<'a>(ctx: Ctx) -> impl Fn(&'a str) -> PResult<'a, Quantity> {
                 "换算成基本单位后仍在范围内的数 (a number that stays in range once converted to the base unit)",
             ));
         };
-        if spec.unit == Unit::Percent && value.abs() > Decimal::TEN {
+        if spec.unit == Unit::Percent && value.abs() > PERCENT_CAP {
             return fail(PError::new(
                 start,
                 span_len,
@@ -1026,26 +1030,14 @@ fn after_comparator(after_symbol: &str) -> PResult<'_, Quantity> {
 // ---------------------------------------------------------------------------------------------
 // Whole cells
 
-/// The comparators the common-case reader knows: ASCII and the two usual symbols, longest first.
-const COMMON_COMPARATORS: &[(&str, Comparator)] = &[
-    (">=", Comparator::Ge),
-    ("<=", Comparator::Le),
-    ("==", Comparator::Eq),
-    ("≥", Comparator::Ge),
-    ("≤", Comparator::Le),
-    (">", Comparator::Gt),
-    ("<", Comparator::Lt),
-    ("=", Comparator::Eq),
-];
-
 /// A target written the common way, `≥95%`, `≤7万元`, `100%`: a comparator right at the start
 /// (or none), then a quantity and nothing else. `None` sends the cell to the full path, which
 /// reads it the same way and also explains what is wrong.
 pub(super) fn common_target(text: &str) -> Option<(Option<Comparator>, Quantity)> {
-    let (comparator, rest) = COMMON_COMPARATORS
-        .iter()
-        .find_map(|&(symbol, c)| text.strip_prefix(symbol).map(|rest| (Some(c), rest)))
-        .unwrap_or((None, text));
+    let (comparator, rest) = match comparator(text) {
+        Ok((rest, c)) => (Some(c), rest),
+        Err(_) => (None, text),
+    };
     match quantity(Ctx::Target)(rest) {
         Ok(("", q)) => Some((comparator, q)),
         _ => None,
@@ -1102,7 +1094,7 @@ pub(super) fn plain_decimal(i: &str) -> PResult<'_, Decimal> {
 
 /// A percent cell: number, optional `%`, end; the value as a fraction.
 pub(super) fn percent_cell(i: &str) -> PResult<'_, Decimal> {
-    percent_cell_within(i, Some(Decimal::TEN))
+    percent_cell_within(i, Some(PERCENT_CAP))
 }
 
 /// A percentage cell of any size (a 偏差度: an actual 208 times its target is 20700% off).

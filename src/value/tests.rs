@@ -869,9 +869,21 @@ fn fast_paths_agree_with_the_general_parsers() {
                 format!("{}.{}", &digits[..point], &digits[point..])
             };
             for cell in [text.clone(), format!("{text}%")] {
-                if let Some(fast) = crate::value::parse::whole_ascii_percent(&cell) {
+                if let Some(fast) = crate::value::parse::whole_ascii_percent(&cell, None) {
                     let (_, slow) = crate::value::parse::percent_cell_any(&cell).unwrap();
                     assert_eq!((fast, fast.scale()), (slow, slow.scale()), "{cell}");
+                }
+                let capped = crate::value::parse::PERCENT_CAP;
+                match crate::value::parse::whole_ascii_percent(&cell, Some(capped)) {
+                    Some(fast) => {
+                        let (_, slow) = crate::value::parse::percent_cell(&cell).unwrap();
+                        assert_eq!((fast, fast.scale()), (slow, slow.scale()), "{cell}");
+                    }
+                    None => assert!(
+                        crate::value::parse::percent_cell(&cell).is_err()
+                            || crate::value::parse::whole_ascii_percent(&cell, None).is_none(),
+                        "{cell}: declined below the cap"
+                    ),
                 }
             }
             if let Some(fast) = crate::value::parse::whole_ascii_number(&text) {
