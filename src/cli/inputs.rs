@@ -50,15 +50,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
     };
     // The entry's own type costs no system call; only a symbolic link is followed to see
     // what it points at.
-    let mut children: Vec<(PathBuf, Option<bool>)> = entries
+    let mut children: Vec<(PathBuf, bool)> = entries
         .filter_map(|e| e.ok())
         .map(|e| {
-            let is_dir = e
-                .file_type()
-                .ok()
-                .filter(|t| !t.is_symlink())
-                .map(|t| t.is_dir());
-            (e.path(), is_dir)
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => path.is_dir(),
+            };
+            (path, is_dir)
         })
         .collect();
     children.sort();
@@ -68,7 +68,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        if is_dir.unwrap_or_else(|| child.is_dir()) {
+        if is_dir {
             walk(&child, files, errors);
         } else if is_form_file(&child) {
             files.push(child);
