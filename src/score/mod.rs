@@ -48,7 +48,7 @@ pub fn score(
         form,
         options,
         rounding_notes,
-        rule_texts: std::cell::RefCell::default(),
+        traced_rules: std::cell::RefCell::default(),
         errors: Vec::new(),
         structure: Vec::new(),
         rate: None,
@@ -67,8 +67,8 @@ struct Engine<'a> {
     form: &'a Form,
     options: ScoreOptions,
     rounding_notes: RoundingNotes,
-    /// [`Engine::rule_texts`] of the rules traced so far, by the rule's address.
-    rule_texts: std::cell::RefCell<Vec<(&'a RuleExpr, String, String)>>,
+    /// [`Engine::rule_texts`] of the rules traced so far, found by the rule's address.
+    traced_rules: std::cell::RefCell<Vec<(&'a RuleExpr, String, String)>>,
     errors: Vec<Diagnostic>,
     structure: Vec<Diagnostic>,
     /// The rounded execution rate, once computed: indicator rules may read it.
@@ -285,7 +285,7 @@ impl<'a> Engine<'a> {
     /// Where a rule is written and its formula with every named formula it uses. The rows of a
     /// form share a few rules: each is spelled out once per form.
     fn rule_texts(&self, expr: &'a RuleExpr) -> (String, String) {
-        let mut cache = self.rule_texts.borrow_mut();
+        let mut cache = self.traced_rules.borrow_mut();
         if let Some((_, source, formula)) = cache.iter().find(|(e, _, _)| std::ptr::eq(*e, expr)) {
             return (source.clone(), formula.clone());
         }
