@@ -545,6 +545,26 @@ enum IndexedUnit {
     Magnitude(&'static str, i64),
 }
 
+impl IndexedUnit {
+    /// A unit written on its own (not a magnitude prefix): its spelling and what it is.
+    fn direct(&self) -> Option<(&'static str, UnitKind)> {
+        match *self {
+            IndexedUnit::Money(spelling, multiplier) => {
+                Some((spelling, UnitKind::Money(multiplier)))
+            }
+            IndexedUnit::Count(base) => Some((
+                base,
+                UnitKind::Count {
+                    prefix: "",
+                    multiplier: 1,
+                    base,
+                },
+            )),
+            IndexedUnit::Magnitude(..) => None,
+        }
+    }
+}
+
 /// Entries grouped by the first character of their spelling, in the order given, sorted by that
 /// character: a table that a value is matched against only where it could match.
 pub(super) struct FirstCharIndex<T>(Vec<(char, Vec<T>)>);
@@ -601,19 +621,7 @@ pub(super) fn exact_units() -> &'static [(&'static str, UnitKind)] {
     static EXACT: std::sync::OnceLock<Vec<(&'static str, UnitKind)>> = std::sync::OnceLock::new();
     EXACT.get_or_init(|| {
         let mut exact: Vec<(&'static str, UnitKind)> = vec![("%", UnitKind::Percent)];
-        for candidate in unit_index().entries() {
-            let entry = match *candidate {
-                IndexedUnit::Money(spelling, multiplier) => (spelling, UnitKind::Money(multiplier)),
-                IndexedUnit::Count(base) => (
-                    base,
-                    UnitKind::Count {
-                        prefix: "",
-                        multiplier: 1,
-                        base,
-                    },
-                ),
-                IndexedUnit::Magnitude(..) => continue,
-            };
+        for entry in unit_index().entries().filter_map(IndexedUnit::direct) {
             if !exact.iter().any(|(s, _)| *s == entry.0) {
                 exact.push(entry);
             }
@@ -664,19 +672,8 @@ pub(super) fn longest_unit(i: &str) -> Option<(usize, UnitKind)> {
     let first = i.chars().next().map(fold);
     consider(folded_prefix(i, "%"), UnitKind::Percent);
     for candidate in candidates(first) {
-        match *candidate {
-            IndexedUnit::Money(spelling, multiplier) => {
-                consider(folded_prefix(i, spelling), UnitKind::Money(multiplier));
-            }
-            IndexedUnit::Count(base) => consider(
-                folded_prefix(i, base),
-                UnitKind::Count {
-                    prefix: "",
-                    multiplier: 1,
-                    base,
-                },
-            ),
-            IndexedUnit::Magnitude(..) => {}
+        if let Some((spelling, kind)) = candidate.direct() {
+            consider(folded_prefix(i, spelling), kind);
         }
     }
     for candidate in candidates(first) {
