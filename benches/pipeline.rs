@@ -4,7 +4,7 @@
 // A benchmark of a failing call measures nothing: failing loudly is right here.
 #![allow(clippy::unwrap_used)]
 
-use jixiao::cli::inputs::RulesContext;
+use jixiao::Session;
 use jixiao::review::{self, CheckSet};
 use jixiao::rules::registry::Selection;
 use jixiao::score::{self, ScoreOptions};
@@ -80,7 +80,7 @@ fn review_form(bencher: divan::Bencher) {
 /// One form from text to findings, as the batch path does it.
 #[divan::bench]
 fn end_to_end_form(bencher: divan::Bencher) {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let checks = CheckSet::default();
     bencher.bench(|| {
         let form = jixiao::form::load_str("form.toml", divan::black_box(PROJECT)).unwrap();

@@ -1,7 +1,10 @@
 //! Writes a corpus of realistic form files for benchmarks and batch tests; see
-//! [`jixiao::corpus`].
+//! `examples/support/corpus.rs`.
 //!
 //!     cargo run --release --example gen_corpus -- --forms 1000 --seed 1 --out corpus
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,7 +48,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match jixiao::corpus::generate(args.forms, args.seed, &args.out) {
+    match corpus::generate(args.forms, args.seed, &args.out) {
         Ok(planted) => {
             eprintln!(
                 "gen_corpus: wrote {} forms to {} ({} with planted problems, listed in planted.csv)",

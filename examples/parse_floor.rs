@@ -4,8 +4,8 @@
 //!
 //!     cargo run --release --example parse_floor -- [--jobs N] PATH…
 
-use jixiao::cli::batch::Batch;
-use jixiao::cli::inputs;
+use jixiao::app::Batch;
+use jixiao::app::sources;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             _ => paths.push(PathBuf::from(arg)),
         }
     }
-    let (files, errors) = inputs::collect(&paths);
+    let (files, errors) = sources::collect(&paths);
     let Ok(batch) = Batch::new(jobs) else {
         return ExitCode::from(2);
     };

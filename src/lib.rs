@@ -1,21 +1,53 @@
 //! jixiao (绩效): scores Chinese budget performance self-evaluation forms (预算绩效自评表).
 //!
-//! The phases, one module each:
-//! - [`rules`]: the rules language (lexer → parser → AST → checked [`rules::RuleSet`]);
+//! A [`Session`] holds the rulesets of a run (the shipped ones, and any rule file you add); it
+//! loads a form, resolves the ruleset in force for it, scores every figure with a trace, and
+//! reviews the form as a finance bureau would (复核):
+//!
+//! ```
+//! use jixiao::{CheckSet, ScoreOptions, Session};
+//!
+//! // A form file as a unit writes it (here the reference form shipped with jixiao).
+//! let text = include_str!("../evaluations/xuchang-2023/01-citizen-center-operations.toml");
+//!
+//! let session = Session::builtin()?;
+//! let scored = session.score_text("citizen-center.toml", text, ScoreOptions { trace: true })?;
+//! assert_eq!(scored.ruleset.id, "henan-2023");
+//! assert_eq!(scored.sheet.execution.score.to_string(), "4.52"); // 10 × 92.61 / 205, rounded
+//! assert_eq!(scored.sheet.total.to_string(), "94.52");
+//! assert_eq!(scored.sheet.grade, "优");
+//! assert!(scored.sheet.mismatches().is_empty()); // every claimed figure is the rules' own
+//!
+//! // Each number explains itself: the rule, the formula, the inputs.
+//! let trace = scored.sheet.execution.trace.as_ref().expect("traced");
+//! assert!(trace.formula.contains("rate"));
+//!
+//! // Review it as a finance bureau would (复核): findings with a code, a place and evidence.
+//! let review = session.review(&scored.form, &CheckSet::all())?;
+//! assert!(review.findings.iter().any(|f| f.code == "cost-exceeds-spend"));
+//! # Ok::<(), Vec<jixiao::Diagnostic>>(())
+//! ```
+//!
+//! The phases, one module each, data flowing one way:
 //! - [`value`]: target and actual cells (`≥95%`, `≤10万元`, `明显`);
-//! - [`form`]: form files (raw TOML → validated [`form::Form`]);
-//! - [`score`]: the engine (rules + form → [`score::ScoreSheet`], with a trace per number);
-//! - [`render`]: tables, JSON and Markdown;
-//! - [`review`]: re-scoring a submitted form (复核): findings with codes, places and evidence;
+//! - [`rules`]: the rules language (lexer → parser → AST → checked [`RuleSet`]);
+//! - [`form`]: form files (raw TOML → validated [`Form`]);
+//! - [`score`]: the engine (rules + form → [`ScoreSheet`], with a trace per number);
+//! - [`review`]: re-scoring a submitted form: [`Finding`]s with codes, places and evidence;
 //! - [`diff`]: what a revision of the rules changes on the forms on file;
-//! - [`report`]: the official layout of each form (HTML, Markdown) and the disclosure narrative;
+//! - [`render`] and [`report`]: tables, JSON, Markdown; the official layout and the disclosure text;
 //! - `xlsx` (feature `xlsx`): forms read from and written to Excel workbooks;
-//! - [`cli`]: the `jixiao` command.
+//! - [`app`]: the application layer over them ([`Session`], the batch path), which the `jixiao`
+//!   command and the web server are thin shells over.
+//!
+//! Errors are [`Diagnostic`]s: a code, a bilingual message, and the place in the file.
 
 #![forbid(unsafe_code)]
 
+pub mod app;
+#[doc(hidden)]
+/// The `jixiao` command line; public only so that the binary can call it.
 pub mod cli;
-pub mod corpus;
 pub mod diag;
 pub mod diff;
 pub mod form;
@@ -30,7 +62,14 @@ pub mod write;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 
-use diag::{Diagnostic, SourceFile};
+pub use app::{Outcome, Scored, ScoredForm, Session};
+pub use diag::{Diagnostic, Severity};
+pub use form::Form;
+pub use review::{CheckSet, Finding, FormReview};
+pub use rules::{Registry, RuleSet};
+pub use score::{ScoreOptions, ScoreSheet};
+
+use diag::SourceFile;
 use std::io::Read;
 use std::path::Path;
 

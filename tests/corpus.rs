@@ -2,10 +2,11 @@
 //! without one has no error-severity finding (its claimed figures are the rules' own).
 
 mod common;
+#[path = "../examples/support/corpus.rs"]
+mod corpus;
 
-use jixiao::cli::inputs::RulesContext;
-use jixiao::cli::review::review_file;
-use jixiao::corpus::{Plant, generate};
+use corpus::{Plant, generate};
+use jixiao::Session;
 use jixiao::diag::Severity;
 use jixiao::review::CheckSet;
 use std::collections::HashMap;
@@ -18,9 +19,9 @@ fn every_planted_problem_is_reported_and_nothing_else_is_an_error() {
         planted.len() >= 8,
         "the seed plants a few problems: {planted:?}"
     );
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let checks = CheckSet::all();
-    let (files, errors) = jixiao::cli::inputs::collect(std::slice::from_ref(&dir));
+    let (files, errors) = jixiao::app::sources::collect(std::slice::from_ref(&dir));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(files.len(), 300);
     for path in files {
@@ -29,7 +30,7 @@ fn every_planted_problem_is_reported_and_nothing_else_is_an_error() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let result = review_file(&context, &path, &checks);
+        let result = context.review_path(&path, &checks);
         assert!(result.errors.is_empty(), "{name}: {:?}", result.errors);
         let findings = &result.reviews[0].findings;
         let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();

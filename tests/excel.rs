@@ -5,7 +5,7 @@
 
 mod common;
 
-use jixiao::cli::inputs::{RulesContext, score_all, score_file};
+use jixiao::Session;
 use jixiao::form::Form;
 use jixiao::report::layout::{FormView, sheet_findings};
 use jixiao::score::{self, ScoreOptions, ScoreSheet};
@@ -13,19 +13,21 @@ use jixiao::xlsx::{self, ImportOptions};
 use std::path::PathBuf;
 
 fn reference() -> Vec<(Form, ScoreSheet)> {
-    let scored = score_all(
+    let scored = Session::builtin().unwrap().score_all(
         &[common::root().join("evaluations/xuchang-2023")],
-        None,
         ScoreOptions { trace: true },
-    )
-    .unwrap();
+    );
     assert!(scored.errors.is_empty(), "{:?}", scored.errors);
-    assert_eq!(scored.sheets.len(), 4);
-    scored.sheets
+    assert_eq!(scored.forms.len(), 4);
+    scored
+        .forms
+        .into_iter()
+        .map(|f| (f.form, f.sheet))
+        .collect()
 }
 
 fn rescore(form: &Form) -> ScoreSheet {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let (ruleset, selection) = context.resolve(form).unwrap();
     score::score(&ruleset, form, selection, ScoreOptions::default()).unwrap()
 }
@@ -360,23 +362,21 @@ fn score_accepts_the_workbook_with_the_same_results_as_the_imported_files() {
     for (i, form) in import.forms.iter().take(2).enumerate() {
         std::fs::write(dir.join(format!("{i}.toml")), &form.as_ref().unwrap().toml).unwrap();
     }
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let from_files: Vec<String> = (0..2)
         .map(|i| {
-            let (_, sheet) = score_file(
-                &context,
-                &dir.join(format!("{i}.toml")),
-                ScoreOptions::default(),
-            )
-            .unwrap();
+            let sheet = context
+                .score_file(&dir.join(format!("{i}.toml")), ScoreOptions::default())
+                .unwrap()
+                .sheet;
             scores(&sheet).join("\n")
         })
         .collect();
-    let (direct, _) = jixiao::cli::inputs::score_path(&context, &path, ScoreOptions::default());
+    let direct = context.score_path(&path, ScoreOptions::default()).forms;
     let direct: Vec<String> = direct
         .into_iter()
         .take(2)
-        .map(|r| scores(&r.unwrap().1).join("\n"))
+        .map(|r| scores(&r.unwrap().sheet).join("\n"))
         .collect();
     assert_eq!(direct, from_files);
 }

@@ -102,28 +102,26 @@ fn grid_text_reads_back_into_the_same_cells() {
 #[test]
 #[ignore = "writes the seed corpora; run by hand"]
 fn write_xlsx_seeds() {
-    use jixiao::cli::inputs::score_all;
+    use jixiao::Session;
     use jixiao::report::layout::{FormView, sheet_findings};
     use jixiao::score::ScoreOptions;
 
     let root = common::root();
     // A relative path, so that the 文件 column of the summary sheet names no local directory
     // (`cargo test` runs in the crate root).
-    let scored = score_all(
+    let scored = Session::builtin().unwrap().score_all(
         &[std::path::PathBuf::from("evaluations/xuchang-2023")],
-        None,
         ScoreOptions { trace: true },
-    )
-    .unwrap();
+    );
     let views: Vec<FormView> = scored
-        .sheets
+        .forms
         .iter()
-        .map(|(f, s)| FormView::new(f, s))
+        .map(|f| FormView::new(&f.form, &f.sheet))
         .collect();
     let findings: Vec<_> = scored
-        .sheets
+        .forms
         .iter()
-        .flat_map(|(_, s)| sheet_findings(s))
+        .flat_map(|f| sheet_findings(&f.sheet))
         .collect();
     let mut workbooks = vec![
         ("hand-built".to_string(), common::workbook::hand_built()),
@@ -133,7 +131,7 @@ fn write_xlsx_seeds() {
         ),
     ];
     // One form per workbook too: small inputs mutate faster.
-    for (view, (_, sheet)) in views.iter().zip(&scored.sheets) {
+    for (view, sheet) in views.iter().zip(scored.forms.iter().map(|f| &f.sheet)) {
         let name = std::path::Path::new(&sheet.file)
             .file_stem()
             .unwrap()

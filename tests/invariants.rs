@@ -33,8 +33,8 @@ fn henan() -> Arc<RuleSet> {
     static RULES: OnceLock<Arc<RuleSet>> = OnceLock::new();
     RULES
         .get_or_init(|| {
-            let context = jixiao::cli::inputs::RulesContext::load(Some("henan-2023")).unwrap();
-            context.forced.unwrap()
+            let context = jixiao::Session::load(Some("henan-2023")).unwrap();
+            context.forced().unwrap().clone()
         })
         .clone()
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use jixiao::cli::inputs::{RulesContext, score_file};
+use jixiao::Session;
 use jixiao::num::percent_text;
 use jixiao::score::ScoreOptions;
 
@@ -29,10 +29,13 @@ const PUBLISHED: &[(&str, &str, &str, &str, &str)] = &[
 
 #[test]
 fn the_published_figures_are_reproduced_exactly() {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     for (file, rate, execution, total, grade) in PUBLISHED {
         let path = common::root().join("evaluations/xuchang-2023").join(file);
-        let (_, sheet) = score_file(&context, &path, ScoreOptions::default()).unwrap();
+        let sheet = context
+            .score_file(&path, ScoreOptions::default())
+            .unwrap()
+            .sheet;
         assert_eq!(
             percent_text(sheet.execution.rate),
             *rate,
@@ -56,11 +59,12 @@ fn the_published_figures_are_reproduced_exactly() {
 
 #[test]
 fn every_row_of_every_reference_form_is_scored() {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let expected_rows = [33, 12, 9, 7];
     for ((file, ..), rows) in PUBLISHED.iter().zip(expected_rows) {
         let path = common::root().join("evaluations/xuchang-2023").join(file);
-        let (form, sheet) = score_file(&context, &path, ScoreOptions::default()).unwrap();
+        let jixiao::app::ScoredForm { form, sheet, .. } =
+            context.score_file(&path, ScoreOptions::default()).unwrap();
         assert_eq!(form.indicators.len(), rows, "{file}");
         assert_eq!(sheet.indicators.len(), rows, "{file}");
         for row in &sheet.indicators {
@@ -81,9 +85,12 @@ fn every_row_of_every_reference_form_is_scored() {
 #[test]
 fn the_department_execution_score_follows_the_90_percent_bar() {
     // 10 × min(74.01% / 90%, 1) = 8.2233… → 8.22, not 10 × 74.01% = 7.40.
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let path = common::root().join("evaluations/xuchang-2023/00-department.toml");
-    let (_, sheet) = score_file(&context, &path, ScoreOptions { trace: true }).unwrap();
+    let sheet = context
+        .score_file(&path, ScoreOptions { trace: true })
+        .unwrap()
+        .sheet;
     let trace = sheet.execution.trace.unwrap();
     assert!(
         trace.formula.contains("weight * min(rate / 90%, 1)"),

@@ -6,27 +6,27 @@
 
 mod common;
 
-use jixiao::cli::inputs::RulesContext;
-use jixiao::cli::review::review_path;
+use jixiao::Session;
 use jixiao::render::review::form_text;
 use jixiao::review::{CATALOGUE, CheckSet, FormReview};
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = "tests/fixtures/review";
 
-fn context_for(dir: &Path) -> RulesContext {
+fn context_for(dir: &Path) -> Session {
     let rules = dir.join("rules.rules");
     if rules.exists() {
-        RulesContext::load(Some(&rules.to_string_lossy())).unwrap()
+        Session::load(Some(&rules.to_string_lossy())).unwrap()
     } else {
-        RulesContext::load(None).unwrap()
+        Session::load(None).unwrap()
     }
 }
 
 /// Review a fixture by its path relative to the crate root, so that findings name it that way.
 fn review_fixture(relative: &Path) -> FormReview {
     let dir = relative.parent().unwrap();
-    review_path(&context_for(dir), relative, &CheckSet::all())
+    context_for(dir)
+        .review_file(relative, &CheckSet::all())
         .unwrap_or_else(|e| panic!("{}: {}", relative.display(), jixiao::diag::render_all(&e)))
 }
 
@@ -82,17 +82,18 @@ fn a_skipped_check_raises_nothing_and_its_superseded_finding_returns() {
     // score-above-weight supersedes the score-mismatch on the same cell; skip it and the
     // mismatch is shown instead.
     let path = PathBuf::from(FIXTURES).join("score-above-weight/trigger.toml");
-    let context = RulesContext::load(None).unwrap();
-    let all = review_path(&context, &path, &CheckSet::all()).unwrap();
+    let context = Session::load(None).unwrap();
+    let all = context.review_file(&path, &CheckSet::all()).unwrap();
     assert!(codes(&all).contains(&"score-above-weight"));
     assert!(!codes(&all).contains(&"score-mismatch"));
     let skipped = CheckSet::select(&[], &["score-above-weight".into()]).unwrap();
-    let without = review_path(&context, &path, &skipped).unwrap();
+    let without = context.review_file(&path, &skipped).unwrap();
     assert!(!codes(&without).contains(&"score-above-weight"));
     assert!(codes(&without).contains(&"score-mismatch"));
     let only = CheckSet::select(&["plausibility".into()], &[]).unwrap();
     assert!(
-        review_path(&context, &path, &only)
+        context
+            .review_file(&path, &only)
             .unwrap()
             .findings
             .is_empty()

@@ -10,8 +10,7 @@
 
 mod common;
 
-use jixiao::cli::inputs::RulesContext;
-use jixiao::cli::review::review_path;
+use jixiao::Session;
 use jixiao::render::review::finding_text;
 use jixiao::review::{CATALOGUE, CheckSet, Family, Threshold};
 use jixiao::rules::ruleset::ReviewSettings;
@@ -118,11 +117,11 @@ fn render_docs() -> String {
             let trigger = dir.join("trigger.toml");
             let rules = dir.join("rules.rules");
             let context = if common::root().join(&rules).exists() {
-                RulesContext::load(Some(rules.to_str().unwrap())).unwrap()
+                Session::load(Some(rules.to_str().unwrap())).unwrap()
             } else {
-                RulesContext::load(None).unwrap()
+                Session::load(None).unwrap()
             };
-            let review = review_path(&context, &trigger, &CheckSet::all()).unwrap();
+            let review = context.review_file(&trigger, &CheckSet::all()).unwrap();
             let finding = review
                 .findings
                 .iter()

@@ -6,8 +6,7 @@
 
 mod common;
 
-use jixiao::cli::inputs::RulesContext;
-use jixiao::cli::review::review_path;
+use jixiao::Session;
 use jixiao::diag::Severity;
 use jixiao::review::{CheckSet, Finding, FormReview};
 
@@ -145,7 +144,7 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
 // - 03 cost-exceeds-spend: 6.11元 is far below the spend (that slip is money-unit's).
 
 fn review_all() -> Vec<FormReview> {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let mut files: Vec<_> = std::fs::read_dir(common::root().join(DIR))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -155,7 +154,7 @@ fn review_all() -> Vec<FormReview> {
         .iter()
         .map(|f| {
             let path = std::path::PathBuf::from(DIR).join(f);
-            review_path(&context, &path, &CheckSet::all()).unwrap()
+            context.review_file(&path, &CheckSet::all()).unwrap()
         })
         .collect()
 }

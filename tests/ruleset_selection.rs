@@ -6,7 +6,7 @@
 mod common;
 
 use common::{jixiao_in, scratch, stderr, stdout};
-use jixiao::cli::inputs::RulesContext;
+use jixiao::Session;
 use jixiao::rules::registry::Selection;
 use jixiao::rules::{BUILTIN, Registry, load_str};
 
@@ -34,7 +34,7 @@ weight = 30
 
 #[test]
 fn a_form_that_names_no_ruleset_gets_the_one_in_force_for_its_year() {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     let form = jixiao::form::load_str("f.toml", &project_form(2023, None)).unwrap();
     let (ruleset, selection) = context.resolve(&form).unwrap();
     // henan-2023 (from 2023) took effect after central-2020 (from 2020).

@@ -3,16 +3,16 @@
 
 mod common;
 
-use jixiao::cli::inputs::{RulesContext, score_file};
+use jixiao::Session;
 use jixiao::render;
 use jixiao::score::ScoreOptions;
 
 #[test]
 fn scored_forms() {
-    let context = RulesContext::load(None).unwrap();
+    let context = Session::load(None).unwrap();
     insta::glob!("../evaluations", "**/*.toml", |path| {
-        let shown = match score_file(&context, path, ScoreOptions { trace: true }) {
-            Ok((_, sheet)) => render::table::render(&sheet, true),
+        let shown = match context.score_file(path, ScoreOptions { trace: true }) {
+            Ok(scored) => render::table::render(&scored.sheet, true),
             Err(errors) => jixiao::diag::render_all(&errors),
         };
         let shown = shown.replace(&common::root().to_string_lossy().to_string(), ".");

@@ -7,7 +7,7 @@
 //! for any input. A panic anywhere is a finding.
 #![allow(dead_code)]
 
-use jixiao::cli::inputs::RulesContext;
+use jixiao::Session;
 use jixiao::diag::Diagnostic;
 use jixiao::form::Form;
 use jixiao::review::CheckSet;
@@ -20,14 +20,9 @@ use std::sync::{Arc, OnceLock};
 const MINIMAL_FORM: &str = include_str!("../../tests/fixtures/valid-minimal.toml");
 const DEPARTMENT_FORM: &str = include_str!("../../evaluations/xuchang-2023/00-department.toml");
 
-fn context() -> &'static RulesContext {
-    static CONTEXT: OnceLock<RulesContext> = OnceLock::new();
-    CONTEXT.get_or_init(|| {
-        RulesContext::load(None).unwrap_or(RulesContext {
-            registry: Registry::default(),
-            forced: None,
-        })
-    })
+fn context() -> &'static Session {
+    static CONTEXT: OnceLock<Session> = OnceLock::new();
+    CONTEXT.get_or_init(|| Session::builtin().unwrap_or_else(|_| Session::new(Registry::default())))
 }
 
 fn fixed_forms() -> &'static [Form] {
@@ -280,7 +275,7 @@ pub fn review(data: &[u8]) {
     };
     score_with_shipped(&form);
     let sides: Vec<jixiao::diff::Side> = context()
-        .registry
+        .registry()
         .all()
         .iter()
         .map(|r| jixiao::diff::Side {

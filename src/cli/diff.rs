@@ -1,8 +1,8 @@
 //! `jixiao diff --from A --to B PATH…`: re-score forms under two rulesets and show what moved.
 
 use super::Outcome;
-use super::inputs;
 use super::output::{Out, report};
+use crate::app::{Batch, load, sources};
 use crate::diag::Diagnostic;
 use crate::diff::render::{self, Report};
 use crate::diff::{self, Side, Status};
@@ -85,12 +85,12 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let (files, mut errors) = inputs::collect(&args.paths);
+    let (files, mut errors) = sources::collect(&args.paths);
     let mut diffs = Vec::new();
     // Each form is scored once under each ruleset, in parallel; results come back in path order.
-    let batch = super::batch::Batch::new(args.jobs)?;
+    let batch = Batch::new(args.jobs)?;
     let work = |path: &PathBuf| {
-        let loaded = inputs::load_forms(path);
+        let loaded = load::load_forms(path);
         let mut compared = Vec::new();
         let mut failed = Vec::new();
         for form in loaded.forms {

@@ -2,8 +2,8 @@
 //! with a summary sheet of results and findings.
 
 use super::Outcome;
-use super::inputs;
 use super::output::{Out, report};
+use crate::app::Session;
 use crate::report::layout::{FormView, reviewed_views};
 use crate::score::ScoreOptions;
 use crate::write::{Overwrite, write_atomic};
@@ -28,18 +28,15 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
-    let scored = match inputs::score_all(
-        &args.paths,
-        args.rules.as_deref(),
-        ScoreOptions { trace: true },
-    ) {
+    let session = match Session::load(args.rules.as_deref()) {
         Ok(s) => s,
         Err(errors) => {
             report(&errors);
             return Ok(Outcome::BadInput);
         }
     };
-    let views: Vec<FormView> = reviewed_views(args.rules.as_deref(), &scored.sheets);
+    let scored = session.score_all(&args.paths, ScoreOptions { trace: true });
+    let views: Vec<FormView> = reviewed_views(&scored.forms);
     let findings: Vec<_> = views.iter().flat_map(|v| v.findings.clone()).collect();
     let mut outcome = scored.outcome();
     if views.is_empty() {
@@ -54,7 +51,8 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
     };
     let written = crate::xlsx::export::export(&views, &findings)
         .and_then(|bytes| write_atomic(&args.output, &bytes, overwrite));
-    scored.report();
+    report(&scored.warnings);
+    report(&scored.errors);
     match written {
         Ok(()) => {
             out.line(&format!(

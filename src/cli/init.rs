@@ -2,9 +2,9 @@
 //! indicator levels of the ruleset's template, and a Chinese comment on each field.
 
 use super::Outcome;
-use super::inputs::{RulesContext, load_ruleset_option};
 use super::output::{Out, report};
 use super::schema::FORM_SCHEMA;
+use crate::app::Session;
 use crate::form::emit::TomlText;
 use crate::rules::{FormKind, RuleSet};
 use crate::write::{Overwrite, write_atomic};
@@ -40,9 +40,7 @@ fn parse_kind(text: &str) -> Result<FormKind, String> {
 }
 
 pub fn run(args: InitArgs, out: &mut Out) -> io::Result<Outcome> {
-    let ruleset = match RulesContext::load(None)
-        .and_then(|mut c| load_ruleset_option(&mut c.registry, &args.rules))
-    {
+    let ruleset = match Session::builtin().and_then(|mut s| s.ruleset(&args.rules)) {
         Ok(r) => r,
         Err(e) => {
             report(&e);

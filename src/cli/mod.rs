@@ -3,14 +3,12 @@
 //! Exit codes: 0 ok, 1 findings (claimed figures that differ, review findings), 2 bad input or
 //! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
-pub mod batch;
 pub mod diff;
 #[cfg(feature = "xlsx")]
 pub mod export;
 #[cfg(feature = "xlsx")]
 pub mod import;
 pub mod init;
-pub mod inputs;
 pub mod output;
 pub mod report;
 pub mod review;
@@ -59,19 +57,7 @@ pub enum Command {
     Export(export::ExportArgs),
 }
 
-/// How a command ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Outcome {
-    Ok = 0,
-    Findings = 1,
-    BadInput = 2,
-}
-
-impl Outcome {
-    pub fn worst(self, other: Outcome) -> Outcome {
-        self.max(other)
-    }
-}
+pub(crate) use crate::app::Outcome;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

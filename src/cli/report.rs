@@ -2,8 +2,8 @@
 //! disclosure narrative of a department's forms (`--disclosure`).
 
 use super::Outcome;
-use super::inputs::{self, RulesContext};
 use super::output::{Out, report};
+use crate::app::Session;
 use crate::report::disclosure::{self, DEFAULT_TEMPLATE};
 use crate::report::layout::FormView;
 use crate::report::template::Template;
@@ -65,41 +65,29 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
     } else {
         None
     };
-    let scored = match inputs::score_all(
-        &args.paths,
-        args.rules.as_deref(),
-        ScoreOptions { trace: true },
-    ) {
+    let session = match Session::load(args.rules.as_deref()) {
         Ok(s) => s,
         Err(errors) => {
             report(&errors);
             return Ok(Outcome::BadInput);
         }
     };
+    let scored = session.score_all(&args.paths, ScoreOptions { trace: true });
     let mut outcome = scored.outcome();
-    if scored.sheets.is_empty() {
-        scored.report();
+    if scored.forms.is_empty() {
+        report(&scored.warnings);
+        report(&scored.errors);
         return Ok(Outcome::BadInput);
     }
     let text = match template {
         Some(template) => {
-            let context = match RulesContext::load(args.rules.as_deref()) {
-                Ok(c) => c,
-                Err(e) => {
-                    report(&e);
-                    return Ok(Outcome::BadInput);
-                }
-            };
             let forms: Vec<disclosure::Scored<'_>> = scored
-                .sheets
+                .forms
                 .iter()
-                .map(|(form, sheet)| disclosure::Scored {
-                    form,
-                    sheet,
-                    grades: context
-                        .resolve(form)
-                        .map(|(r, _)| r.grades.iter().map(|g| g.name.clone()).collect())
-                        .unwrap_or_default(),
+                .map(|f| disclosure::Scored {
+                    form: &f.form,
+                    sheet: &f.sheet,
+                    grades: f.ruleset.grades.iter().map(|g| g.name.clone()).collect(),
                 })
                 .collect();
             match disclosure::narratives(&forms, &template) {
@@ -109,15 +97,15 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
                     .collect::<Vec<_>>()
                     .join("\n"),
                 Err(errors) => {
-                    scored.report();
+                    report(&scored.warnings);
+                    report(&scored.errors);
                     report(&errors);
                     return Ok(Outcome::BadInput);
                 }
             }
         }
         None => {
-            let views: Vec<FormView> =
-                crate::report::layout::reviewed_views(args.rules.as_deref(), &scored.sheets);
+            let views: Vec<FormView> = crate::report::layout::reviewed_views(&scored.forms);
             match args.format {
                 #[cfg(feature = "html")]
                 Format::Html => crate::report::html::render(&views, &args.title),
@@ -125,7 +113,8 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
             }
         }
     };
-    scored.report();
+    report(&scored.warnings);
+    report(&scored.errors);
     match &args.output {
         None => out.write_str(&text)?,
         Some(path) => {

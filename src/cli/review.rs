@@ -1,16 +1,15 @@
 //! `jixiao review PATH…`: re-score submitted forms and report findings (复核).
 
 use super::Outcome;
-use super::batch::Batch;
-use super::inputs::{self, RulesContext};
 use super::output::{Out, report};
+use crate::app::{Batch, Session, sources};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::review as render;
-use crate::review::{self, CheckSet, FormReview};
+use crate::review::CheckSet;
 use crate::rules::ruleset::ReviewSettings;
 use clap::{Args, ValueEnum};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -70,58 +69,6 @@ pub struct ReviewArgs {
     pub jobs: Option<usize>,
 }
 
-/// The reviews of the forms in one file (a workbook may hold several), or why they could not
-/// be reviewed. Pure apart from reading the file, so a batch runs these in parallel.
-pub struct PathReview {
-    pub reviews: Vec<FormReview>,
-    pub errors: Vec<Diagnostic>,
-    /// Workbook cells that could not be placed.
-    pub warnings: Vec<Diagnostic>,
-}
-
-pub fn review_file(context: &RulesContext, path: &Path, checks: &CheckSet) -> PathReview {
-    let loaded = inputs::load_forms(path);
-    let mut result = PathReview {
-        reviews: Vec::new(),
-        errors: Vec::new(),
-        warnings: loaded.warnings,
-    };
-    for form in loaded.forms {
-        let reviewed = form.and_then(|form| {
-            let (ruleset, selection) = context.resolve(&form)?;
-            let sheet = review::score_for_review(&ruleset, &form, selection)?;
-            Ok(review::review_form(&ruleset, &form, &sheet, checks))
-        });
-        match reviewed {
-            Ok(r) => result.reviews.push(r),
-            Err(e) => result.errors.extend(e),
-        }
-    }
-    result
-}
-
-/// Review a file holding one form (a workbook: its first table).
-pub fn review_path(
-    context: &RulesContext,
-    path: &Path,
-    checks: &CheckSet,
-) -> Result<FormReview, Vec<Diagnostic>> {
-    let result = review_file(context, path, checks);
-    if !result.errors.is_empty() {
-        return Err(result.errors);
-    }
-    result.reviews.into_iter().next().ok_or_else(|| {
-        vec![Diagnostic::error(
-            "input::empty",
-            format!(
-                "{} 中没有表格 (no form in {})",
-                path.display(),
-                path.display()
-            ),
-        )]
-    })
-}
-
 pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     let checks = match CheckSet::select(&args.only, &args.skip) {
         Ok(checks) => checks,
@@ -130,7 +77,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let context = match RulesContext::load(args.rules.as_deref()) {
+    let session = match Session::load(args.rules.as_deref()) {
         Ok(c) => c,
         Err(errors) => {
             report(&errors);
@@ -138,9 +85,9 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         }
     };
     if args.list_checks {
-        return list_checks(&args, &context, &checks, out);
+        return list_checks(&args, &session, &checks, out);
     }
-    let (files, mut errors) = inputs::collect(&args.paths);
+    let (files, mut errors) = sources::collect(&args.paths);
     let batch = Batch::new(args.jobs)?;
     let mut warnings = Vec::new();
     let mut summary = render::Summary::new(files.len());
@@ -159,7 +106,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     }
     // Each form is rendered by the worker that reviewed it; only the summary is kept.
     let work = |path: &PathBuf| {
-        let result = review_file(&context, path, &checks);
+        let result = session.review_path(path, &checks);
         let rendered: Vec<String> = result
             .reviews
             .iter()
@@ -203,12 +150,12 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
 
 fn list_checks(
     args: &ReviewArgs,
-    context: &RulesContext,
+    session: &Session,
     checks: &CheckSet,
     out: &mut Out,
 ) -> io::Result<Outcome> {
     let defaults = ReviewSettings::default();
-    let source = match &context.forced {
+    let source = match session.forced() {
         Some(ruleset) => render::CatalogueView {
             settings: &ruleset.review,
             ruleset: Some(ruleset.label()),

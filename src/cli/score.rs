@@ -1,9 +1,8 @@
 //! `jixiao score PATH…`
 
 use super::Outcome;
-use super::batch::Batch;
-use super::inputs::{self, RulesContext};
 use super::output::{Out, report};
+use crate::app::{Batch, Session, sources};
 use crate::render;
 use crate::score::ScoreOptions;
 use clap::{Args, ValueEnum};
@@ -44,14 +43,14 @@ struct FileResult {
 }
 
 pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
-    let context = match RulesContext::load(args.rules.as_deref()) {
+    let session = match Session::load(args.rules.as_deref()) {
         Ok(c) => c,
         Err(errors) => {
             report(&errors);
             return Ok(Outcome::BadInput);
         }
     };
-    let (files, mut errors) = inputs::collect(&args.paths);
+    let (files, mut errors) = sources::collect(&args.paths);
     let options = ScoreOptions {
         trace: args.explain || args.format == Format::Json,
     };
@@ -65,18 +64,16 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut warnings = Vec::new();
     // One path may hold several forms (a workbook's tables): each is rendered in the worker.
     let work = |path: &std::path::PathBuf| {
-        let (scored, path_warnings) = inputs::score_path(&context, path, options);
+        let scored = session.score_path(path, options);
         let mut result = FileResult {
             outputs: Vec::new(),
             errors: Vec::new(),
-            warnings: path_warnings,
+            warnings: scored.warnings,
         };
-        for form in scored {
-            match form {
-                Ok((_, sheet)) if !sheet.structure.is_empty() => {
-                    result.errors.extend(sheet.structure)
-                }
-                Ok((_, sheet)) => {
+        for form in scored.forms {
+            match form.map(|f| f.sheet) {
+                Ok(sheet) if !sheet.structure.is_empty() => result.errors.extend(sheet.structure),
+                Ok(sheet) => {
                     let output = match args.format {
                         Format::Table => render::table::render(&sheet, args.explain),
                         Format::Markdown => render::markdown::render(&sheet, args.explain),

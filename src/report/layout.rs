@@ -220,19 +220,14 @@ pub fn review_rows(sheet: &ScoreSheet, findings: &[crate::review::Finding]) -> V
         .collect()
 }
 
-/// Every scored form in its layout, with the review's findings (under the rulesets the forms
-/// resolve to, or `--rules`). A form whose ruleset cannot be resolved again keeps the findings its
-/// sheet carries.
-pub fn reviewed_views(rules: Option<&str>, sheets: &[(Form, ScoreSheet)]) -> Vec<FormView> {
-    let context = crate::cli::inputs::RulesContext::load(rules).ok();
-    sheets
+/// Every scored form in its layout, with the review's findings under the ruleset that scored it.
+pub fn reviewed_views(forms: &[crate::app::ScoredForm]) -> Vec<FormView> {
+    forms
         .iter()
-        .map(|(form, sheet)| {
-            let mut view = FormView::new(form, sheet);
-            if let Some(Ok((ruleset, _))) = context.as_ref().map(|c| c.resolve(form)) {
-                let findings = crate::review::review(&ruleset, form, sheet);
-                view.findings = review_rows(sheet, &findings);
-            }
+        .map(|f| {
+            let mut view = FormView::new(&f.form, &f.sheet);
+            let findings = crate::review::review(&f.ruleset, &f.form, &f.sheet);
+            view.findings = review_rows(&f.sheet, &findings);
             view
         })
         .collect()

@@ -1,4 +1,5 @@
-//! A generator of realistic form files, for benchmarks and batch tests (not part of the CLI:
+//! A generator of realistic form files, for benchmarks and batch tests (not part of the library
+//! nor the CLI; shared by `examples/gen_corpus.rs` and `tests/corpus.rs`:
 //! `cargo run --release --example gen_corpus -- --forms N --seed S --out DIR`).
 //!
 //! The same seed gives the same files. Both kinds (项目, 部门整体) under henan-2023, 10–40
@@ -13,8 +14,8 @@
 // indexing is into tables it owns.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
-use crate::cli::inputs::RulesContext;
-use crate::score::{self, ScoreOptions};
+use jixiao::Session;
+use jixiao::score::{self, ScoreOptions};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -313,7 +314,7 @@ struct Claims {
 /// Write `forms` generated forms under `out` (in subdirectories of a thousand), and
 /// `planted.csv`; returns the planted problems, by file name relative to `out`.
 pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plant)>, String> {
-    let context = RulesContext::load(None).map_err(|e| crate::diag::render_all(&e))?;
+    let context = Session::builtin().map_err(|e| jixiao::diag::render_all(&e))?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut list = Vec::new();
     let mut rng = Rng(seed);
@@ -459,7 +460,7 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
         };
         let bare = form_text(&spec, &rows, None);
         let name = format!("{:03}/{:06}.toml", n / 1000, n);
-        let loaded = crate::form::load_str(&name, &bare).and_then(|form| {
+        let loaded = jixiao::form::load_str(&name, &bare).and_then(|form| {
             let (ruleset, selection) = context.resolve(&form)?;
             score::score(&ruleset, &form, selection, ScoreOptions::default())
         });
@@ -468,12 +469,12 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
             Err(e) => {
                 return Err(format!(
                     "generated an invalid form (a bug in the generator):\n{}",
-                    crate::diag::render_all(&e)
+                    jixiao::diag::render_all(&e)
                 ));
             }
         };
         let mut claims = Claims {
-            rate: crate::num::percent_number(sheet.execution.rate)
+            rate: jixiao::num::percent_number(sheet.execution.rate)
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
             execution: sheet.execution.score,
@@ -483,7 +484,7 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
                 .map(|r| {
                     (
                         r.score,
-                        crate::num::percent_text(r.deviation),
+                        jixiao::num::percent_text(r.deviation),
                         if r.explanation_required {
                             "受客观因素影响未完全达成，下一步加强管理".to_string()
                         } else {

@@ -1,0 +1,94 @@
+//! Reading the forms of one file, whatever its format: a form file holds one, a workbook one per
+//! table.
+
+use crate::diag::Diagnostic;
+use crate::form::{self, Form};
+use crate::rules;
+use std::path::Path;
+
+/// The forms of one path: a form file holds one, a workbook one per table.
+#[derive(Debug, Default)]
+pub struct PathForms {
+    /// Each form, or the errors that kept it from loading (located in the file, or at the cell).
+    pub forms: Vec<Result<Form, Vec<Diagnostic>>>,
+    /// What was read but could not be placed (cells outside any table), and skipped sheets.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load the forms of one file: a form file, or (feature `xlsx`) every table of a workbook.
+pub fn load_forms(path: &Path) -> PathForms {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rules"))
+    {
+        return PathForms {
+            forms: vec![Err(rule_file_given(path))],
+            warnings: Vec::new(),
+        };
+    }
+    #[cfg(feature = "xlsx")]
+    if crate::xlsx::is_workbook(path) {
+        return load_workbook(path, &crate::xlsx::ImportOptions::default());
+    }
+    PathForms {
+        forms: vec![form::load_path(path)],
+        warnings: Vec::new(),
+    }
+}
+
+/// A rule file where a form was expected (`jixiao score draft.rules`): said so, with the
+/// commands that take it, and with the rule file's own errors if it has any.
+fn rule_file_given(path: &Path) -> Vec<Diagnostic> {
+    let shown = path.display();
+    let mut errors = vec![
+        Diagnostic::error(
+            "input::rule-file",
+            format!("{shown} 是评分规则文件，不是表格 (a rule file, not a form)"),
+        )
+        .help(format!(
+            "score forms under it with `--rules {shown}`, check it with `jixiao rules check {shown}`"
+        )),
+    ];
+    if let Err(rule_errors) = rules::load_path(path) {
+        errors.extend(rule_errors);
+    }
+    errors
+}
+
+/// Every table of a workbook, imported in memory and loaded as a form named `s.xlsx#Sheet1`.
+#[cfg(feature = "xlsx")]
+pub fn load_workbook(path: &Path, options: &crate::xlsx::ImportOptions) -> PathForms {
+    let workbook = match crate::xlsx::read_path(path) {
+        Ok(w) => w,
+        Err(errors) => {
+            return PathForms {
+                forms: vec![Err(errors)],
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let import = crate::xlsx::import_workbook(&workbook, options);
+    let mut out = PathForms {
+        forms: Vec::new(),
+        warnings: import.warnings,
+    };
+    for table in import.forms {
+        match table {
+            Ok(imported) => {
+                out.warnings.extend(imported.warnings.iter().cloned());
+                out.forms.push(imported.load());
+            }
+            Err(errors) => out.forms.push(Err(errors)),
+        }
+    }
+    if out.forms.is_empty() {
+        out.forms.push(Err(vec![Diagnostic::error(
+            "xlsx::no-form",
+            format!(
+                "工作簿中没有找到自评表 (no form found in {}): expected a table with a header row such as 年初预算数 / 全年预算数 / 全年执行数 and one with 一级指标 / 二级指标 / 三级指标",
+                path.display()
+            ),
+        )]));
+    }
+    out
+}
