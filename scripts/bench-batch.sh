@@ -11,12 +11,12 @@ cd "$(dirname "$0")/.."
 dir=${1:-/tmp/jixiao-bench}
 mkdir -p "$dir"
 
-cargo build --release --quiet --bin jixiao --example gen_corpus --example parse_floor
-jixiao=./target/release/jixiao
-floor=./target/release/examples/parse_floor
+cargo build --profile dist --quiet --bin jixiao --example gen_corpus --example parse_floor
+jixiao=./target/dist/jixiao
+floor=./target/dist/examples/parse_floor
 
 for n in 1000 10000 100000; do
-  [ -d "$dir/$n" ] || ./target/release/examples/gen_corpus --forms "$n" --seed 1 --out "$dir/$n" 2>/dev/null
+  [ -d "$dir/$n" ] || ./target/dist/examples/gen_corpus --forms "$n" --seed 1 --out "$dir/$n" 2>/dev/null
 done
 
 # best-of-3 wall seconds (from the clock, to the microsecond: /usr/bin/time rounds to 10 ms,

@@ -268,7 +268,8 @@ fn export_import_score_on_the_command_line_gives_the_same_totals() {
     assert_eq!(totals(workbook.to_str().unwrap()), original);
 }
 
-fn hand_built_import() -> (PathBuf, xlsx::Import) {
+/// The scratch directory is returned so that it lives as long as the caller uses the path.
+fn hand_built_import() -> (common::Scratch, PathBuf, xlsx::Import) {
     let dir = common::scratch("hand-built");
     let path = dir.join("hand-built.xlsx");
     let bytes = common::workbook::hand_built();
@@ -276,12 +277,12 @@ fn hand_built_import() -> (PathBuf, xlsx::Import) {
     // Named as the file's base name, so that snapshots do not depend on where the test runs.
     let workbook = xlsx::cells::read_bytes("hand-built.xlsx", bytes).unwrap();
     let import = xlsx::import_workbook(&workbook, &ImportOptions::default());
-    (path, import)
+    (dir, path, import)
 }
 
 #[test]
 fn a_workbook_built_by_hand_imports_into_form_files() {
-    let (_, import) = hand_built_import();
+    let (_dir, _, import) = hand_built_import();
     assert_eq!(
         import.forms.len(),
         3,
@@ -302,7 +303,7 @@ fn a_workbook_built_by_hand_imports_into_form_files() {
 
 #[test]
 fn hand_built_figures_are_exact() {
-    let (_, import) = hand_built_import();
+    let (_dir, _, import) = hand_built_import();
     let project = import.forms[0].as_ref().unwrap().load().unwrap();
     // 0.9261 with a 0.00% format comes back as 92.61%, the number stored as text as 92.61.
     assert_eq!(project.budget.rate.as_ref().unwrap().text, "92.61%");
@@ -336,7 +337,7 @@ fn hand_built_figures_are_exact() {
 
 #[test]
 fn errors_in_a_workbook_point_at_the_cell() {
-    let (path, import) = hand_built_import();
+    let (_dir, path, import) = hand_built_import();
     let bad = import.forms[2].as_ref().unwrap();
     let errors = bad.load().unwrap_err();
     let shown = jixiao::diag::render_all(&errors);
@@ -356,7 +357,7 @@ fn errors_in_a_workbook_point_at_the_cell() {
 
 #[test]
 fn score_accepts_the_workbook_with_the_same_results_as_the_imported_files() {
-    let (path, import) = hand_built_import();
+    let (_dir, path, import) = hand_built_import();
     let dir = path.parent().unwrap().join("imported");
     std::fs::create_dir_all(&dir).unwrap();
     for (i, form) in import.forms.iter().take(2).enumerate() {

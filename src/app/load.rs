@@ -30,10 +30,55 @@ pub fn load_forms(path: &Path) -> PathForms {
     if crate::xlsx::is_workbook(path) {
         return load_workbook(path, &crate::xlsx::ImportOptions::default());
     }
+    if let Some(errors) = unsupported_type(path) {
+        return PathForms {
+            forms: vec![Err(errors)],
+            warnings: Vec::new(),
+        };
+    }
     PathForms {
         forms: vec![form::load_path(path)],
         warnings: Vec::new(),
     }
+}
+
+/// The file types read as forms, for messages.
+const TYPES_READ: &str = if cfg!(feature = "xlsx") {
+    ".toml form files and .xlsx/.xlsm workbooks"
+} else {
+    ".toml form files (this build has no Excel support: feature `xlsx`)"
+};
+
+/// A file named on the command line whose extension says it is no form file (`.csv`, `.xls`,
+/// `.pdf` …): refused with what it is and what is read, instead of being parsed as TOML. A file
+/// with no extension is read as a form file.
+fn unsupported_type(path: &Path) -> Option<Vec<Diagnostic>> {
+    let extension = path
+        .extension()?
+        .to_str()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if extension == "toml" {
+        return None;
+    }
+    let shown = crate::diag::visible(&path.display().to_string()).into_owned();
+    let hint = match extension.as_str() {
+        "xls" | "et" => {
+            "旧版 Excel/WPS 工作簿：请另存为 .xlsx (an old Excel/WPS workbook: save it as .xlsx)"
+        }
+        "csv" => "CSV 文本：请用 Excel 另存为 .xlsx (CSV text: save it from Excel as .xlsx)",
+        "doc" | "docx" | "wps" | "pdf" => {
+            "文档中的表格：请复制到 Excel 另存为 .xlsx (a table in a document: copy it into a workbook)"
+        }
+        _ => "不是表格文件 (not a form file)",
+    };
+    Some(vec![
+        Diagnostic::error(
+            "input::unsupported-type",
+            format!("不支持的文件类型 .{extension} (unsupported file type): {shown}"),
+        )
+        .help(format!("{hint}; jixiao reads {TYPES_READ}")),
+    ])
 }
 
 /// A rule file where a form was expected (`jixiao score draft.rules`): said so, with the

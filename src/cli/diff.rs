@@ -85,7 +85,9 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let (files, mut errors) = sources::collect(&args.paths);
+    let found = sources::find(&args.paths);
+    let files = &found.files;
+    let mut errors = found.errors.clone();
     let mut diffs = Vec::new();
     // Each form is scored once under each ruleset, in parallel; results come back in path order.
     let batch = Batch::new(args.jobs)?;
@@ -102,7 +104,7 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
         (compared, failed, loaded.warnings)
     };
     let mut warnings = Vec::new();
-    batch.run(&files, work, |(compared, failed, path_warnings)| {
+    batch.run(files, work, |(compared, failed, path_warnings)| {
         diffs.extend(compared);
         errors.extend(failed);
         warnings.extend(path_warnings);
@@ -111,6 +113,7 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
     if !warnings.is_empty() {
         report(&warnings);
     }
+    super::output::report_skipped(out, &found)?;
     let summary = diff::summarize(&diffs, &from, &to, args.top);
     let report_data = Report {
         from: &from,

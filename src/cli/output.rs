@@ -1,7 +1,7 @@
 //! Where output goes: stdout, buffered; diagnostics to stderr.
 
 use crate::diag::Diagnostic;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 pub struct Out {
     inner: Box<dyn Write>,
@@ -62,6 +62,55 @@ impl Write for SharedBuffer {
     }
 }
 
+/// What a directory walk passed over: each submission that will not be read (a format not read
+/// yet, a link not followed) by name, then one line counting everything skipped, by reason.
+pub fn report_skipped(out: &mut Out, sources: &crate::app::sources::Sources) -> io::Result<()> {
+    let Some(summary) = sources.skipped_summary() else {
+        return Ok(());
+    };
+    out.flush()?;
+    let mut err = io::stderr().lock();
+    for (path, reason) in &sources.skipped {
+        if reason.is_notable() {
+            writeln!(
+                err,
+                "jixiao: 跳过 (skipped) {}: {}",
+                crate::diag::visible(&path.display().to_string()),
+                reason.describe()
+            )?;
+        }
+    }
+    writeln!(err, "jixiao: {summary}")
+}
+
+/// How wide tables are drawn, from `--wide`, `--width N` and the terminal: fitted to the
+/// terminal when stdout is one, in full (a stable layout for scripts) when it is piped.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TableWidth {
+    /// Draw tables in full, however wide (the layout piped output gets).
+    #[arg(long, conflicts_with = "width")]
+    pub wide: bool,
+    /// Fit tables to this many columns (default: the terminal's width when stdout is a terminal).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<u16>,
+}
+
+impl TableWidth {
+    /// The width to fit, or `None` for the full layout.
+    pub fn columns(&self) -> Option<u16> {
+        if self.wide {
+            return None;
+        }
+        if self.width.is_some() {
+            return self.width;
+        }
+        if !io::stdout().is_terminal() {
+            return None;
+        }
+        terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w)
+    }
+}
+
 /// Diagnostics go to stderr, so that stdout stays machine-readable.
 pub fn report(diagnostics: &[Diagnostic]) {
     let mut err = io::stderr().lock();
@@ -75,14 +124,16 @@ pub fn report(diagnostics: &[Diagnostic]) {
 pub fn finish_batch(
     out: &mut Out,
     mut outcome: super::Outcome,
-    files: usize,
+    sources: &crate::app::sources::Sources,
     warnings: &[Diagnostic],
     errors: &[Diagnostic],
 ) -> io::Result<super::Outcome> {
+    let files = sources.files.len();
     if !warnings.is_empty() {
         out.flush()?;
         report(warnings);
     }
+    report_skipped(out, sources)?;
     if !errors.is_empty() {
         out.flush()?;
         report(errors);

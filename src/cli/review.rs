@@ -67,6 +67,8 @@ pub struct ReviewArgs {
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub table: super::output::TableWidth,
 }
 
 pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
@@ -87,8 +89,11 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     if args.list_checks {
         return list_checks(&args, &session, &checks, out);
     }
-    let (files, mut errors) = sources::collect(&args.paths);
+    let found = sources::find(&args.paths);
+    let files = &found.files;
+    let mut errors = found.errors.clone();
     let batch = Batch::new(args.jobs)?;
+    let width = args.table.columns();
     let mut warnings = Vec::new();
     let mut summary = render::Summary::new(files.len());
     let mut failing = false;
@@ -111,7 +116,10 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
             .reviews
             .iter()
             .map(|r| match args.format {
-                Format::Table => format!("{}\n", render::form_text(r)),
+                Format::Table => match width {
+                    Some(w) => crate::render::fold_lines(&format!("{}\n", render::form_text(r)), w),
+                    None => format!("{}\n", render::form_text(r)),
+                },
                 Format::Markdown => render::form_markdown(r),
                 Format::Json => render::form_json(r),
                 Format::Csv => render::form_csv(r),
@@ -119,7 +127,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
             .collect();
         (result, rendered)
     };
-    batch.run(&files, work, |(result, rendered)| {
+    batch.run(files, work, |(result, rendered)| {
         errors.extend(result.errors);
         warnings.extend(result.warnings);
         for (r, text) in result.reviews.iter().zip(rendered) {
@@ -135,7 +143,13 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     })?;
     let summary = summary.finish(errors.len());
     match args.format {
-        Format::Table => out.write_str(&render::text_summary(&summary, &errors))?,
+        Format::Table => {
+            let text = render::text_summary_fit(&summary, &errors, width);
+            match width {
+                Some(w) => out.write_str(&crate::render::fold_lines(&text, w))?,
+                None => out.write_str(&text)?,
+            }
+        }
         Format::Markdown => out.write_str(&render::markdown_summary(&summary, &errors))?,
         Format::Json => out.write_str(&render::json_closing(&summary, &errors))?,
         Format::Csv => {}
@@ -145,7 +159,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     } else {
         Outcome::Ok
     };
-    super::output::finish_batch(out, outcome, files.len(), &warnings, &errors)
+    super::output::finish_batch(out, outcome, &found, &warnings, &errors)
 }
 
 fn list_checks(

@@ -32,6 +32,8 @@ pub struct ScoreArgs {
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub table: super::output::TableWidth,
 }
 
 /// What one file gives: its rendered output, or the errors that kept it from being scored.
@@ -50,7 +52,10 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let (files, mut errors) = sources::collect(&args.paths);
+    let found = sources::find(&args.paths);
+    let files = &found.files;
+    let mut errors = found.errors.clone();
+    let width = args.table.columns();
     let options = ScoreOptions {
         trace: args.explain || args.format == Format::Json,
     };
@@ -75,7 +80,7 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
                 Ok(sheet) if !sheet.structure.is_empty() => result.errors.extend(sheet.structure),
                 Ok(sheet) => {
                     let output = match args.format {
-                        Format::Table => render::table::render(&sheet, args.explain),
+                        Format::Table => render::table::render_fit(&sheet, args.explain, width),
                         Format::Markdown => render::markdown::render(&sheet, args.explain),
                         Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
                     };
@@ -88,7 +93,7 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
         }
         result
     };
-    batch.run(&files, work, |result| {
+    batch.run(files, work, |result| {
         errors.extend(result.errors);
         warnings.extend(result.warnings);
         for (output, mismatched) in result.outputs {
@@ -119,5 +124,5 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
             errors.len()
         ))?;
     }
-    super::output::finish_batch(out, outcome, files.len(), &warnings, &errors)
+    super::output::finish_batch(out, outcome, &found, &warnings, &errors)
 }

@@ -60,102 +60,156 @@ impl<'de> Deserialize<'de> for RawNumber {
     }
 }
 
+/// Every key may also be written as the Chinese term printed on the form (`年度`, `项目名称`,
+/// `年度指标值` …), the pairs of the glossary, so that a finance officer can write a form in the
+/// words printed on it (`jixiao init --lang zh` writes one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawForm {
+    #[serde(alias = "表类型")]
     pub kind: Spanned<String>,
+    #[serde(alias = "评分规则")]
     pub ruleset: Option<Spanned<String>>,
+    #[serde(alias = "年度")]
     pub year: Spanned<i64>,
+    #[serde(alias = "标题")]
     pub title: Option<String>,
+    #[serde(alias = "项目名称")]
     pub project: Option<Spanned<String>>,
+    #[serde(alias = "主管部门")]
     pub department: Option<Spanned<String>>,
+    #[serde(alias = "实施单位")]
     pub unit: Option<String>,
+    #[serde(alias = "项目资金")]
+    #[serde(alias = "预算")]
     pub budget: Spanned<RawBudget>,
+    #[serde(alias = "年度总体目标")]
     pub objective: Option<RawObjective>,
     #[serde(default)]
+    #[serde(alias = "年度主要任务")]
     pub tasks: Vec<RawTask>,
     #[serde(default)]
+    #[serde(alias = "固定指标")]
     pub sections: Vec<Spanned<RawSection>>,
     #[serde(default)]
+    #[serde(alias = "绩效指标")]
     pub indicators: Vec<Spanned<RawIndicator>>,
+    #[serde(alias = "总分")]
     pub total: Option<RawTotal>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBudget {
+    #[serde(alias = "年初预算数")]
     pub initial: Spanned<RawNumber>,
+    #[serde(alias = "全年预算数")]
     pub adjusted: Spanned<RawNumber>,
+    #[serde(alias = "全年执行数")]
     pub executed: Spanned<RawNumber>,
+    #[serde(alias = "分值")]
     pub weight: Option<Spanned<RawNumber>>,
+    #[serde(alias = "执行率")]
     pub rate: Option<Spanned<RawNumber>>,
+    #[serde(alias = "得分")]
     pub score: Option<Spanned<RawNumber>>,
     /// Why the execution rate is low, where the rules ask for it.
+    #[serde(alias = "偏差原因")]
     pub explanation: Option<String>,
     #[serde(default)]
+    #[serde(alias = "资金来源")]
     pub sources: Vec<Spanned<RawSource>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
+    #[serde(alias = "名称")]
     pub name: Spanned<String>,
+    #[serde(alias = "年初预算数")]
     pub initial: Spanned<RawNumber>,
+    #[serde(alias = "全年预算数")]
     pub adjusted: Spanned<RawNumber>,
+    #[serde(alias = "全年执行数")]
     pub executed: Spanned<RawNumber>,
+    #[serde(alias = "执行率")]
     pub rate: Option<Spanned<RawNumber>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawObjective {
+    #[serde(alias = "预期目标")]
     pub expected: Option<Spanned<String>>,
+    #[serde(alias = "实际完成情况")]
     pub achieved: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTask {
+    #[serde(alias = "任务名称")]
     pub name: String,
+    #[serde(alias = "主要内容")]
     pub content: Option<String>,
+    #[serde(alias = "实际完成情况")]
     pub achieved: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
+    #[serde(alias = "名称")]
     pub name: Spanned<String>,
     #[serde(default)]
+    #[serde(alias = "明细")]
     pub items: Vec<Spanned<RawSectionItem>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSectionItem {
+    #[serde(alias = "名称")]
     pub name: Spanned<String>,
+    #[serde(alias = "情况说明")]
     pub description: Option<String>,
+    #[serde(alias = "分值")]
     pub weight: Spanned<RawNumber>,
+    #[serde(alias = "得分")]
     pub score: Option<Spanned<RawNumber>>,
+    #[serde(alias = "存在问题和改进措施")]
     pub problems: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
+    #[serde(alias = "一级指标")]
     pub level1: Spanned<String>,
+    #[serde(alias = "二级指标")]
     pub level2: Spanned<String>,
+    #[serde(alias = "三级指标")]
     pub name: Option<Spanned<String>>,
+    #[serde(alias = "年度指标值")]
     pub target: Option<Spanned<String>>,
+    #[serde(alias = "实际完成值")]
     pub actual: Option<Spanned<String>>,
+    #[serde(alias = "分值")]
     pub weight: Option<Spanned<RawNumber>>,
+    #[serde(alias = "得分")]
     pub score: Option<Spanned<RawNumber>>,
+    #[serde(alias = "偏差度")]
     pub deviation: Option<Spanned<RawNumber>>,
+    #[serde(alias = "偏差原因")]
+    #[serde(alias = "偏差原因分析及改进措施")]
     pub explanation: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTotal {
+    #[serde(alias = "自评得分")]
     pub score: Option<Spanned<RawNumber>>,
+    #[serde(alias = "等级")]
     pub grade: Option<Spanned<String>>,
 }

@@ -11,11 +11,29 @@ use crate::num::percent_text;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
 /// A terminal table in the house style: condensed borders, never wrapped (CJK text aligns).
+/// The stable layout that piped output and `--wide` get.
 pub fn table(header: &[&str]) -> Table {
+    table_fit(header, None)
+}
+
+/// Below this width a table is not worth fitting: it is printed in full and the terminal wraps.
+const MIN_FIT_WIDTH: u16 = 60;
+
+/// A table that fits `width` columns when given: long texts wrap inside their cells (CJK
+/// characters count two columns). `None` gives the full, never-wrapped layout.
+pub fn table_fit(header: &[&str], width: Option<u16>) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header.iter().map(Cell::new));
+    match width {
+        Some(w) if w >= MIN_FIT_WIDTH => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
+        _ => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     t
 }
 
@@ -81,4 +99,60 @@ pub fn trace_lines(label: &str, trace: &Trace) -> Vec<String> {
         lines.push(format!("    note     {note}"));
     }
     lines
+}
+
+/// Prose lines longer than `width` folded at the width, each continuation indented like the line
+/// it continues (plus two spaces), so that finding messages read in a narrow terminal. Lines
+/// already within the width, tables included, are left as they are.
+pub fn fold_lines(text: &str, width: u16) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let width = usize::from(width.max(MIN_FIT_WIDTH));
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        if unicode_width::UnicodeWidthStr::width(body) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = body.len() - body.trim_start().len();
+        let continuation = format!("{}  ", &body[..indent]);
+        let mut used = 0;
+        for c in body.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
+                out.push('\n');
+                out.push_str(&continuation);
+                used = continuation.len();
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push_str(newline);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_at_the_width_with_a_hanging_indent() {
+        let line = format!("  {}", "绩效".repeat(40));
+        let folded = fold_lines(&format!("short\n{line}\n"), 60);
+        let lines: Vec<&str> = folded.lines().collect();
+        assert_eq!(lines[0], "short");
+        assert!(lines.len() > 2);
+        for l in &lines[1..] {
+            assert!(unicode_width::UnicodeWidthStr::width(*l) <= 60, "{l}");
+        }
+        assert!(lines[2].starts_with("    "));
+        assert_eq!(
+            folded.replace("\n    ", "").replace("\n", ""),
+            format!("short{line}")
+        );
+    }
 }

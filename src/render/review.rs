@@ -226,6 +226,16 @@ fn summary_lines(summary: &Summary) -> String {
 /// The end of a text review: forms with claimed and recomputed grades, the grade transitions,
 /// findings per code, and the files that could not be reviewed.
 pub fn text_summary(summary: &Summary, input_errors: &[Diagnostic]) -> String {
+    text_summary_fit(summary, input_errors, None)
+}
+
+/// [`text_summary`] with its tables fitted to `width` terminal columns.
+pub fn text_summary_fit(
+    summary: &Summary,
+    input_errors: &[Diagnostic],
+    width: Option<u16>,
+) -> String {
+    let table = |header: &[&str]| super::table_fit(header, width);
     let mut out = String::new();
     let _ = writeln!(out, "复核汇总 (review summary)");
     if !summary.forms.is_empty() {

@@ -1,11 +1,21 @@
 //! The terminal table: every row of the form with the computed figures beside the claimed ones.
 
-use super::{check_mark, pct, right, table, trace_lines};
+use super::{check_mark, pct, right, table_fit, trace_lines};
 use crate::score::{IndicatorKind, ScoreSheet, Status};
 use comfy_table::Cell;
 use std::fmt::Write;
 
+/// The full table, never wrapped: what piped output, `--wide` and the snapshots get.
 pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
+    render_fit(sheet, explain, None)
+}
+
+/// The table fitted to `width` terminal columns when given: long texts wrap inside their cells,
+/// and each claimed-figure check joins the figure it checks (`10.00 ✓`) instead of a column of
+/// its own.
+pub fn render_fit(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -> String {
+    let table = |header: &[&str]| table_fit(header, width);
+    let compact = width.is_some();
     let mut out = String::new();
     let title = sheet.title.as_deref().unwrap_or(match sheet.kind {
         crate::rules::FormKind::Project => "项目支出绩效自评表",
@@ -74,19 +84,51 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         let _ = writeln!(out, "{t}");
     }
 
-    let mut t = table(&[
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "核对",
-        "偏差度",
-        "核对",
-        "偏差原因",
-    ]);
+    let mut t = if compact {
+        table(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分 核对",
+            "偏差度 核对",
+            "偏差原因",
+        ])
+    } else {
+        table(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "核对",
+            "偏差度",
+            "核对",
+            "偏差原因",
+        ])
+    };
+    if compact {
+        // The level names are short and repeat; the level-3 name and the values need the room.
+        use comfy_table::ColumnConstraint::{LowerBoundary, UpperBoundary};
+        use comfy_table::Width::Fixed;
+        let constraints = [
+            (0, UpperBoundary(Fixed(8))),
+            (1, UpperBoundary(Fixed(8))),
+            (2, LowerBoundary(Fixed(16))),
+            (3, UpperBoundary(Fixed(12))),
+            (4, UpperBoundary(Fixed(12))),
+            (8, UpperBoundary(Fixed(6))),
+        ];
+        for (index, constraint) in constraints {
+            if let Some(column) = t.column_mut(index) {
+                column.set_constraint(constraint);
+            }
+        }
+    }
     for l1 in &sheet.level1 {
         let rows: Vec<_> = sheet
             .indicators
@@ -103,6 +145,7 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
             };
             previous_level2 = &r.level2;
             let reason = match (r.explanation_required, r.has_explanation) {
+                (true, false) if compact => "需填写",
                 (true, false) => "需填写 (required)",
                 (true, true) => "已填写",
                 (false, true) => "已填写",
@@ -117,30 +160,33 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
                 Status::NotApplicable => "不适用".to_string(),
                 _ => r.score.to_string(),
             };
-            t.add_row(vec![
+            let score_check = check_mark(r.claimed_score.as_ref(), r.score, tol, false);
+            let deviation_check = check_mark(r.claimed_deviation.as_ref(), r.deviation, tol, true);
+            let mut cells = vec![
                 Cell::new(level1),
                 Cell::new(level2),
                 Cell::new(&r.name),
                 Cell::new(&r.target),
                 Cell::new(&r.actual),
                 right(r.weight),
-                right(score),
-                Cell::new(check_mark(r.claimed_score.as_ref(), r.score, tol, false)),
-                right(deviation),
-                Cell::new(check_mark(
-                    r.claimed_deviation.as_ref(),
-                    r.deviation,
-                    tol,
-                    true,
-                )),
-                Cell::new(reason),
-            ]);
+            ];
+            if compact {
+                cells.push(right(joined(&score, &score_check)));
+                cells.push(right(joined(&deviation, &deviation_check)));
+            } else {
+                cells.push(right(score));
+                cells.push(Cell::new(score_check));
+                cells.push(right(deviation));
+                cells.push(Cell::new(deviation_check));
+            }
+            cells.push(Cell::new(reason));
+            t.add_row(cells);
         }
         let weight = match l1.rule_weight {
             Some(w) if w != l1.weight => format!("{} (规则 {w})", l1.weight),
             _ => l1.weight.to_string(),
         };
-        t.add_row(vec![
+        let mut cells = vec![
             Cell::new(""),
             Cell::new(format!("{} 小计", l1.name)),
             Cell::new(""),
@@ -148,11 +194,10 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
             Cell::new(""),
             right(weight),
             right(l1.score),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(""),
-        ]);
+        ];
+        let blanks = if compact { 2 } else { 4 };
+        cells.extend((0..blanks).map(|_| Cell::new("")));
+        t.add_row(cells);
     }
     let _ = writeln!(out, "{t}");
 
@@ -203,6 +248,15 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         }
     }
     out
+}
+
+/// A figure and its check in one cell: `10.00 ✓`, `8.00 ✗ 申报 9`.
+fn joined(figure: &str, check: &str) -> String {
+    if check.is_empty() {
+        figure.to_string()
+    } else {
+        format!("{figure} {check}")
+    }
 }
 
 /// Every trace on the sheet, in form order.

@@ -226,6 +226,30 @@ pub fn read_path(path: &Path) -> Result<Workbook, Vec<Diagnostic>> {
     read_bytes(&path.display().to_string(), bytes)
 }
 
+/// A file named `.xlsx` that is no zip archive: what it looks like instead.
+fn not_a_workbook(name: &str, bytes: &[u8]) -> Diagnostic {
+    const OLE2: &[u8] = &[0xd0, 0xcf, 0x11, 0xe0];
+    let looks_like = if bytes.starts_with(OLE2) {
+        "an old-format .xls/.et workbook (OLE2) renamed .xlsx: open it and save it as .xlsx"
+    } else if bytes.starts_with(b"%PDF") {
+        "a PDF file"
+    } else if std::str::from_utf8(bytes.get(..bytes.len().min(4096)).unwrap_or(&[])).is_ok()
+        || bytes.starts_with(b"\xef\xbb\xbf")
+    {
+        "text (CSV saved under an .xlsx name?): open it in Excel and save it as .xlsx"
+    } else {
+        "neither a zip archive nor a known format"
+    };
+    Diagnostic::error(
+        "xlsx::not-a-workbook",
+        format!(
+            "不是 Excel 工作簿 (not an Excel workbook): {}",
+            crate::diag::visible(name)
+        ),
+    )
+    .help(format!("the file is {looks_like}"))
+}
+
 pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         vec![
@@ -236,6 +260,9 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
             .help("jixiao reads .xlsx workbooks (Excel 2007 and later, WPS); save an .xls or .et file as .xlsx first"),
         ]
     };
+    if !bytes.starts_with(b"PK") {
+        return Err(vec![not_a_workbook(name, &bytes)]);
+    }
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut sheets = Vec::new();
     let mut notes = Vec::new();

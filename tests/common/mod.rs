@@ -62,15 +62,44 @@ pub fn rule_files() -> Vec<PathBuf> {
 #[cfg(feature = "xlsx")]
 pub mod workbook;
 
-/// A fresh scratch directory under the target directory, named for the test.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh scratch directory under the target directory, named for the test, removed when the
+/// test is done with it (set `JIXIAO_KEEP_SCRATCH=1` to keep it and look).
+pub fn scratch(name: &str) -> Scratch {
+    // Unique per call: tests run in parallel, and one test's directory is removed when it ends.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = root()
         .join("target")
         .join("test-scratch")
-        .join(format!("{name}-{}", std::process::id()));
+        .join(format!("{name}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A scratch directory that removes itself when dropped.
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("JIXIAO_KEEP_SCRATCH").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// Run the `jixiao` binary in a given directory.
