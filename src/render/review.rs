@@ -1,7 +1,7 @@
 //! Review output: findings grouped by form, then a summary — as text, Markdown, CSV or JSON —
 //! and the check catalogue (`--list-checks`).
 
-use super::{md_escape, right, table};
+use super::{md_escape, right};
 use crate::diag::{Diagnostic, Severity};
 use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
 use crate::rules::ruleset::ReviewSettings;
