@@ -67,7 +67,14 @@ fn the_explanation_names_the_rule_the_formula_and_the_inputs() {
         "formula  department_execution; department_execution = weight * min(rate / 90%, 1)"
     ));
     assert!(stdout.contains("inputs   weight = 10, rate = 74.01%"));
-    assert!(stdout.contains("scoring-rules/henan-2023.rules:"));
+    // The installed binary has no scoring-rules/ folder: the rule is cited as built in.
+    assert!(stdout.contains("(built-in henan-2023.rules:"), "{stdout}");
+    assert!(!stdout.contains("scoring-rules/"));
+    // The unrounded figure to a readable precision, with Chinese labels and the English gloss.
+    assert!(
+        stdout.contains("结果 result   8.22（未取整 unrounded 8.223333…）"),
+        "{stdout}"
+    );
 }
 
 #[test]

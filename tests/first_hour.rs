@@ -156,3 +156,40 @@ fn files_of_other_types_say_what_they_are() {
         assert!(stderr(&renamed).contains("CSV"));
     }
 }
+
+#[test]
+fn init_writes_a_form_in_chinese_keys_that_reads_as_the_english_one() {
+    let dir = common::scratch("init-zh");
+    for lang in ["en", "zh"] {
+        let path = dir.join(format!("{lang}.toml"));
+        let output = jixiao(&[
+            "init",
+            "--kind",
+            "project",
+            "--rules",
+            "henan-2023",
+            "--lang",
+            lang,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let zh = std::fs::read_to_string(dir.join("zh.toml")).unwrap();
+    assert!(zh.contains("\"年度\" = "), "{zh}");
+    assert!(zh.contains("[[\"绩效指标\"]]"), "{zh}");
+    // Both blank forms are refused for the same reasons (blank figures), never for their keys.
+    let codes = |lang: &str| {
+        let output = jixiao(&["score", dir.join(format!("{lang}.toml")).to_str().unwrap()]);
+        let err = stderr(&output);
+        assert!(!err.contains("form::toml"), "{lang}: {err}");
+        let mut codes: Vec<String> = err
+            .lines()
+            .filter(|l| l.starts_with("error["))
+            .map(|l| l.split(']').next().unwrap_or("").to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes("zh"), codes("en"));
+}

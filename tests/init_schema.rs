@@ -35,10 +35,10 @@ fn validate(root: &Value, node: &Value, value: &Value, path: &str, errors: &mut 
         }
         return;
     }
-    if let Some(allowed) = node.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            errors.push(format!("{path}: {value} not in enum"));
-        }
+    if let Some(allowed) = node.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{path}: {value} not in enum"));
     }
     match node.get("type").and_then(Value::as_str) {
         Some("object") => {

@@ -125,7 +125,7 @@ fn no_ruleset_for_the_year_is_a_clear_located_error() {
 
 #[test]
 fn two_rulesets_with_the_same_id_version_and_overlapping_years_are_refused() {
-    let (name, text) = BUILTIN[0];
+    let (_, name, text) = BUILTIN[0];
     let mut registry = Registry::new();
     registry.add(load_str(name, text).unwrap()).unwrap();
 
@@ -137,7 +137,7 @@ fn two_rulesets_with_the_same_id_version_and_overlapping_years_are_refused() {
     assert!(
         error
             .message
-            .contains("two rulesets claim henan-2023@1 for overlapping years: 2023..2024 in scoring-rules/henan-2023.rules and 2024.. in other.rules"),
+            .contains("two rulesets claim henan-2023@1 for overlapping years: 2023..2024 in built-in henan-2023.rules and 2024.. in other.rules"),
         "{}",
         error.message
     );
@@ -156,7 +156,7 @@ fn two_rulesets_with_the_same_id_version_and_overlapping_years_are_refused() {
 
 #[test]
 fn a_newer_version_is_chosen_when_a_form_names_the_id_only() {
-    let (name, text) = BUILTIN[0];
+    let (_, name, text) = BUILTIN[0];
     let mut registry = Registry::new();
     registry.add(load_str(name, text).unwrap()).unwrap();
     let revised = text.replace("version 1", "version 2");

@@ -283,14 +283,14 @@ fn form_text(spec: &FormSpec<'_>, rows: &[Row], claims: Option<&Claims>) -> Stri
             q(&r.actual),
             r.weight
         );
-        if let Some(c) = claims {
-            if let Some((score, deviation, explanation)) = c.rows.get(i) {
-                let _ = writeln!(
-                    t,
-                    "score = \"{score}\"\ndeviation = \"{deviation}\"\nexplanation = {}",
-                    q(explanation)
-                );
-            }
+        if let Some(c) = claims
+            && let Some((score, deviation, explanation)) = c.rows.get(i)
+        {
+            let _ = writeln!(
+                t,
+                "score = \"{score}\"\ndeviation = \"{deviation}\"\nexplanation = {}",
+                q(explanation)
+            );
         }
     }
     if let Some(c) = claims {

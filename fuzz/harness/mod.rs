@@ -100,10 +100,9 @@ fn review_and_report(ruleset: &RuleSet, form: &Form, sheet: &ScoreSheet) {
     if let Ok(template) = jixiao::report::template::Template::parse(
         "disclosure.txt",
         jixiao::report::disclosure::DEFAULT_TEMPLATE,
-    ) {
-        if let Err(e) = jixiao::report::disclosure::narratives(&scored, &template) {
-            render_errors(&e);
-        }
+    ) && let Err(e) = jixiao::report::disclosure::narratives(&scored, &template)
+    {
+        render_errors(&e);
     }
 }
 
@@ -197,12 +196,10 @@ pub fn values(data: &[u8]) {
         }),
         Some(jixiao::value::Actual::Quantity(a)),
     ) = (target, actual)
+        && let Ok((t, a)) = jixiao::value::align(&quantity, &a)
+        && let Some(c) = comparator
     {
-        if let Ok((t, a)) = jixiao::value::align(&quantity, &a) {
-            if let Some(c) = comparator {
-                let _ = c.holds(a, t);
-            }
-        }
+        let _ = c.holds(a, t);
     }
 }
 

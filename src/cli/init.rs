@@ -32,11 +32,22 @@ pub struct InitArgs {
     /// Replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// The language of the keys: en (`year`, `target` …) or zh (`"年度"`, `"年度指标值"` …, the
+    /// words printed on the form).
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
 }
 
 fn parse_kind(text: &str) -> Result<FormKind, String> {
-    FormKind::from_name(text)
-        .ok_or_else(|| format!("未知的表类型 {text} (expected 项目 or 部门整体)"))
+    FormKind::from_name(text).ok_or_else(|| {
+        format!("未知的表类型 {text} (expected 项目 or 部门整体, or project / department)")
+    })
 }
 
 pub fn run(args: InitArgs, out: &mut Out) -> io::Result<Outcome> {
@@ -54,6 +65,10 @@ pub fn run(args: InitArgs, out: &mut Out) -> io::Result<Outcome> {
             report(&[crate::diag::Diagnostic::error("usage::init", message)]);
             return Ok(Outcome::BadInput);
         }
+    };
+    let text = match args.lang {
+        Lang::En => text,
+        Lang::Zh => crate::form::emit::with_chinese_keys(&text),
     };
     let Some(path) = &args.output else {
         out.write_str(&text)?;
@@ -114,7 +129,7 @@ pub fn blank_form(
     t.comment("填写说明：");
     t.comment("- 数字写在引号里，按表上的样子写（\"205\"、\"92.61\"、\"0.00%\"），jixiao 按原文精确读取。");
     t.comment("- 带 # 的行是说明；“申报数”可以不填，jixiao 会计算并与之核对。");
-    t.comment("- 填好后运行 jixiao score 本文件。字段说明见 docs/form-format.md。");
+    t.comment("- 填好后运行 jixiao score 本文件。字段说明：jixiao docs form-format。");
     t.blank();
     t.string("kind", kind.name(), Some("表类型"), None);
     let ruleset_id = if rules_option.ends_with(".rules") {

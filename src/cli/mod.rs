@@ -4,6 +4,7 @@
 //! usage. A closed pipe (`jixiao score … | head`) ends the program quietly.
 
 pub mod diff;
+pub mod docs;
 #[cfg(feature = "xlsx")]
 pub mod export;
 #[cfg(feature = "xlsx")]
@@ -47,6 +48,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of form files, for TOML editors.
     Schema(schema::SchemaArgs),
+    /// Print a reference page built into jixiao: form-format, rules-language, review-checks, excel, disclosure.
+    Docs(docs::DocsArgs),
     /// Print the forms in their official layout (HTML for A4, Markdown), or the disclosure narrative.
     Report(report::ReportArgs),
     /// Read 自评表 from Excel workbooks and write one form file per table.
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(args, &mut out),
         Command::Init(args) => init::run(args, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
+        Command::Docs(args) => docs::run(args, &mut out),
         #[cfg(feature = "xlsx")]
         Command::Import(args) => import::run(args, &mut out),
         #[cfg(feature = "xlsx")]

@@ -26,7 +26,14 @@ pub struct ReportArgs {
     /// Form files or workbooks, or directories searched recursively for them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "markdown")]
+    /// The forms' layout: html (one page that prints on A4) or markdown. The disclosure
+    /// narrative is plain text and takes no format.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "markdown",
+        conflicts_with = "disclosure"
+    )]
     pub format: Format,
     /// Write the disclosure narrative (决算公开 第三部分 十三（二）) instead of the forms.
     #[arg(long)]
@@ -43,8 +50,12 @@ pub struct ReportArgs {
     /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
     #[arg(long, value_name = "FILE|ID")]
     pub rules: Option<String>,
-    /// The report's title.
-    #[arg(long, default_value = "预算绩效自评结果")]
+    /// The report's title (the forms' layout only).
+    #[arg(
+        long,
+        default_value = "预算绩效自评结果",
+        conflicts_with = "disclosure"
+    )]
     pub title: String,
 }
 

@@ -19,6 +19,8 @@ pub enum RulesCommand {
     List,
     /// Parse and check rule files; report every problem with its line and column.
     Check {
+        /// Rule files (`*.rules`) to check; files checked together must not claim the same id,
+        /// version and year.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -27,8 +29,21 @@ pub enum RulesCommand {
         /// Only report the files that would change (exit 1 if any would).
         #[arg(long)]
         check: bool,
+        /// Rule files (`*.rules`) to rewrite in place.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Write a built-in ruleset's text to a file, to start a revision of it.
+    Export {
+        /// The built-in ruleset's id (`henan-2023`, `central-2020`).
+        #[arg(value_name = "ID")]
+        ruleset: String,
+        /// The file to write (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a template as a tree: sections, indicators, weights, formulas and scoring rules.
     Show {
@@ -41,6 +56,7 @@ pub enum RulesCommand {
     },
     /// Run the worked examples (`example "…" { … }`) of rule files: exit 1 if one fails.
     Test {
+        /// Rule files (`*.rules`) whose examples to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -55,6 +71,51 @@ pub fn run(args: RulesArgs, out: &mut Out) -> io::Result<Outcome> {
             super::rules_show::run(&ruleset, kind.as_deref(), out)
         }
         RulesCommand::Test { files } => super::rules_test::run(&files, out),
+        RulesCommand::Export {
+            ruleset,
+            output,
+            force,
+        } => export(&ruleset, output.as_deref(), force, out),
+    }
+}
+
+/// `rules export ID`: the text of a built-in ruleset, as shipped.
+fn export(
+    id: &str,
+    output: Option<&std::path::Path>,
+    force: bool,
+    out: &mut Out,
+) -> io::Result<Outcome> {
+    let wanted = id.split('@').next().unwrap_or(id);
+    let Some(text) = rules::builtin_text(wanted) else {
+        let known: Vec<&str> = rules::BUILTIN.iter().map(|(id, _, _)| *id).collect();
+        report(&[crate::diag::Diagnostic::error(
+            "usage::rules",
+            format!(
+                "没有内置评分规则 {id} (no built-in ruleset `{id}`; built in: {})",
+                known.join(", ")
+            ),
+        )]);
+        return Ok(Outcome::BadInput);
+    };
+    let Some(path) = output else {
+        out.write_str(text)?;
+        return Ok(Outcome::Ok);
+    };
+    let overwrite = if force {
+        crate::write::Overwrite::Allow
+    } else {
+        crate::write::Overwrite::Refuse
+    };
+    match crate::write::write_atomic(path, text.as_bytes(), overwrite) {
+        Ok(()) => {
+            out.line(&format!("{}", path.display()))?;
+            Ok(Outcome::Ok)
+        }
+        Err(e) => {
+            report(&[e]);
+            Ok(Outcome::BadInput)
+        }
     }
 }
 

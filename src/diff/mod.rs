@@ -223,10 +223,10 @@ fn without_bare_reference(formula: &str) -> String {
     // On one line: a `steps` block spans several in the rule file.
     let formula = crate::rules::format::one_line(formula);
     let formula = formula.as_str();
-    if let Some((head, rest)) = formula.split_once("; ") {
-        if rest.starts_with(&format!("{head} = ")) {
-            return rest.to_string();
-        }
+    if let Some((head, rest)) = formula.split_once("; ")
+        && rest.starts_with(&format!("{head} = "))
+    {
+        return rest.to_string();
     }
     formula.to_string()
 }
@@ -518,10 +518,10 @@ pub fn summarize(diffs: &[FormDiff], from: &Side, to: &Side, top: usize) -> Summ
         if let (Some(a), Some(b)) = (&d.from, &d.to) {
             let i = from_grades.iter().position(|g| *g == a.grade);
             let j = to_grades.iter().position(|g| *g == b.grade);
-            if let (Some(i), Some(j)) = (i, j) {
-                if let Some(cell) = counts.get_mut(i).and_then(|row| row.get_mut(j)) {
-                    *cell += 1;
-                }
+            if let (Some(i), Some(j)) = (i, j)
+                && let Some(cell) = counts.get_mut(i).and_then(|row| row.get_mut(j))
+            {
+                *cell += 1;
             }
             if a.grade != b.grade {
                 grade_changes += 1;
@@ -627,7 +627,7 @@ weight = 5
 
     #[test]
     fn a_changed_clause_moves_the_indicator_the_total_and_names_both_rules() {
-        let (name, text) = BUILTIN[0];
+        let (_, name, text) = BUILTIN[0];
         let from = side(name, text, "shipped");
         let draft = text.replace(
             "unmet >= > -> weight * actual / target",
@@ -670,9 +670,9 @@ weight = 5
 
     #[test]
     fn a_form_the_other_template_does_not_fit_fails_under_that_side_only() {
-        let (name, text) = BUILTIN[0];
+        let (_, name, text) = BUILTIN[0];
         let from = side(name, text, "shipped");
-        let (cname, ctext) = BUILTIN[1];
+        let (_, cname, ctext) = BUILTIN[1];
         let to = side(cname, ctext, "shipped");
         let form = crate::form::load_str("t.toml", FORM).unwrap();
         let diff = compare(&form, &from, &to);
@@ -686,7 +686,7 @@ weight = 5
 
     #[test]
     fn the_same_rules_change_nothing() {
-        let (name, text) = BUILTIN[0];
+        let (_, name, text) = BUILTIN[0];
         let from = side(name, text, "shipped");
         let to = side("copy.rules", text, "copy.rules");
         let form = crate::form::load_str("t.toml", FORM).unwrap();

@@ -175,6 +175,119 @@ pub fn quote(value: &str) -> String {
     out
 }
 
+/// The Chinese name of each key, by the table it stands in (`""` for the top level): the first
+/// alias of the field in [`crate::form::raw`], which reads either spelling.
+const CHINESE_KEYS: &[(&str, &str, &str)] = &[
+    ("", "kind", "表类型"),
+    ("", "ruleset", "评分规则"),
+    ("", "year", "年度"),
+    ("", "title", "标题"),
+    ("", "project", "项目名称"),
+    ("", "department", "主管部门"),
+    ("", "unit", "实施单位"),
+    ("", "budget", "项目资金"),
+    ("", "objective", "年度总体目标"),
+    ("", "tasks", "年度主要任务"),
+    ("", "sections", "固定指标"),
+    ("", "indicators", "绩效指标"),
+    ("", "total", "总分"),
+    ("budget", "initial", "年初预算数"),
+    ("budget", "adjusted", "全年预算数"),
+    ("budget", "executed", "全年执行数"),
+    ("budget", "weight", "分值"),
+    ("budget", "rate", "执行率"),
+    ("budget", "score", "得分"),
+    ("budget", "explanation", "偏差原因"),
+    ("budget", "sources", "资金来源"),
+    ("sources", "name", "名称"),
+    ("sources", "initial", "年初预算数"),
+    ("sources", "adjusted", "全年预算数"),
+    ("sources", "executed", "全年执行数"),
+    ("sources", "rate", "执行率"),
+    ("objective", "expected", "预期目标"),
+    ("objective", "achieved", "实际完成情况"),
+    ("tasks", "name", "任务名称"),
+    ("tasks", "content", "主要内容"),
+    ("tasks", "achieved", "实际完成情况"),
+    ("sections", "name", "名称"),
+    ("sections", "items", "明细"),
+    ("items", "name", "名称"),
+    ("items", "description", "情况说明"),
+    ("items", "weight", "分值"),
+    ("items", "score", "得分"),
+    ("items", "problems", "存在问题和改进措施"),
+    ("indicators", "level1", "一级指标"),
+    ("indicators", "level2", "二级指标"),
+    ("indicators", "name", "三级指标"),
+    ("indicators", "target", "年度指标值"),
+    ("indicators", "actual", "实际完成值"),
+    ("indicators", "weight", "分值"),
+    ("indicators", "score", "得分"),
+    ("indicators", "deviation", "偏差度"),
+    ("indicators", "explanation", "偏差原因分析及改进措施"),
+    ("total", "score", "自评得分"),
+    ("total", "grade", "等级"),
+];
+
+fn chinese_key(table: &str, key: &str) -> Option<&'static str> {
+    CHINESE_KEYS
+        .iter()
+        .find(|(t, k, _)| *t == table && *k == key)
+        .map(|(_, _, zh)| *zh)
+}
+
+/// Form-file text with its keys and table headers written in Chinese (quoted, as TOML wants), for
+/// `jixiao init --lang zh`. Values, comments and layout are unchanged; a commented-out line
+/// (`# rate = ""`) is translated too, so that uncommenting it works.
+pub fn with_chinese_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut table = "";
+    for line in text.split_inclusive('\n') {
+        let (prefix, body) = match line.strip_prefix("# ") {
+            Some(rest) => ("# ", rest),
+            None => ("", line),
+        };
+        if prefix.is_empty() && body.starts_with('[') {
+            let brackets = if body.starts_with("[[") { 2 } else { 1 };
+            let close = body.find(']').unwrap_or(body.len());
+            let path = body.get(brackets..close).unwrap_or("");
+            let parts: Vec<&str> = path.split('.').collect();
+            let mut parent = "";
+            let mut translated = Vec::new();
+            for part in &parts {
+                translated.push(match chinese_key(parent, part) {
+                    Some(zh) => format!("\"{zh}\""),
+                    None => (*part).to_string(),
+                });
+                parent = part;
+            }
+            table = parts.last().copied().unwrap_or("");
+            let open = "[".repeat(brackets);
+            let rest = body.get(close..).unwrap_or("");
+            out.push_str(&format!("{open}{}{rest}", translated.join(".")));
+            continue;
+        }
+        let key_end = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(0);
+        let key = body.get(..key_end).unwrap_or("");
+        match chinese_key(table, key) {
+            Some(zh)
+                if key_end > 0
+                    && body
+                        .get(key_end..)
+                        .is_some_and(|r| r.trim_start().starts_with('=')) =>
+            {
+                out.push_str(prefix);
+                out.push_str(&format!("\"{zh}\""));
+                out.push_str(body.get(key_end..).unwrap_or(""));
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -766,14 +766,15 @@ impl<'a> Validator<'a> {
                     None
                 }
             };
-            if let Some(w) = &weight {
-                if w.value.is_sign_negative() && !w.value.is_zero() {
-                    self.error(
-                        "form::negative-weight",
-                        w.span.clone(),
-                        "分值不能为负数 (a weight cannot be negative)",
-                    );
-                }
+            if let Some(w) = &weight
+                && w.value.is_sign_negative()
+                && !w.value.is_zero()
+            {
+                self.error(
+                    "form::negative-weight",
+                    w.span.clone(),
+                    "分值不能为负数 (a weight cannot be negative)",
+                );
             }
             let score = self.claimed_number(r.score, "得分");
             let deviation = self.claimed_percent(r.deviation, "偏差度");

@@ -77,28 +77,69 @@ pub fn pct(fraction: Decimal) -> String {
     percent_text(fraction)
 }
 
-/// A trace as indented lines: rule, formula, inputs, result.
+/// A trace as indented lines: rule, formula, inputs, result, with Chinese labels and the English
+/// gloss, and the unrounded figure to a precision a person reads.
 pub fn trace_lines(label: &str, trace: &Trace) -> Vec<String> {
     let mut lines = vec![format!("{label}: {}", trace.result)];
-    lines.push(format!("    rule     {} ({})", trace.rule, trace.source));
-    lines.push(format!("    formula  {}", trace.formula));
+    lines.push(format!(
+        "    规则 rule     {} ({})",
+        trace.rule, trace.source
+    ));
+    lines.push(format!("    公式 formula  {}", trace.formula));
     if !trace.inputs.is_empty() {
         let inputs: Vec<String> = trace
             .inputs
             .iter()
             .map(|i| format!("{} = {}", i.name, i.value))
             .collect();
-        lines.push(format!("    inputs   {}", inputs.join(", ")));
+        lines.push(format!("    输入 inputs   {}", inputs.join(", ")));
     }
-    let mut result = format!("    result   {}", trace.result);
-    if trace.raw != trace.result {
-        result.push_str(&format!(" (computed {})", trace.raw));
+    let mut result = format!("    结果 result   {}", trace.result);
+    if trace.raw != trace.result && !same_value(&trace.result, &trace.raw) {
+        result.push_str(&format!(
+            "（未取整 unrounded {}）",
+            readable_raw(&trace.raw)
+        ));
     }
     lines.push(result);
     for note in &trace.notes {
-        lines.push(format!("    note     {note}"));
+        lines.push(format!("    说明 note     {note}"));
     }
     lines
+}
+
+/// Decimal places of an unrounded figure shown to a person; the JSON output keeps every digit.
+const RAW_PLACES: u32 = 6;
+
+/// Whether the rounded result (`5.00`, `0.00%`) is the unrounded figure (`5`, `0`) written
+/// another way: then rounding changed nothing, and the unrounded figure is not shown.
+fn same_value(result: &str, raw: &str) -> bool {
+    use rust_decimal::Decimal;
+    let Ok(raw) = raw.parse::<Decimal>() else {
+        return false;
+    };
+    let shown = match result.strip_suffix('%') {
+        Some(percent) => percent
+            .parse::<Decimal>()
+            .ok()
+            .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED)),
+        None => result.parse::<Decimal>().ok(),
+    };
+    shown == Some(raw)
+}
+
+/// `8.223333333333333333333333333` as `8.223333…`: enough to see how the rounding went.
+fn readable_raw(raw: &str) -> String {
+    match raw.parse::<rust_decimal::Decimal>() {
+        Ok(value) if value.scale() > RAW_PLACES => {
+            let shown = value.round_dp_with_strategy(
+                RAW_PLACES,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            );
+            format!("{}…", shown.normalize())
+        }
+        _ => raw.to_string(),
+    }
 }
 
 /// Prose lines longer than `width` folded at the width, each continuation indented like the line

@@ -92,10 +92,10 @@ impl Summary {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
             }
-            if let Some(i) = CATALOGUE.iter().position(|c| c.code == f.code) {
-                if let Some(n) = self.code_counts.get_mut(i) {
-                    *n += 1;
-                }
+            if let Some(i) = CATALOGUE.iter().position(|c| c.code == f.code)
+                && let Some(n) = self.code_counts.get_mut(i)
+            {
+                *n += 1;
             }
         }
         let claimed = r.claimed_grade.clone().unwrap_or_else(|| "—".into());

@@ -331,10 +331,10 @@ fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
         if !is_cost(row) {
             continue;
         }
-        if let Some((_, target, actual)) = quantities(row) {
-            if let Some(yuan) = money_in_yuan(target, actual) {
-                rows.push((row, yuan));
-            }
+        if let Some((_, target, actual)) = quantities(row)
+            && let Some(yuan) = money_in_yuan(target, actual)
+        {
+            rows.push((row, yuan));
         }
     }
     let Some((first, _)) = rows.first() else {

@@ -395,13 +395,13 @@ impl<'a> Checker<'a> {
                         None if *open => None,
                         None => from_year,
                     };
-                    if let (Some(f), Some(t)) = (from_year, to_year) {
-                        if t < f {
-                            self.error(
-                                span,
-                                format!("年份范围颠倒 (the years run backwards: {f}..{t})"),
-                            );
-                        }
+                    if let (Some(f), Some(t)) = (from_year, to_year)
+                        && t < f
+                    {
+                        self.error(
+                            span,
+                            format!("年份范围颠倒 (the years run backwards: {f}..{t})"),
+                        );
                     }
                     years = from_year.map(|f| YearRange {
                         from: f as i32,
@@ -501,10 +501,10 @@ impl<'a> Checker<'a> {
                     self.error(&band.span, "只有最后一个等级可以不设下限 (only the last grade may have no lower bound: write `良 >= 80`)");
                 }
                 (Some(min), _) => {
-                    if let Some(prev) = bands.last().and_then(|b| b.min) {
-                        if min.value >= prev {
-                            self.error(&min.span, format!("等级下限应从高到低排列 (grade bounds must fall from one grade to the next: {} is not below {prev})", min.value));
-                        }
+                    if let Some(prev) = bands.last().and_then(|b| b.min)
+                        && min.value >= prev
+                    {
+                        self.error(&min.span, format!("等级下限应从高到低排列 (grade bounds must fall from one grade to the next: {} is not below {prev})", min.value));
                     }
                 }
                 (None, true) => {}
@@ -1069,12 +1069,13 @@ impl<'a> Checker<'a> {
                     weight: l2.weight.as_ref().map(|w| self.weight(w)),
                 });
             }
-            if let Some(weight) = &l1.weight {
-                if level2.iter().all(|l| l.weight.is_some()) && !level2.is_empty() {
-                    let sum: Decimal = level2.iter().filter_map(|l| l.weight).sum();
-                    if sum != weight.value {
-                        self.error(&l1.span, format!("二级指标分值之和 {sum} 不等于一级指标分值 {} (the level-2 weights add up to {sum}, not {})", weight.value, weight.value));
-                    }
+            if let Some(weight) = &l1.weight
+                && level2.iter().all(|l| l.weight.is_some())
+                && !level2.is_empty()
+            {
+                let sum: Decimal = level2.iter().filter_map(|l| l.weight).sum();
+                if sum != weight.value {
+                    self.error(&l1.span, format!("二级指标分值之和 {sum} 不等于一级指标分值 {} (the level-2 weights add up to {sum}, not {})", weight.value, weight.value));
                 }
             }
             rules.push(Level1Rule {
@@ -1111,12 +1112,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if let Some(total) = total {
-            if rules.iter().all(|r| r.weight.is_some()) && !rules.is_empty() {
-                let sum: Decimal = rules.iter().filter_map(|r| r.weight).sum();
-                if sum != total.value {
-                    self.error(span, format!("一级指标分值之和 {sum} 不等于 {} (the level-1 weights add up to {sum}, not {})", total.value, total.value));
-                }
+        if let Some(total) = total
+            && rules.iter().all(|r| r.weight.is_some())
+            && !rules.is_empty()
+        {
+            let sum: Decimal = rules.iter().filter_map(|r| r.weight).sum();
+            if sum != total.value {
+                self.error(span, format!("一级指标分值之和 {sum} 不等于 {} (the level-1 weights add up to {sum}, not {})", total.value, total.value));
             }
         }
         rules
@@ -1655,10 +1657,10 @@ impl<'a> Checker<'a> {
                                 None => Some(None),
                             };
                             if let (Some(lo), Some(hi)) = (constant(&lower), constant(&upper)) {
-                                if let (Some((l, _)), Some((h, _))) = (lo, hi) {
-                                    if l > h {
-                                        self.error(&interval.span, "区间下限大于上限 (the interval's lower end is above its upper end)");
-                                    }
+                                if let (Some((l, _)), Some((h, _))) = (lo, hi)
+                                    && l > h
+                                {
+                                    self.error(&interval.span, "区间下限大于上限 (the interval's lower end is above its upper end)");
                                 }
                                 constant_intervals.push((lo, hi, band.span.clone()));
                             }
@@ -1666,14 +1668,14 @@ impl<'a> Checker<'a> {
                         }
                     };
                     let (v, vt) = self.expr(&band.value, context)?;
-                    if let Some(rt) = result_type {
-                        if rt != vt {
-                            self.error(
-                                &band.value.span,
-                                "各分段的结果类型不同 (the bands give values of different types)",
-                            );
-                            return None;
-                        }
+                    if let Some(rt) = result_type
+                        && rt != vt
+                    {
+                        self.error(
+                            &band.value.span,
+                            "各分段的结果类型不同 (the bands give values of different types)",
+                        );
+                        return None;
                     }
                     result_type = Some(vt);
                     compiled.push((bound, v));
@@ -1682,11 +1684,11 @@ impl<'a> Checker<'a> {
                 let otherwise = match otherwise {
                     Some(o) => {
                         let (e, ot) = self.expr(o, context)?;
-                        if let Some(rt) = result_type {
-                            if rt != ot {
-                                self.error(&o.span, "else 的结果类型与各分段不同 (`else` gives a different type than the bands)");
-                                return None;
-                            }
+                        if let Some(rt) = result_type
+                            && rt != ot
+                        {
+                            self.error(&o.span, "else 的结果类型与各分段不同 (`else` gives a different type than the bands)");
+                            return None;
                         }
                         result_type = Some(ot);
                         Some(Box::new(e))
@@ -1863,10 +1865,10 @@ fn formula_references(expr: &ast::Expr, index: &HashMap<String, usize>, out: &mu
     match &expr.kind {
         ExprKind::Number(_) | ExprKind::Bool(_) => {}
         ExprKind::Var(name) => {
-            if Var::from_name(name).is_none() {
-                if let Some(&i) = index.get(name) {
-                    out.push(i);
-                }
+            if Var::from_name(name).is_none()
+                && let Some(&i) = index.get(name)
+            {
+                out.push(i);
             }
         }
         ExprKind::Paren(e) | ExprKind::Unary(_, e) => walk(e),

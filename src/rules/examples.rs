@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn shipped_examples_pass() {
-        for (name, text) in super::super::BUILTIN {
+        for (_, name, text) in super::super::BUILTIN {
             let ruleset = super::super::load_str(name, text).unwrap();
             assert!(!ruleset.examples.is_empty(), "{name} has no examples");
             for outcome in run_all(&ruleset) {
@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_wrong_grade_fails() {
-        let (name, text) = super::super::BUILTIN[0];
+        let (_, name, text) = super::super::BUILTIN[0];
         let extra = "\nexample \"grade\" {\n  total 89.99\n  expect grade 优\n}\n";
         let ruleset = super::super::load_str(name, &format!("{text}{extra}")).unwrap();
         let outcome = run_all(&ruleset).pop().unwrap();
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_wrong_expectation_fails_and_names_the_example() {
-        let (name, text) = super::super::BUILTIN[0];
+        let (_, name, text) = super::super::BUILTIN[0];
         let broken = text.replace("expect execution 4.52", "expect execution 4.53");
         let ruleset = super::super::load_str(name, &broken).unwrap();
         let failed: Vec<_> = run_all(&ruleset)

@@ -872,7 +872,7 @@ mod tests {
 
     #[test]
     fn shipped_rulesets_are_in_canonical_layout() {
-        for (name, text) in super::super::BUILTIN {
+        for (_, name, text) in super::super::BUILTIN {
             let formatted = fmt(text);
             assert_eq!(&formatted, text, "{name} is not in canonical layout");
         }

@@ -24,17 +24,29 @@ use std::sync::Arc;
 /// Rule files larger than this are refused before parsing.
 pub const MAX_RULES_BYTES: usize = 1 << 20;
 
-/// The rulesets shipped inside the binary, so that they work from any directory.
-pub const BUILTIN: &[(&str, &str)] = &[
+/// The rulesets shipped inside the binary, so that they work from any directory: id, the name
+/// errors and traces cite (`built-in henan-2023.rules:82`; `jixiao rules export ID` writes the
+/// text to a file), and the text.
+pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
-        "scoring-rules/henan-2023.rules",
+        "henan-2023",
+        "built-in henan-2023.rules",
         include_str!("../../scoring-rules/henan-2023.rules"),
     ),
     (
-        "scoring-rules/central-2020.rules",
+        "central-2020",
+        "built-in central-2020.rules",
         include_str!("../../scoring-rules/central-2020.rules"),
     ),
 ];
+
+/// The text of a built-in ruleset, by id.
+pub fn builtin_text(id: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(builtin, _, _)| *builtin == id)
+        .map(|(_, _, text)| *text)
+}
 
 /// Parse and check rule text.
 pub fn load_str(name: &str, text: &str) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -96,7 +108,7 @@ mod tests {
 
     #[test]
     fn shipped_rulesets_check() {
-        for (name, text) in BUILTIN {
+        for (_, name, text) in BUILTIN {
             if let Err(errors) = load_str(name, text) {
                 panic!("{}", crate::diag::render_all(&errors));
             }

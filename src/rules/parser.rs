@@ -1473,15 +1473,15 @@ pub fn parse_file(source: &str) -> Result<File, SyntaxError> {
     };
     let mut items = Vec::new();
     while input.input_len() > 0 {
-        if let Some(t) = input.first() {
-            if t.kind == TokenKind::Unknown {
-                let mut e = SyntaxError::message(
-                    &input,
-                    format!("无法识别的字符 (unexpected character) `{}`", t.text),
-                );
-                e.expected.push(ITEM_KEYWORDS);
-                return Err(e);
-            }
+        if let Some(t) = input.first()
+            && t.kind == TokenKind::Unknown
+        {
+            let mut e = SyntaxError::message(
+                &input,
+                format!("无法识别的字符 (unexpected character) `{}`", t.text),
+            );
+            e.expected.push(ITEM_KEYWORDS);
+            return Err(e);
         }
         match item(input) {
             Ok((rest, parsed)) => {

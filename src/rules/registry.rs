@@ -73,7 +73,7 @@ impl Registry {
     /// The rulesets shipped in the binary.
     pub fn builtin() -> Result<Registry, Vec<Diagnostic>> {
         let mut registry = Registry::new();
-        for (name, text) in super::BUILTIN {
+        for (_, name, text) in super::BUILTIN {
             let ruleset = super::load_str(name, text)?;
             registry.add(ruleset).map_err(|d| vec![*d])?;
         }

@@ -31,9 +31,12 @@ impl FormKind {
     }
 
     pub fn from_name(name: &str) -> Option<FormKind> {
+        // The English names are accepted where a user types a kind (`init --kind project`).
         match name.trim() {
             "项目" | "项目支出" => Some(FormKind::Project),
             "部门整体" | "部门整体支出" => Some(FormKind::Department),
+            other if other.eq_ignore_ascii_case("project") => Some(FormKind::Project),
+            other if other.eq_ignore_ascii_case("department") => Some(FormKind::Department),
             _ => None,
         }
     }

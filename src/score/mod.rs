@@ -435,13 +435,13 @@ impl<'a> Engine<'a> {
             },
             None => false,
         };
-        if let Some(w) = &b.weight {
-            if w.value != rule.weight {
-                self.structure.push(
+        if let Some(w) = &b.weight
+            && w.value != rule.weight
+        {
+            self.structure.push(
                     Diagnostic::error("score::execution-weight", format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
                         .at(&self.form.source, w.span.clone()),
                 );
-            }
         }
         Some(ExecutionScore {
             weight: rule.weight,
@@ -1065,16 +1065,16 @@ impl<'a> Engine<'a> {
                 .indicators
                 .iter()
                 .find(|r| rule.matches(&r.level1.value));
-            if let Some(want) = subtotal.rule_weight {
-                if subtotal.weight != want {
-                    let at = first_row
-                        .map(|r| r.level1.span.clone())
-                        .unwrap_or(form.kind.span.clone());
-                    self.structure.push(
+            if let Some(want) = subtotal.rule_weight
+                && subtotal.weight != want
+            {
+                let at = first_row
+                    .map(|r| r.level1.span.clone())
+                    .unwrap_or(form.kind.span.clone());
+                self.structure.push(
                         Diagnostic::error("score::weights", format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
                             .at(&form.source, at),
                     );
-                }
             }
             for l2 in &rule.level2 {
                 let Some(want) = l2.weight else { continue };
@@ -1109,13 +1109,13 @@ impl<'a> Engine<'a> {
             .chain(extra.iter())
             .map(|s| s.weight)
             .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
-        if let Some(total) = template.indicators_total {
-            if indicator_weight != total {
-                self.structure.push(
+        if let Some(total) = template.indicators_total
+            && indicator_weight != total
+        {
+            self.structure.push(
                     Diagnostic::error("score::weights", format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
                         .at(&form.source, form.kind.span.clone()),
                 );
-            }
         }
         let section_weight = template
             .sections

@@ -250,117 +250,117 @@ impl ScoreSheet {
             |claimed: Decimal, computed: Decimal| beyond(claimed, computed, point_tolerance);
         let formula = |t: &Option<Trace>| t.as_ref().map(|t| t.formula.clone());
         let e = &self.execution;
-        if let Some(c) = &e.claimed_rate {
-            if differs_pct(c.value, e.rate) {
-                out.push(Mismatch {
-                    field: "执行率",
-                    row: "执行率".into(),
-                    line: c.line,
-                    place: None,
-                    claimed: c.text.clone(),
-                    computed: percent_text(e.rate),
-                    formula: formula(&e.rate_trace),
-                });
-            }
+        if let Some(c) = &e.claimed_rate
+            && differs_pct(c.value, e.rate)
+        {
+            out.push(Mismatch {
+                field: "执行率",
+                row: "执行率".into(),
+                line: c.line,
+                place: None,
+                claimed: c.text.clone(),
+                computed: percent_text(e.rate),
+                formula: formula(&e.rate_trace),
+            });
         }
-        if let Some(c) = &e.claimed_score {
-            if differs(c.value, e.score) {
-                out.push(Mismatch {
-                    field: "得分",
-                    row: "执行率".into(),
-                    line: c.line,
-                    place: None,
-                    claimed: c.text.clone(),
-                    computed: e.score.to_string(),
-                    formula: formula(&e.trace),
-                });
-            }
+        if let Some(c) = &e.claimed_score
+            && differs(c.value, e.score)
+        {
+            out.push(Mismatch {
+                field: "得分",
+                row: "执行率".into(),
+                line: c.line,
+                place: None,
+                claimed: c.text.clone(),
+                computed: e.score.to_string(),
+                formula: formula(&e.trace),
+            });
         }
         for s in &self.sources {
-            if let (Some(c), Some(rate)) = (&s.claimed_rate, s.rate) {
-                if differs_pct(c.value, rate) {
-                    out.push(Mismatch {
-                        field: "执行率",
-                        row: s.name.clone(),
-                        line: c.line,
-                        place: None,
-                        claimed: c.text.clone(),
-                        computed: percent_text(rate),
-                        formula: Some("executed / budget".into()),
-                    });
-                }
+            if let (Some(c), Some(rate)) = (&s.claimed_rate, s.rate)
+                && differs_pct(c.value, rate)
+            {
+                out.push(Mismatch {
+                    field: "执行率",
+                    row: s.name.clone(),
+                    line: c.line,
+                    place: None,
+                    claimed: c.text.clone(),
+                    computed: percent_text(rate),
+                    formula: Some("executed / budget".into()),
+                });
             }
         }
         for section in &self.sections {
             for item in &section.items {
-                if let Some(c) = &item.claimed {
-                    if differs(c.value, item.score) {
-                        out.push(Mismatch {
-                            field: "得分",
-                            row: item.name.clone(),
-                            line: c.line,
-                            place: None,
-                            claimed: c.text.clone(),
-                            computed: item.score.to_string(),
-                            formula: item.note.clone(),
-                        });
-                    }
+                if let Some(c) = &item.claimed
+                    && differs(c.value, item.score)
+                {
+                    out.push(Mismatch {
+                        field: "得分",
+                        row: item.name.clone(),
+                        line: c.line,
+                        place: None,
+                        claimed: c.text.clone(),
+                        computed: item.score.to_string(),
+                        formula: item.note.clone(),
+                    });
                 }
             }
         }
         for row in &self.indicators {
-            if let Some(c) = &row.claimed_score {
-                if differs(c.value, row.score) {
-                    out.push(Mismatch {
-                        field: "得分",
-                        row: row.name.clone(),
-                        line: c.line,
-                        place: None,
-                        claimed: c.text.clone(),
-                        computed: row.score.to_string(),
-                        formula: formula(&row.score_trace),
-                    });
-                }
-            }
-            if let Some(c) = &row.claimed_deviation {
-                if differs_pct(c.value, row.deviation) {
-                    out.push(Mismatch {
-                        field: "偏差度",
-                        row: row.name.clone(),
-                        line: c.line,
-                        place: None,
-                        claimed: c.text.clone(),
-                        computed: percent_text(row.deviation),
-                        formula: formula(&row.deviation_trace),
-                    });
-                }
-            }
-        }
-        if let Some(c) = &self.claimed_total {
-            if differs(c.value, self.total) {
+            if let Some(c) = &row.claimed_score
+                && differs(c.value, row.score)
+            {
                 out.push(Mismatch {
-                    field: "自评得分",
-                    row: "总分".into(),
+                    field: "得分",
+                    row: row.name.clone(),
                     line: c.line,
                     place: None,
                     claimed: c.text.clone(),
-                    computed: self.total.to_string(),
-                    formula: formula(&self.total_trace),
+                    computed: row.score.to_string(),
+                    formula: formula(&row.score_trace),
                 });
             }
-        }
-        if let Some(c) = &self.claimed_grade {
-            if c.text.trim() != self.grade {
+            if let Some(c) = &row.claimed_deviation
+                && differs_pct(c.value, row.deviation)
+            {
                 out.push(Mismatch {
-                    field: "等级",
-                    row: "等级".into(),
+                    field: "偏差度",
+                    row: row.name.clone(),
                     line: c.line,
                     place: None,
                     claimed: c.text.clone(),
-                    computed: self.grade.clone(),
-                    formula: None,
+                    computed: percent_text(row.deviation),
+                    formula: formula(&row.deviation_trace),
                 });
             }
+        }
+        if let Some(c) = &self.claimed_total
+            && differs(c.value, self.total)
+        {
+            out.push(Mismatch {
+                field: "自评得分",
+                row: "总分".into(),
+                line: c.line,
+                place: None,
+                claimed: c.text.clone(),
+                computed: self.total.to_string(),
+                formula: formula(&self.total_trace),
+            });
+        }
+        if let Some(c) = &self.claimed_grade
+            && c.text.trim() != self.grade
+        {
+            out.push(Mismatch {
+                field: "等级",
+                row: "等级".into(),
+                line: c.line,
+                place: None,
+                claimed: c.text.clone(),
+                computed: self.grade.clone(),
+                formula: None,
+            });
         }
         for m in &mut out {
             m.place = self.source.place_of_line(m.line).map(str::to_string);

@@ -472,7 +472,17 @@ fn read_bare_in(bare: Decimal, other: &Quantity) -> Option<(Decimal, Decimal)> {
     }
 }
 
-/// The built-in vocabulary of qualitative words.
+/// The counting, time and measure units the grammar knows (money units apart).
+pub fn count_units() -> &'static [&'static str] {
+    tables::COUNT_UNITS
+}
+
+/// The spellings that mark a cell or a row as not applicable (`/`, `—`, `无`, `不适用` …).
+pub fn not_applicable_marks() -> &'static [&'static str] {
+    tables::NOT_APPLICABLE
+}
+
+/// The qualitative target words the grammar knows.
 pub fn qualitative_words() -> &'static [&'static str] {
     VOCABULARY
 }

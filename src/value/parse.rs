@@ -406,10 +406,10 @@ pub(super) fn to_decimal(span: &str) -> Option<Decimal> {
 
 /// A number: syntax plus exact value; out of range is a failure over the whole number.
 pub(super) fn number(i: &str) -> PResult<'_, Number<'_>> {
-    if let Some((span, rest)) = plain_ascii_number(i) {
-        if let Some(value) = ascii_decimal(span).or_else(|| to_decimal(span)) {
-            return Ok((rest, Number { span, value }));
-        }
+    if let Some((span, rest)) = plain_ascii_number(i)
+        && let Some(value) = ascii_decimal(span).or_else(|| to_decimal(span))
+    {
+        return Ok((rest, Number { span, value }));
     }
     let (rest, (span, ())) = consumed(number_syntax).parse(i)?;
     match to_decimal(span) {
@@ -659,10 +659,10 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
 pub(super) fn longest_unit(i: &str) -> Option<(usize, UnitKind)> {
     let mut best: Option<(usize, UnitKind)> = None;
     let mut consider = |len: Option<usize>, kind: UnitKind| {
-        if let Some(len) = len {
-            if best.is_none_or(|(best_len, _)| len > best_len) {
-                best = Some((len, kind));
-            }
+        if let Some(len) = len
+            && best.is_none_or(|(best_len, _)| len > best_len)
+        {
+            best = Some((len, kind));
         }
     };
     // Every value has a unit to look up among a hundred spellings: only those that start with

@@ -942,10 +942,10 @@ impl TableReader<'_, '_> {
                         }
                     };
                     if let Some(value) = value {
-                        if key == Key::Year {
-                            if let Some(y) = year_in(&format!("{}年", value.text)) {
-                                year = Some((y, value.clone()));
-                            }
+                        if key == Key::Year
+                            && let Some(y) = year_in(&format!("{}年", value.text))
+                        {
+                            year = Some((y, value.clone()));
                         }
                         keys.push((key, value));
                     }
