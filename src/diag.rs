@@ -180,6 +180,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem that does not stop the work: the form still loads and scores.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,

@@ -46,10 +46,10 @@ fn figures(form: &Form) -> Vec<String> {
             form.ruleset.as_ref().map(|r| r.text.clone())
         ),
         format!(
-            "budget {} {} {} {:?} {:?} {:?}",
-            b.initial.value,
-            b.adjusted.value,
-            b.executed.value,
+            "budget {:?} {:?} {:?} {:?} {:?} {:?}",
+            b.initial.as_ref().map(|f| f.value),
+            b.adjusted.as_ref().map(|f| f.value),
+            b.executed.as_ref().map(|f| f.value),
             b.weight.as_ref().map(|f| f.value),
             b.rate.as_ref().map(|f| f.value.normalize()),
             b.score.as_ref().map(|f| f.value)
@@ -64,11 +64,11 @@ fn figures(form: &Form) -> Vec<String> {
     ];
     for s in &b.sources {
         out.push(format!(
-            "source {} {} {} {} {:?}",
+            "source {} {:?} {:?} {:?} {:?}",
             s.name.value,
-            s.initial.value,
-            s.adjusted.value,
-            s.executed.value,
+            s.initial.as_ref().map(|f| f.value),
+            s.adjusted.as_ref().map(|f| f.value),
+            s.executed.as_ref().map(|f| f.value),
             s.rate.as_ref().map(|f| f.value.normalize())
         ));
     }
@@ -78,11 +78,11 @@ fn figures(form: &Form) -> Vec<String> {
     for s in &form.sections {
         for i in &s.items {
             out.push(format!(
-                "item {} {} {:?} {} {:?} {:?}",
+                "item {} {} {:?} {:?} {:?} {:?}",
                 s.name.value,
                 i.name.value,
                 i.description,
-                i.weight.value,
+                i.weight.as_ref().map(|f| f.value),
                 i.score.as_ref().map(|f| f.value),
                 i.problems
             ));
@@ -307,7 +307,7 @@ fn hand_built_figures_are_exact() {
     let project = import.forms[0].as_ref().unwrap().load().unwrap();
     // 0.9261 with a 0.00% format comes back as 92.61%, the number stored as text as 92.61.
     assert_eq!(project.budget.rate.as_ref().unwrap().text, "92.61%");
-    assert_eq!(project.budget.executed.text, "92.61");
+    assert_eq!(jixiao::form::text_of(&project.budget.executed), "92.61");
     let satisfaction = project
         .indicators
         .iter()
@@ -339,14 +339,15 @@ fn hand_built_figures_are_exact() {
 fn errors_in_a_workbook_point_at_the_cell() {
     let (_dir, path, import) = hand_built_import();
     let bad = import.forms[2].as_ref().unwrap();
-    let errors = bad.load().unwrap_err();
-    let shown = jixiao::diag::render_all(&errors);
+    // A mistyped target is a finding about its cell; the form still loads.
+    let form = bad.load().unwrap();
+    let shown = jixiao::diag::render_all(&form.notes);
     assert!(shown.contains("hand-built.xlsx:有误!F20"), "{shown}");
     insta::assert_snapshot!(shown);
-    // On the command line too: `score` names the cell, and goes on with the other forms.
+    // On the command line too: `score` names the cell, and scores every form (exit 1: findings).
     let out = common::jixiao(&["score", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = common::stderr(&out) + &common::stdout(&out);
     assert!(stderr.contains("有误!F20"), "{stderr}");
     assert!(
         stderr.contains("自评表!J16"),

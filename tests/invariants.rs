@@ -701,19 +701,19 @@ fn figures(form: &Form) -> Vec<String> {
             form.kind.value, form.year.value, form.project, form.department
         ),
         format!(
-            "{} {} {}",
-            b.initial.value.normalize(),
-            b.adjusted.value.normalize(),
-            b.executed.value.normalize()
+            "{:?} {:?} {:?}",
+            b.initial.as_ref().map(|f| f.value.normalize()),
+            b.adjusted.as_ref().map(|f| f.value.normalize()),
+            b.executed.as_ref().map(|f| f.value.normalize())
         ),
     ];
     for s in &form.sections {
         for i in &s.items {
             out.push(format!(
-                "item {} {} {} {:?}",
+                "item {} {} {:?} {:?}",
                 s.name.value,
                 i.name.value,
-                i.weight.value.normalize(),
+                i.weight.as_ref().map(|f| f.value.normalize()),
                 i.score.as_ref().map(|f| f.value.normalize())
             ));
         }

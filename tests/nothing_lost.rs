@@ -247,8 +247,10 @@ fn break_form(minimal: &str, which: usize) -> (String, usize) {
     (text, line)
 }
 
-/// 1,000 forms, 10 of them broken in 10 different ways: the 990 are scored (each total checked
-/// against its figures), the 10 reported, each at its file, line and column; exit code 2.
+/// 1,000 forms, 10 of them broken in 10 different ways. The 3 that are no form a person could
+/// read (an unknown kind, broken TOML, a key written twice) are refused, each at its file, line
+/// and column, exit code 2; the 7 odd cells (a double comparator, a unit that does not match, …)
+/// load and carry their finding at the right line; every other total is checked.
 #[test]
 fn a_batch_of_1000_forms_with_10_broken_scores_the_990_and_locates_the_10() {
     let dir = common::scratch("batch-1000");
@@ -282,27 +284,34 @@ fn a_batch_of_1000_forms_with_10_broken_scores_the_990_and_locates_the_10() {
     assert_eq!(output.status.code(), Some(2), "one bad file means exit 2");
     let json: Value = serde_json::from_str(&common::stdout(&output)).unwrap();
     assert_eq!(json["summary"]["files"], 1000);
-    assert_eq!(json["summary"]["scored"], 990);
-    assert_eq!(json["summary"]["errors"], 10);
+    assert_eq!(json["summary"]["scored"], 997);
+    assert_eq!(json["summary"]["errors"], 3);
 
     let forms = json["forms"].as_array().unwrap();
-    assert_eq!(forms.len(), 990);
+    assert_eq!(forms.len(), 997);
     let files: Vec<&str> = forms.iter().map(|f| f["file"].as_str().unwrap()).collect();
     let mut sorted = files.clone();
     sorted.sort_unstable();
     assert_eq!(files, sorted, "output in path order");
     for form in forms {
         let file = form["file"].as_str().unwrap();
-        assert_eq!(
-            form["total"].as_str(),
-            expected_totals.get(file).map(String::as_str),
-            "{file}"
-        );
+        if let Some(total) = expected_totals.get(file) {
+            assert_eq!(form["total"].as_str(), Some(total.as_str()), "{file}");
+        }
     }
 
     let errors = json["errors"].as_array().unwrap();
     for (path, line) in &broken {
         let shown = path.display().to_string();
+        if let Some(form) = forms.iter().find(|f| f["file"] == shown.as_str()) {
+            // Loaded: the odd cell is a finding at its line.
+            let structure = form["structure"].as_array().unwrap();
+            assert!(
+                structure.iter().any(|d| d["line"] == *line),
+                "{shown}: no finding at line {line}: {form}"
+            );
+            continue;
+        }
         let error = errors
             .iter()
             .find(|e| e["file"] == shown.as_str())
@@ -315,5 +324,5 @@ fn a_batch_of_1000_forms_with_10_broken_scores_the_990_and_locates_the_10() {
             "{shown}\n{stderr}"
         );
     }
-    assert_eq!(stderr.matches("error[").count(), 10, "{stderr}");
+    assert_eq!(stderr.matches("error[").count(), 3, "{stderr}");
 }

@@ -105,7 +105,21 @@ fn show_reads_a_rule_file_and_names_a_missing_template() {
     );
     assert!(text.contains("预算和财务管理 | 预算管理 · 20 分"), "{text}");
 
-    let missing = jixiao(&["rules", "show", "central-2020", "--kind", "部门整体"]);
+    // A kind the ruleset has no template for is named as such.
+    let draft = scratch("show-missing");
+    let path = draft.join("project-only.rules");
+    let text =
+        std::fs::read_to_string(common::root().join("scoring-rules/central-2020.rules")).unwrap();
+    let start = text.find("form 部门整体 {").unwrap();
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let missing = jixiao(&[
+        "rules",
+        "show",
+        path.to_str().unwrap(),
+        "--kind",
+        "部门整体",
+    ]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(
         stderr(&missing).contains("has no 部门整体 template"),

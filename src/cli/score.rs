@@ -77,16 +77,15 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
         };
         for form in scored.forms {
             match form.map(|f| f.sheet) {
-                Ok(sheet) if !sheet.structure.is_empty() => result.errors.extend(sheet.structure),
                 Ok(sheet) => {
                     let output = match args.format {
                         Format::Table => render::table::render_fit(&sheet, args.explain, width),
                         Format::Markdown => render::markdown::render(&sheet, args.explain),
                         Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
                     };
-                    result
-                        .outputs
-                        .push((output, !sheet.mismatches().is_empty()));
+                    // A claim that differs, or a warning about the form: findings, exit 1.
+                    let findings = !sheet.mismatches().is_empty() || !sheet.structure.is_empty();
+                    result.outputs.push((output, findings));
                 }
                 Err(errors) => result.errors.extend(errors),
             }

@@ -8,7 +8,7 @@ pub mod raw;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::rules::{FormKind, RulesetRef};
-use crate::value::{self, Actual, Target, Unit, ValueError};
+use crate::value::{self, Actual, Target, ValueError};
 use raw::{RawForm, RawNumber};
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -48,6 +48,8 @@ pub struct Form {
     pub project: Option<String>,
     pub department: Option<String>,
     pub unit: Option<String>,
+    /// The region the form names (`region = "四川省"`), for choosing its ruleset.
+    pub region: Option<Text>,
     pub budget: Budget,
     pub objective: Objective,
     pub tasks: Vec<Task>,
@@ -57,6 +59,10 @@ pub struct Form {
     pub empty_categories: Vec<EmptyCategory>,
     pub total: Option<Field<Decimal>>,
     pub grade: Option<Field<String>>,
+    /// What a person reading the form would notice but still read: blank cells, a mark of "not
+    /// applicable" where a number belongs, a comparator written in an actual, an unreadable
+    /// cell. Each is located (severity warning); the form loads and scores as printed.
+    pub notes: Vec<Diagnostic>,
 }
 
 impl Form {
@@ -77,14 +83,60 @@ impl Form {
     }
 }
 
+/// The money unit a form's budget block is printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyUnit {
+    /// `万元`, `元`, `亿元` …
+    pub name: &'static str,
+    /// What one unit is worth in 元.
+    pub yuan: i64,
+}
+
+impl MoneyUnit {
+    /// 万元: what forms print unless the header says otherwise.
+    pub const WAN: MoneyUnit = MoneyUnit {
+        name: "万元",
+        yuan: 10_000,
+    };
+    const ALL: [MoneyUnit; 4] = [
+        MoneyUnit {
+            name: "元",
+            yuan: 1,
+        },
+        MoneyUnit {
+            name: "千元",
+            yuan: 1_000,
+        },
+        MoneyUnit::WAN,
+        MoneyUnit {
+            name: "亿元",
+            yuan: 100_000_000,
+        },
+    ];
+
+    /// `元`, `（元）`, `万元` …; `None` for anything else.
+    pub fn parse(text: &str) -> Option<MoneyUnit> {
+        let bare = text
+            .trim()
+            .trim_matches(|c| matches!(c, '(' | ')' | '（' | '）' | ' '));
+        let bare = bare
+            .strip_prefix("单位：")
+            .or(bare.strip_prefix("单位:"))
+            .unwrap_or(bare);
+        MoneyUnit::ALL.into_iter().find(|u| u.name == bare.trim())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// 年初预算数 (万元)
-    pub initial: Field<Decimal>,
-    /// 全年预算数 (万元)
-    pub adjusted: Field<Decimal>,
-    /// 全年执行数 (万元)
-    pub executed: Field<Decimal>,
+    /// The unit the amounts are printed in; every amount stays in it.
+    pub unit: MoneyUnit,
+    /// 年初预算数; `None` where the layout has no such column or the cell is blank.
+    pub initial: Option<Field<Decimal>>,
+    /// 全年预算数 (调整后预算数, 预算数(A)); `None` when blank.
+    pub adjusted: Option<Field<Decimal>>,
+    /// 全年执行数 (执行数(B)); `None` when blank.
+    pub executed: Option<Field<Decimal>>,
     pub weight: Option<Field<Decimal>>,
     /// Claimed 执行率, as a fraction.
     pub rate: Option<Field<Decimal>>,
@@ -95,12 +147,30 @@ pub struct Budget {
     pub span: Span,
 }
 
+/// The text of a figure as printed, or `""` where there is none.
+pub fn text_of<T>(field: &Option<Field<T>>) -> &str {
+    field.as_ref().map_or("", |f| f.text.as_str())
+}
+
+/// The value of a figure, where one is given.
+pub fn value_of<T: Copy>(field: &Option<Field<T>>) -> Option<T> {
+    field.as_ref().map(|f| f.value)
+}
+
+impl Budget {
+    /// A value of the block in 元, for comparing it with amounts written elsewhere.
+    pub fn in_yuan(&self, value: Decimal) -> Option<Decimal> {
+        value.checked_mul(Decimal::from(self.unit.yuan))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FundSource {
     pub name: Text,
-    pub initial: Field<Decimal>,
-    pub adjusted: Field<Decimal>,
-    pub executed: Field<Decimal>,
+    /// `None` where the cell is blank or the layout has no such column.
+    pub initial: Option<Field<Decimal>>,
+    pub adjusted: Option<Field<Decimal>>,
+    pub executed: Option<Field<Decimal>>,
     pub rate: Option<Field<Decimal>>,
     pub span: Span,
 }
@@ -131,7 +201,8 @@ pub struct Section {
 pub struct SectionItem {
     pub name: Text,
     pub description: Option<String>,
-    pub weight: Field<Decimal>,
+    /// `None` where no weight is printed: the rules' weight applies.
+    pub weight: Option<Field<Decimal>>,
     pub score: Option<Field<Decimal>>,
     pub problems: Option<String>,
     pub span: Span,
@@ -139,27 +210,42 @@ pub struct SectionItem {
 
 #[derive(Debug, Clone)]
 pub struct Indicator {
+    /// Empty on a flat list, which prints no 一级/二级 columns.
     pub level1: Text,
     pub level2: Text,
     pub name: Text,
+    /// The 指标性质 column, where the layout prints the comparator apart (`≥`, `定性`, 正向).
+    pub direction: Option<Text>,
+    /// The 度量单位 column, where the layout prints the unit apart.
+    pub unit: Option<Text>,
     pub target: Field<Target>,
     pub actual: Field<Actual>,
+    /// A blank or unreadable 分值 counts 0 points (with a note).
     pub weight: Field<Decimal>,
     pub score: Option<Field<Decimal>>,
     /// Claimed 偏差度, as a fraction.
     pub deviation: Option<Field<Decimal>>,
     pub explanation: Option<String>,
+    /// Other printed columns of the row, header → cell.
+    pub extra: std::collections::BTreeMap<String, String>,
     /// The whole `[[indicators]]` table.
     pub span: Span,
 }
 
 impl Indicator {
-    /// Whether a 偏差原因 was written.
+    /// Whether a 偏差原因 was written: a `0`, `无` or `/` in the cell is no reason.
     pub fn has_explanation(&self) -> bool {
-        self.explanation
-            .as_deref()
-            .is_some_and(|e| !e.trim().is_empty())
+        self.explanation.as_deref().is_some_and(is_a_reason)
     }
+}
+
+/// Whether a 偏差原因 cell gives a reason: blank, `0`, `无`, `/` and the other not-applicable
+/// marks do not.
+pub fn is_a_reason(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text != "0"
+        && !matches!(value::parse_actual(text), Ok(Actual::NotApplicable))
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +371,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 struct Validator<'a> {
     source: &'a Arc<SourceFile>,
     errors: Vec<Diagnostic>,
+    /// What is odd but readable: the form still loads (see [`Form::notes`]).
+    notes: Vec<Diagnostic>,
 }
 
 impl<'a> Validator<'a> {
@@ -292,7 +380,58 @@ impl<'a> Validator<'a> {
         Validator {
             source,
             errors: Vec::new(),
+            notes: Vec::new(),
         }
+    }
+
+    /// A note: something a person would notice, located, that does not stop the form.
+    fn note(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.notes
+            .push(Diagnostic::warning(code, message).at(self.source, span));
+        // Indexing cannot fail: the vector was just pushed to.
+        let last = self.notes.len() - 1;
+        &mut self.notes[last]
+    }
+
+    /// An amount cell that may be absent (no such column), blank, a not-applicable mark or
+    /// unreadable: only a readable number is a figure; the others are noted and left out.
+    fn optional_amount(
+        &mut self,
+        raw: Option<Spanned<RawNumber>>,
+        field: &str,
+        row: &str,
+    ) -> Option<Field<Decimal>> {
+        let raw = raw?;
+        let span = raw.span();
+        let text = raw.get_ref().text.trim().to_string();
+        let row = if row.is_empty() {
+            String::new()
+        } else {
+            format!("{row}: ")
+        };
+        if text.is_empty() {
+            self.note(
+                "form::blank-cell",
+                span,
+                format!("{row}{field}为空 (the {field} cell is blank)"),
+            );
+            return None;
+        }
+        if matches!(value::parse_actual(&text), Ok(Actual::NotApplicable)) {
+            self.note(
+                "form::not-applicable-amount",
+                span,
+                format!("{row}{field}填写「{text}」，按未填报处理 (a not-applicable mark where an amount belongs: read as not reported)"),
+            );
+            return None;
+        }
+        // A number that cannot be read is noted with the reader's own message, and left out.
+        self.as_note(|v| v.amount(raw, field))
     }
 
     fn error(
@@ -389,8 +528,8 @@ impl<'a> Validator<'a> {
         raw: Option<Spanned<RawNumber>>,
         field: &str,
     ) -> Option<Field<Decimal>> {
-        let raw = raw.filter(|r| !r.get_ref().text.trim().is_empty())?;
-        self.number(raw, field)
+        let raw = Self::filled(raw)?;
+        self.as_note(|v| v.number(raw, field))
     }
 
     fn claimed_percent(
@@ -398,8 +537,30 @@ impl<'a> Validator<'a> {
         raw: Option<Spanned<RawNumber>>,
         field: &str,
     ) -> Option<Field<Decimal>> {
-        let raw = raw.filter(|r| !r.get_ref().text.trim().is_empty())?;
-        self.percent(raw, field)
+        let raw = Self::filled(raw)?;
+        self.as_note(|v| v.percent(raw, field))
+    }
+
+    /// A claimed figure that is written: not blank, not a not-applicable mark (`/` in the 得分 of
+    /// a fund-source row claims nothing).
+    fn filled(raw: Option<Spanned<RawNumber>>) -> Option<Spanned<RawNumber>> {
+        raw.filter(|r| {
+            let text = r.get_ref().text.trim();
+            !text.is_empty() && !matches!(value::parse_actual(text), Ok(Actual::NotApplicable))
+        })
+    }
+
+    /// Run a reader whose errors are only notes here: a claimed figure that cannot be read is
+    /// not claimed, and the form goes on.
+    fn as_note<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let mut errors = std::mem::take(&mut self.errors);
+        let value = read(self);
+        std::mem::swap(&mut errors, &mut self.errors);
+        for mut e in errors {
+            e.severity = crate::diag::Severity::Warning;
+            self.notes.push(e);
+        }
+        value
     }
 
     fn amount(&mut self, raw: Spanned<RawNumber>, field: &str) -> Option<Field<Decimal>> {
@@ -496,10 +657,10 @@ impl<'a> Validator<'a> {
                         .project
                         .as_ref()
                         .map_or(kind.span.clone(), Spanned::span);
-                    self.error(
+                    self.note(
                         "form::missing-field",
                         at,
-                        "项目表缺少项目名称 (a 项目 form needs `project = \"项目名称\"`)",
+                        "项目表缺少项目名称 (a 项目 form names its project: `project = \"项目名称\"`)",
                     );
                 }
                 FormKind::Department
@@ -508,7 +669,7 @@ impl<'a> Validator<'a> {
                         .as_ref()
                         .is_none_or(|p| p.get_ref().trim().is_empty()) =>
                 {
-                    self.error("form::missing-field", kind.span.clone(), "部门整体表缺少部门名称 (a 部门整体 form needs `department = \"部门名称\"`)");
+                    self.note("form::missing-field", kind.span.clone(), "部门整体表缺少部门名称 (a 部门整体 form names its department: `department = \"部门名称\"`)");
                 }
                 _ => {}
             }
@@ -552,6 +713,7 @@ impl<'a> Validator<'a> {
                 project: raw.project.map(|p| p.into_inner().trim().to_string()),
                 department: raw.department.map(|d| d.into_inner().trim().to_string()),
                 unit: raw.unit,
+                region: raw.region.map(Self::text).filter(|r| !r.value.is_empty()),
                 budget,
                 objective,
                 tasks,
@@ -560,6 +722,7 @@ impl<'a> Validator<'a> {
                 empty_categories,
                 total,
                 grade,
+                notes: self.notes,
             }),
             _ => Err(self.errors),
         }
@@ -568,9 +731,24 @@ impl<'a> Validator<'a> {
     fn budget(&mut self, raw: Spanned<raw::RawBudget>) -> Option<Budget> {
         let span = raw.span();
         let b = raw.into_inner();
-        let initial = self.amount(b.initial, "年初预算数");
-        let adjusted = self.amount(b.adjusted, "全年预算数");
-        let executed = self.amount(b.executed, "全年执行数");
+        let unit = match &b.unit {
+            None => MoneyUnit::WAN,
+            Some(text) => MoneyUnit::parse(text.get_ref()).unwrap_or_else(|| {
+                self.note(
+                    "form::money-unit",
+                    text.span(),
+                    format!(
+                        "未知的金额单位「{}」，按万元读取 (unknown money unit: read as 万元)",
+                        text.get_ref()
+                    ),
+                )
+                .label = Some("expected 元, 千元, 万元 or 亿元".into());
+                MoneyUnit::WAN
+            }),
+        };
+        let initial = self.optional_amount(b.initial, "年初预算数", "");
+        let adjusted = self.optional_amount(b.adjusted, "全年预算数", "");
+        let executed = self.optional_amount(b.executed, "全年执行数", "");
         let weight = self.claimed_number(b.weight, "分值");
         let rate = self.claimed_percent(b.rate, "执行率");
         let score = self.claimed_number(b.score, "得分");
@@ -582,28 +760,40 @@ impl<'a> Validator<'a> {
             let source_span = s.span();
             let r = s.into_inner();
             let name = Self::text(r.name);
-            let initial = self.amount(r.initial, "年初预算数");
-            let adjusted = self.amount(r.adjusted, "全年预算数");
-            let executed = self.amount(r.executed, "全年执行数");
+            // A fund-source row printed with every amount blank (其他资金 on most forms) says
+            // there was no such money: nothing to note.
+            let blank = |c: &Option<Spanned<RawNumber>>| {
+                c.as_ref()
+                    .is_none_or(|c| c.get_ref().text.trim().is_empty())
+            };
+            let (initial, adjusted, executed) =
+                if blank(&r.initial) && blank(&r.adjusted) && blank(&r.executed) {
+                    (None, None, None)
+                } else {
+                    (
+                        self.optional_amount(r.initial, "年初预算数", &name.value),
+                        self.optional_amount(r.adjusted, "全年预算数", &name.value),
+                        self.optional_amount(r.executed, "全年执行数", &name.value),
+                    )
+                };
             let rate = self.claimed_percent(r.rate, "执行率");
             if let (Some(adjusted), Some(executed)) = (&adjusted, &executed) {
                 self.check_overspend(adjusted, executed, &name.value);
             }
-            if let (Some(initial), Some(adjusted), Some(executed)) = (initial, adjusted, executed) {
-                sources.push(FundSource {
-                    name,
-                    initial,
-                    adjusted,
-                    executed,
-                    rate,
-                    span: source_span,
-                });
-            }
+            sources.push(FundSource {
+                name,
+                initial,
+                adjusted,
+                executed,
+                rate,
+                span: source_span,
+            });
         }
         Some(Budget {
-            initial: initial?,
-            adjusted: adjusted?,
-            executed: executed?,
+            unit,
+            initial,
+            adjusted,
+            executed,
             weight,
             rate,
             score,
@@ -620,7 +810,7 @@ impl<'a> Validator<'a> {
             } else {
                 format!("{row}: ")
             };
-            let d = self.error(
+            let d = self.note(
                 "form::overspent",
                 executed.span.clone(),
                 format!(
@@ -643,18 +833,16 @@ impl<'a> Validator<'a> {
         for item in s.items {
             let item_span = item.span();
             let i = item.into_inner();
-            let weight = self.number(i.weight, "分值");
+            let weight = self.claimed_number(i.weight, "分值");
             let score = self.claimed_number(i.score, "得分");
-            if let Some(weight) = weight {
-                items.push(SectionItem {
-                    name: Self::text(i.name),
-                    description: i.description,
-                    weight,
-                    score,
-                    problems: i.problems,
-                    span: item_span,
-                });
-            }
+            items.push(SectionItem {
+                name: Self::text(i.name),
+                description: i.description,
+                weight,
+                score,
+                problems: i.problems,
+                span: item_span,
+            });
         }
         Some(Section {
             name: Self::text(s.name),
@@ -684,201 +872,356 @@ impl<'a> Validator<'a> {
         for row in rows {
             let row_span = row.span();
             let r = row.into_inner();
-            let level1 = Self::text(r.level1);
-            let level2 = Self::text(r.level2);
-            let Some(name) = r.name.map(Self::text).filter(|n| !n.value.is_empty()) else {
-                // A row left blank (as `jixiao init` writes them) is not data either.
-                let filled = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
-                let has_data = filled(r.target.as_ref().map(|t| t.get_ref().as_str()))
-                    || filled(r.actual.as_ref().map(|t| t.get_ref().as_str()))
-                    || filled(r.weight.as_ref().map(|w| w.get_ref().text.as_str()))
-                    || filled(r.score.as_ref().map(|w| w.get_ref().text.as_str()));
-                if has_data {
-                    self.error(
-                        "form::missing-field",
-                        row_span,
-                        "指标行缺少三级指标名称 (this indicator row has figures but no `name`)",
-                    )
-                    .help = Some(
-                        "a row with only level1 and level2 stands for a level-2 row printed empty"
-                            .into(),
-                    );
-                } else {
+            // A flat list prints no 一级/二级 columns: the level is empty, placed at the row.
+            let level = |l: Option<Spanned<String>>| {
+                l.map_or_else(
+                    || Text {
+                        value: String::new(),
+                        span: row_span.start..row_span.start,
+                    },
+                    |l| {
+                        let mut text = Self::text(l);
+                        // `效 益 指 标` (spaced out to fill a cell, or split by a PDF's
+                        // extraction) is 效益指标.
+                        text.value = without_weight_suffix(&text.value)
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect();
+                        text
+                    },
+                )
+            };
+            let level1 = level(r.level1);
+            let level2 = level(r.level2);
+            let filled = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
+            let has_data = filled(r.target.as_ref().map(|t| t.get_ref().as_str()))
+                || filled(r.actual.as_ref().map(|t| t.get_ref().as_str()))
+                || filled(r.weight.as_ref().map(|w| w.get_ref().text.as_str()))
+                || filled(r.score.as_ref().map(|w| w.get_ref().text.as_str()));
+            let name = r.name.map(Self::text).filter(|n| !n.value.is_empty());
+            let name = match name {
+                Some(name) => name,
+                // A row left blank (as `jixiao init` writes them, or a level-2 row printed
+                // empty) is not data.
+                None if !has_data => {
                     empty.push(EmptyCategory {
                         level1: level1.value,
                         level2: level2.value,
                         position: indicators.len(),
                     });
+                    continue;
                 }
-                continue;
+                None => {
+                    self.note(
+                        "form::unnamed-indicator",
+                        row_span.clone(),
+                        "指标行有数值但三级指标名称为空 (this indicator row has figures but no name)",
+                    );
+                    Text {
+                        value: String::new(),
+                        span: row_span.start..row_span.start,
+                    }
+                }
             };
             // Names differ more often than categories: compared first, most pairs stop there.
             if let Some(first) = indicators.iter().find(|i| {
                 i.name.value == name.value
                     && i.level2.value == level2.value
                     && i.level1.value == level1.value
+                    && !name.value.is_empty()
             }) {
                 let line = self.source.line_of(first.span.start);
-                self.error(
+                self.note(
                     "form::duplicate-indicator",
                     name.span.clone(),
                     format!(
-                        "指标重复 (duplicate indicator {} / {} / {})",
+                        "指标重复 (duplicate indicator {} / {} / {}): both rows are scored as printed",
                         level1.value, level2.value, name.value
                     ),
                 )
                 .notes = vec![format!("first given at line {line}")];
-                continue;
             }
-            let target = match r.target {
-                Some(t) => self.target(t),
-                None => {
-                    self.error(
-                        "form::missing-field",
-                        name.span.clone(),
-                        format!("{} 缺少年度指标值 (missing `target`)", name.value),
-                    );
-                    None
-                }
-            };
-            let actual = match r.actual {
-                Some(a) => self.actual(a),
-                None => {
-                    self.error(
-                        "form::missing-field",
-                        name.span.clone(),
-                        format!("{} 缺少实际完成值 (missing `actual`)", name.value),
-                    )
-                    .help = Some(
-                        "write the actual value, or `/` if the indicator does not apply".into(),
-                    );
-                    None
-                }
-            };
-            let weight = match r.weight {
-                Some(w) => self.number(w, "分值"),
-                None => {
-                    self.error(
-                        "form::missing-field",
-                        name.span.clone(),
-                        format!("{} 缺少分值 (missing `weight`)", name.value),
-                    );
-                    None
-                }
-            };
-            if let Some(w) = &weight
-                && w.value.is_sign_negative()
-                && !w.value.is_zero()
-            {
-                self.error(
+            let direction = r.direction.map(Self::text).filter(|d| !d.value.is_empty());
+            let unit = r.unit.map(Self::text).filter(|u| !u.value.is_empty());
+            let target = self.target(
+                r.target,
+                &name,
+                direction.as_ref(),
+                unit.as_ref(),
+                &row_span,
+            );
+            let actual = self.actual(r.actual, &name, unit.as_ref(), &row_span);
+            let weight = self.weight(r.weight, &name, &row_span, &target, &actual);
+            if weight.value.is_sign_negative() && !weight.value.is_zero() {
+                self.note(
                     "form::negative-weight",
-                    w.span.clone(),
-                    "分值不能为负数 (a weight cannot be negative)",
+                    weight.span.clone(),
+                    "分值为负数 (a negative weight)",
                 );
             }
             let score = self.claimed_number(r.score, "得分");
             let deviation = self.claimed_percent(r.deviation, "偏差度");
-            let (Some(target), Some(actual), Some(weight)) = (target, actual, weight) else {
-                continue;
-            };
-            if !self.compatible(&name.value, &target, &actual) {
-                continue;
-            }
             indicators.push(Indicator {
                 level1,
                 level2,
                 name,
+                direction,
+                unit,
                 target,
                 actual,
                 weight,
                 score,
                 deviation,
                 explanation: r.explanation,
+                extra: r.extra,
                 span: row_span,
             });
         }
         (indicators, empty)
     }
 
-    fn target(&mut self, raw: Spanned<String>) -> Option<Field<Target>> {
-        match value::parse_target(raw.get_ref()) {
-            Ok(value) => Some(Field {
-                value,
-                span: raw.span(),
-                text: trimmed(raw.into_inner()),
-            }),
-            Err(e) => {
-                self.value_error(
-                    "form::target",
-                    "年度指标值",
-                    &raw.span(),
-                    raw.get_ref(),
-                    true,
-                    &e,
-                );
-                None
-            }
+    /// The 分值 of a row; blank, a not-applicable mark or unreadable counts 0 points, noted
+    /// unless the whole row is not applicable.
+    fn weight(
+        &mut self,
+        raw: Option<Spanned<RawNumber>>,
+        name: &Text,
+        row_span: &Span,
+        target: &Field<Target>,
+        actual: &Field<Actual>,
+    ) -> Field<Decimal> {
+        let span = raw
+            .as_ref()
+            .map_or(row_span.start..row_span.start, Spanned::span);
+        let text = raw
+            .as_ref()
+            .map(|r| r.get_ref().text.trim().to_string())
+            .unwrap_or_default();
+        let row_not_applicable = matches!(target.value, Target::NotApplicable)
+            || matches!(actual.value, Actual::NotApplicable);
+        if let Some(weight) = Self::filled(raw).and_then(|r| self.as_note(|v| v.number(r, "分值")))
+        {
+            return weight;
+        }
+        if !row_not_applicable {
+            self.note(
+                "form::no-weight",
+                if span.is_empty() {
+                    name.span.clone()
+                } else {
+                    span.clone()
+                },
+                format!(
+                    "{} 没有分值，按 0 分计 (no weight printed: the row counts 0 points)",
+                    name.value
+                ),
+            );
+        }
+        Field {
+            value: Decimal::ZERO,
+            text,
+            span,
         }
     }
 
-    fn actual(&mut self, raw: Spanned<String>) -> Option<Field<Actual>> {
-        match value::parse_actual(raw.get_ref()) {
-            Ok(value) => Some(Field {
-                value,
-                span: raw.span(),
-                text: trimmed(raw.into_inner()),
-            }),
-            Err(e) => {
-                self.value_error(
-                    "form::actual",
-                    "实际完成值",
-                    &raw.span(),
-                    raw.get_ref(),
-                    true,
-                    &e,
-                );
-                None
-            }
+    /// A 年度指标值 as printed, with the 指标性质 and 度量单位 columns where the layout has them:
+    /// a blank cell is [`Target::Blank`], any text without a number is qualitative, and a cell
+    /// the grammar cannot read is noted and taken as qualitative text.
+    fn target(
+        &mut self,
+        raw: Option<Spanned<String>>,
+        name: &Text,
+        direction: Option<&Text>,
+        unit: Option<&Text>,
+        row_span: &Span,
+    ) -> Field<Target> {
+        let Some(raw) = raw else {
+            return Field {
+                value: Target::Blank,
+                text: String::new(),
+                span: name_or_row(name, row_span),
+            };
+        };
+        let span = raw.span();
+        let text = trimmed(raw.into_inner());
+        let qualitative_direction =
+            direction.is_some_and(|d| matches!(d.value.as_str(), "定性" | "定性指标"));
+        if qualitative_direction && !text.is_empty() {
+            return Field {
+                value: Target::Qualitative {
+                    words: value::qualitative_words_in(&text),
+                    text: text.clone(),
+                },
+                text,
+                span,
+            };
         }
-    }
-
-    /// A target and an actual that cannot be compared are refused here, with both named.
-    fn compatible(&mut self, name: &str, target: &Field<Target>, actual: &Field<Actual>) -> bool {
-        match (&target.value, &actual.value) {
-            (Target::NotApplicable, _) | (_, Actual::NotApplicable) => true,
-            (Target::Quantitative { quantity: t, .. }, Actual::Quantity(a)) => {
-                match value::align(t, a) {
-                    Ok(_) => true,
-                    Err(m) => {
-                        let d = self.error(
-                        "form::unit-mismatch",
-                        actual.span.clone(),
-                        format!("{name}: 实际完成值的单位 {} 与年度指标值的单位 {} 不一致 (the actual is in {} but the target in {})", shown_unit(&m.actual_unit), shown_unit(&m.target_unit), shown_unit(&m.actual_unit), shown_unit(&m.target_unit)),
-                    );
-                        d.label = Some(format!(
-                            "expected a value in {}",
-                            shown_unit(&m.target_unit)
-                        ));
-                        false
+        let with_unit = with_unit_column(&text, unit);
+        let parsed = match value::parse_target(&with_unit) {
+            Ok(target) => target,
+            Err(e) => {
+                let at = if with_unit == text {
+                    self.value_span(&span, &text, true, &e)
+                } else {
+                    span.clone()
+                };
+                self.note(
+                    "form::unreadable-target",
+                    at,
+                    format!("年度指标值无法按数值读取，按定性指标处理 (the target cannot be read as a number; it is taken as qualitative text): {}", e.message),
+                )
+                .label = Some(format!("expected {}", e.expected));
+                Target::Qualitative {
+                    words: value::qualitative_words_in(&text),
+                    text: text.clone(),
+                }
+            }
+        };
+        let value = match (parsed, direction) {
+            (
+                Target::Quantitative {
+                    comparator: None,
+                    quantity,
+                },
+                Some(d),
+            ) => match direction_comparator(&d.value) {
+                Some(comparator) => Target::Quantitative {
+                    comparator: Some(comparator),
+                    quantity,
+                },
+                None => {
+                    self.note(
+                        "form::direction",
+                        d.span.clone(),
+                        format!("未识别的指标性质「{}」 (unknown 指标性质): the ruleset's default applies", d.value),
+                    )
+                    .label = Some("expected ≥, ≤, =, 定性, 正向 or 反向".into());
+                    Target::Quantitative {
+                        comparator: None,
+                        quantity,
                     }
                 }
-            }
-            (Target::Quantitative { .. }, Actual::Word(word)) => {
-                self.error("form::actual", actual.span.clone(), format!("{name}: 定量指标的实际完成值应为数值 (a quantitative target needs a number as its actual, not `{word}`)"))
-                    .label = Some(format!("expected a number comparable with {}", target.text));
-                false
-            }
-            (Target::Qualitative { .. }, Actual::Quantity(q)) => match q.unit {
-                Unit::Percent | Unit::None => true,
+            },
+            (parsed, _) => parsed,
+        };
+        if matches!(value, Target::Blank) {
+            return Field { value, text, span };
+        }
+        Field { value, text, span }
+    }
+
+    /// A 实际完成值 as printed: blank is [`Actual::Blank`]; a comparator written in it (`≥95%`)
+    /// is noted and the number read; any other unreadable text is noted and kept as a word.
+    fn actual(
+        &mut self,
+        raw: Option<Spanned<String>>,
+        name: &Text,
+        unit: Option<&Text>,
+        row_span: &Span,
+    ) -> Field<Actual> {
+        let Some(raw) = raw else {
+            return Field {
+                value: Actual::Blank,
+                text: String::new(),
+                span: name_or_row(name, row_span),
+            };
+        };
+        let span = raw.span();
+        let text = trimmed(raw.into_inner());
+        let with_unit = with_unit_column(&text, unit);
+        let value = match value::parse_actual(&with_unit) {
+            Ok(actual) => actual,
+            Err(e) => match value::parse_target(&with_unit) {
+                Ok(Target::Quantitative {
+                    comparator: Some(comparator),
+                    quantity,
+                }) => {
+                    self.note(
+                        "form::comparator-in-actual",
+                        span.clone(),
+                        format!("实际完成值写了比较符「{comparator}」，按数值 {} 读取 (the actual is written with a comparator; its number is read)", quantity_text(&text)),
+                    )
+                    .help = Some("an actual is what was achieved: write the number alone".into());
+                    Actual::Quantity(quantity)
+                }
                 _ => {
-                    self.error("form::actual", actual.span.clone(), format!("{name}: 定性指标的实际完成值应为完成程度 (a qualitative target takes a completion degree such as 100%, not `{}`)", actual.text))
-                        .label = Some("expected a percentage or a tier word such as 达成 / 部分达成 / 未达成".into());
-                    false
+                    let at = if with_unit == text {
+                        self.value_span(&span, &text, true, &e)
+                    } else {
+                        span.clone()
+                    };
+                    self.note(
+                        "form::unreadable-actual",
+                        at,
+                        format!("实际完成值无法读取，按文字处理 (the actual cannot be read as a value; kept as text): {}", e.message),
+                    )
+                    .label = Some(format!("expected {}", e.expected));
+                    Actual::Word(text.clone())
                 }
             },
-            (Target::Qualitative { .. }, Actual::Word(_)) => true,
+        };
+        Field { value, text, span }
+    }
+}
+
+/// A level name without the weight a layout prints after it: `产出指标(50分)` and
+/// `产出指标（50分）` are 产出指标 (the weight is the template's to check).
+fn without_weight_suffix(name: &str) -> &str {
+    let trimmed = name.trim_end();
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(body) = trimmed.strip_suffix(close)
+            && let Some(at) = body.rfind(open)
+        {
+            let inside = body.get(at + open.len_utf8()..).unwrap_or("");
+            let number = inside.trim_end_matches('分').trim();
+            if inside.ends_with('分') && !number.is_empty() && value::parse_decimal(number).is_ok()
+            {
+                return body.get(..at).unwrap_or(name).trim_end();
+            }
         }
     }
+    name
+}
+
+/// Where a row's missing cell is placed: its name, or the row.
+fn name_or_row(name: &Text, row_span: &Span) -> Span {
+    if name.span.is_empty() {
+        row_span.start..row_span.start
+    } else {
+        name.span.clone()
+    }
+}
+
+/// A cell read with the row's 度量单位 column: `95` with unit `%` reads as `95%`. A cell that
+/// already carries a unit, or a word, is read as it is.
+fn with_unit_column(text: &str, unit: Option<&Text>) -> String {
+    match unit {
+        Some(unit)
+            if text
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_digit() || c.is_numeric())
+                && !matches!(value::parse_actual(&unit.value), Ok(Actual::NotApplicable)) =>
+        {
+            format!("{text}{}", unit.value)
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// The comparator a 指标性质 cell stands for.
+fn direction_comparator(text: &str) -> Option<value::Comparator> {
+    match text.trim() {
+        "正向" | "正向指标" => Some(value::Comparator::Ge),
+        "反向" | "反向指标" => Some(value::Comparator::Le),
+        "﹦" | "＝" => Some(value::Comparator::Eq),
+        other => value::Comparator::parse_symbol(other),
+    }
+}
+
+/// The number part of a cell written with a comparator, for a note.
+fn quantity_text(text: &str) -> &str {
+    text.trim_start_matches(|c: char| !c.is_ascii_digit() && !c.is_numeric())
 }
 
 /// The text without surrounding whitespace, reusing its buffer when there is none to remove.
@@ -887,13 +1230,5 @@ fn trimmed(text: String) -> String {
         text
     } else {
         text.trim().to_string()
-    }
-}
-
-fn shown_unit(unit: &str) -> String {
-    if unit.is_empty() {
-        "(no unit)".to_string()
-    } else {
-        unit.to_string()
     }
 }

@@ -70,6 +70,9 @@ pub struct RawForm {
     pub kind: Spanned<String>,
     #[serde(alias = "评分规则")]
     pub ruleset: Option<Spanned<String>>,
+    /// The province (or city, county) the form is from, when its names do not say it.
+    #[serde(alias = "地区")]
+    pub region: Option<Spanned<String>>,
     #[serde(alias = "年度")]
     pub year: Spanned<i64>,
     #[serde(alias = "标题")]
@@ -101,12 +104,16 @@ pub struct RawForm {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBudget {
+    /// The money unit the header prints (`项目资金（元）`): 元, 万元 (the default) or 亿元.
+    #[serde(alias = "金额单位")]
+    pub unit: Option<Spanned<String>>,
+    /// Absent where the layout has no 年初预算数 column.
     #[serde(alias = "年初预算数")]
-    pub initial: Spanned<RawNumber>,
+    pub initial: Option<Spanned<RawNumber>>,
     #[serde(alias = "全年预算数")]
-    pub adjusted: Spanned<RawNumber>,
+    pub adjusted: Option<Spanned<RawNumber>>,
     #[serde(alias = "全年执行数")]
-    pub executed: Spanned<RawNumber>,
+    pub executed: Option<Spanned<RawNumber>>,
     #[serde(alias = "分值")]
     pub weight: Option<Spanned<RawNumber>>,
     #[serde(alias = "执行率")]
@@ -127,11 +134,11 @@ pub struct RawSource {
     #[serde(alias = "名称")]
     pub name: Spanned<String>,
     #[serde(alias = "年初预算数")]
-    pub initial: Spanned<RawNumber>,
+    pub initial: Option<Spanned<RawNumber>>,
     #[serde(alias = "全年预算数")]
-    pub adjusted: Spanned<RawNumber>,
+    pub adjusted: Option<Spanned<RawNumber>>,
     #[serde(alias = "全年执行数")]
-    pub executed: Spanned<RawNumber>,
+    pub executed: Option<Spanned<RawNumber>>,
     #[serde(alias = "执行率")]
     pub rate: Option<Spanned<RawNumber>>,
 }
@@ -174,7 +181,7 @@ pub struct RawSectionItem {
     #[serde(alias = "情况说明")]
     pub description: Option<String>,
     #[serde(alias = "分值")]
-    pub weight: Spanned<RawNumber>,
+    pub weight: Option<Spanned<RawNumber>>,
     #[serde(alias = "得分")]
     pub score: Option<Spanned<RawNumber>>,
     #[serde(alias = "存在问题和改进措施")]
@@ -184,14 +191,23 @@ pub struct RawSectionItem {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
+    /// Absent on a flat list (only 三级指标 printed).
     #[serde(alias = "一级指标")]
-    pub level1: Spanned<String>,
+    pub level1: Option<Spanned<String>>,
     #[serde(alias = "二级指标")]
-    pub level2: Spanned<String>,
+    pub level2: Option<Spanned<String>>,
     #[serde(alias = "三级指标")]
     pub name: Option<Spanned<String>>,
+    /// The 指标性质 column of layouts that print the comparator apart (`≥`, `≤`, `=`, `定性`,
+    /// 正向, 反向).
+    #[serde(alias = "指标性质")]
+    pub direction: Option<Spanned<String>>,
     #[serde(alias = "年度指标值")]
     pub target: Option<Spanned<String>>,
+    /// The 度量单位 column of layouts that print the unit apart.
+    #[serde(alias = "度量单位")]
+    #[serde(alias = "计量单位")]
+    pub unit: Option<Spanned<String>>,
     #[serde(alias = "实际完成值")]
     pub actual: Option<Spanned<String>>,
     #[serde(alias = "分值")]
@@ -203,6 +219,9 @@ pub struct RawIndicator {
     #[serde(alias = "偏差原因")]
     #[serde(alias = "偏差原因分析及改进措施")]
     pub explanation: Option<String>,
+    /// Other printed columns of the row (是否核心指标, 得分系数 …): header → cell, kept as printed.
+    #[serde(default, alias = "其他")]
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -113,7 +113,9 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
         let mut d = common(s);
         d.insert(
             "涉及预算资金".into(),
-            s.form.budget.initial.text.clone().into(),
+            crate::form::text_of(&s.form.budget.initial)
+                .to_string()
+                .into(),
         );
         let c = corrections(s.sheet);
         any_correction |= !c.is_empty();
@@ -185,8 +187,14 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
         }
     }
     f.insert("项目个数".into(), projects.len().to_string().into());
-    let amount = num::sum(projects.iter().map(|p| p.form.budget.initial.value))
-        .map_or_else(|_| "—".to_string(), |d| d.normalize().to_string());
+    let amount = num::sum(projects.iter().map(|p| {
+        let b = &p.form.budget;
+        // A layout without 年初预算数 gives the project's amount as its budget.
+        crate::form::value_of(&b.initial)
+            .or(crate::form::value_of(&b.adjusted))
+            .unwrap_or_default()
+    }))
+    .map_or_else(|_| "—".to_string(), |d| d.normalize().to_string());
     f.insert("项目金额".into(), amount.into());
     let grades: Vec<String> = projects
         .first()
@@ -227,9 +235,18 @@ fn common(s: &Scored<'_>) -> Fields {
     let mut d = Fields::new();
     let b = &s.form.budget;
     d.insert("名称".into(), s.form.name().to_string().into());
-    d.insert("年初预算数".into(), b.initial.text.clone().into());
-    d.insert("全年预算数".into(), b.adjusted.text.clone().into());
-    d.insert("全年执行数".into(), b.executed.text.clone().into());
+    d.insert(
+        "年初预算数".into(),
+        crate::form::text_of(&b.initial).to_string().into(),
+    );
+    d.insert(
+        "全年预算数".into(),
+        crate::form::text_of(&b.adjusted).to_string().into(),
+    );
+    d.insert(
+        "全年执行数".into(),
+        crate::form::text_of(&b.executed).to_string().into(),
+    );
     d.insert(
         "预算执行率".into(),
         rate_text(s.sheet.execution.rate).into(),

@@ -5,6 +5,7 @@
 //! [`ScoreSheet`], so that every output shows the same figures.
 
 use crate::form::Form;
+use crate::form::text_of;
 use crate::num::percent_text;
 use crate::rules::FormKind;
 use crate::score::{Claimed, ScoreSheet, Status, beyond};
@@ -267,12 +268,12 @@ impl FormView {
         let formula = |t: &Option<crate::score::Trace>| t.as_ref().map(|t| t.formula.clone());
         let mut budget = vec![BudgetLine {
             label: match form.kind.value {
-                FormKind::Project => "年度资金总额（万元）".into(),
-                FormKind::Department => "部门预算总额（万元）".into(),
+                FormKind::Project => format!("年度资金总额（{}）", b.unit.name),
+                FormKind::Department => format!("部门预算总额（{}）", b.unit.name),
             },
-            initial: b.initial.text.clone(),
-            adjusted: b.adjusted.text.clone(),
-            executed: b.executed.text.clone(),
+            initial: text_of(&b.initial).to_string(),
+            adjusted: text_of(&b.adjusted).to_string(),
+            executed: text_of(&b.executed).to_string(),
             weight: Some(e.weight.to_string()),
             rate: Figure::computed(
                 e.rate,
@@ -308,9 +309,9 @@ impl FormView {
             };
             budget.push(BudgetLine {
                 label: s.name.value.clone(),
-                initial: s.initial.text.clone(),
-                adjusted: s.adjusted.text.clone(),
-                executed: s.executed.text.clone(),
+                initial: text_of(&s.initial).to_string(),
+                adjusted: text_of(&s.adjusted).to_string(),
+                executed: text_of(&s.executed).to_string(),
                 weight: None,
                 rate,
                 score: None,
@@ -332,7 +333,7 @@ impl FormView {
                             SectionLine {
                                 name: item.name.value.clone(),
                                 description: item.description.clone().unwrap_or_default(),
-                                weight: item.weight.text.clone(),
+                                weight: text_of(&item.weight).to_string(),
                                 score: match scored_item {
                                     Some(i) => Figure::computed(
                                         i.score,

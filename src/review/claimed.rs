@@ -131,14 +131,14 @@ fn row_prefix(row: &str) -> String {
 fn rate_inputs(cx: &Context, m: &Mismatch) -> (String, String) {
     let b = &cx.form.budget;
     let denominator_is_initial = cx.sheet.execution.denominator == "年初预算数";
-    let pick = |initial: &crate::form::Field<_>, adjusted: &crate::form::Field<_>| {
-        if denominator_is_initial {
+    let pick = |initial: &Option<crate::form::Field<_>>,
+                adjusted: &Option<crate::form::Field<_>>| {
+        crate::form::text_of(if denominator_is_initial {
             initial
         } else {
             adjusted
-        }
-        .text
-        .clone()
+        })
+        .to_string()
     };
     let source = b.sources.iter().find(|s| {
         s.rate
@@ -146,8 +146,14 @@ fn rate_inputs(cx: &Context, m: &Mismatch) -> (String, String) {
             .is_some_and(|r| cx.line(&r.span) == m.line && s.name.value == m.row)
     });
     match source {
-        Some(s) => (s.executed.text.clone(), pick(&s.initial, &s.adjusted)),
-        None => (b.executed.text.clone(), pick(&b.initial, &b.adjusted)),
+        Some(s) => (
+            crate::form::text_of(&s.executed).to_string(),
+            pick(&s.initial, &s.adjusted),
+        ),
+        None => (
+            crate::form::text_of(&b.executed).to_string(),
+            pick(&b.initial, &b.adjusted),
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 //! template. Each is provable from the form and the rules, so each is an error.
 
 use super::{
-    Context, FUND_SOURCES_SUM, Finding, GRADE_BAND, MET_LOST_POINTS, QUALITATIVE_TIER,
+    Context, FUND_SOURCES_SUM, Finding, GRADE_BAND, MET_LOST_POINTS, ODD_CELL, QUALITATIVE_TIER,
     SCORE_ABOVE_WEIGHT, TEMPLATE_FIT, TOTAL_SUM, UNMET_FULL_MARKS, WEIGHT_SUM,
 };
 use crate::diag::Diagnostic;
@@ -23,14 +23,14 @@ pub fn run(cx: &Context) -> Vec<Finding> {
     out
 }
 
-type Column = fn(&FundSource) -> &Field<Decimal>;
+type Column = fn(&FundSource) -> &Option<Field<Decimal>>;
 
 fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
     let b = &cx.form.budget;
     if b.sources.is_empty() {
         return;
     }
-    let columns: [(&str, &str, &Field<Decimal>, Column); 3] = [
+    let columns: [(&str, &str, &Option<Field<Decimal>>, Column); 3] = [
         ("年初预算数", "initial budget", &b.initial, |s| {
             &s.initial
         }),
@@ -40,7 +40,19 @@ fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
         ("全年执行数", "executed", &b.executed, |s| &s.executed),
     ];
     for (label, english, total, column) in columns {
-        let Ok(sum) = num::sum(b.sources.iter().map(|s| column(s).value)) else {
+        // A blank total or a blank row cannot be added up: the blank cells are noted already.
+        let Some(total) = total else {
+            continue;
+        };
+        let Some(values) = b
+            .sources
+            .iter()
+            .map(|s| column(s).as_ref().map(|f| f.value))
+            .collect::<Option<Vec<Decimal>>>()
+        else {
+            continue;
+        };
+        let Ok(sum) = num::sum(values) else {
             continue;
         };
         if !beyond(sum, total.value, cx.tolerance()) {
@@ -57,7 +69,10 @@ fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
             ),
         );
         for s in &b.sources {
-            f = f.with(s.name.value.clone(), column(s).text.clone());
+            f = f.with(
+                s.name.value.clone(),
+                crate::form::text_of(column(s)).to_string(),
+            );
         }
         let difference = num::sub(sum, total.value)
             .map(|d| d.to_string())
@@ -125,7 +140,8 @@ fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// The template-fit problems the engine collected while scoring.
+/// The template-fit problems the engine collected while scoring, with what the reader noticed in
+/// the cells (the form's notes, which the sheet carries first).
 fn structure(cx: &Context, out: &mut Vec<Finding>) {
     for d in &cx.sheet.structure {
         let (check, field) = match d.code {
@@ -137,6 +153,13 @@ fn structure(cx: &Context, out: &mut Vec<Finding>) {
             "score::unknown-level2" => (&TEMPLATE_FIT, "二级指标"),
             "score::unknown-section" | "score::missing-section" => (&TEMPLATE_FIT, "栏目"),
             "score::unknown-item" | "score::missing-item" => (&TEMPLATE_FIT, "评分项"),
+            "score::blank-cell"
+            | "score::unit-mismatch"
+            | "score::degree"
+            | "score::actual"
+            | "score::execution-unverifiable"
+            | "score::zero-budget" => (&ODD_CELL, ""),
+            code if code.starts_with("form::") => (&ODD_CELL, ""),
             _ => (&TEMPLATE_FIT, ""),
         };
         let line = d.location().map(|(line, _)| line);
@@ -173,7 +196,16 @@ fn row_at(cx: &Context, d: &Diagnostic) -> String {
         if inside(&row.level2.span) {
             return row.level2.value.clone();
         }
-        if inside(&row.span) {
+        let cells = [
+            Some(&row.span),
+            Some(&row.name.span),
+            Some(&row.target.span),
+            Some(&row.actual.span),
+            Some(&row.weight.span),
+            row.score.as_ref().map(|s| &s.span),
+            row.deviation.as_ref().map(|d| &d.span),
+        ];
+        if cells.into_iter().flatten().any(inside) {
             return row.name.value.clone();
         }
     }

@@ -315,6 +315,21 @@ check!(
      expected."
 );
 check!(
+    ODD_CELL,
+    "odd-cell",
+    Consistency,
+    Error,
+    None,
+    [],
+    "无法按原样核对的单元格 (a cell the rules cannot check as printed)",
+    "表中有人能读懂、但无法按规则核对的单元格：空白、数字处填了“/”或“—”、实际完成值写了比较符、单位不一致、无法判断完成程度等；表仍按原样评分 (a cell a person can read but the rules cannot check as printed: a blank, a `/` or `—` where a number belongs, a comparator in an actual, units that do not compare, a completion degree that cannot be told; the form is still scored as printed)",
+    "A form loads as printed, whatever its cells hold. What the reader noticed (`form::blank-cell`, \
+     `form::comparator-in-actual`, `form::unreadable-target` …) and the rows the engine could not \
+     score by the rules (`score::blank-cell`, `score::unit-mismatch`, `score::degree` …: the \
+     unit's claimed score is taken within the weight, unchecked) are each reported here, located, \
+     with the engine's code."
+);
+check!(
     QUALITATIVE_TIER,
     "qualitative-tier",
     Consistency,
@@ -518,6 +533,7 @@ pub const CATALOGUE: &[Check] = &[
     SCORE_ABOVE_WEIGHT,
     WEIGHT_SUM,
     TEMPLATE_FIT,
+    ODD_CELL,
     QUALITATIVE_TIER,
     MET_LOST_POINTS,
     UNMET_FULL_MARKS,

@@ -7,6 +7,7 @@ use super::{
     UNMET_UNEXPLAINED, VACUOUS_TARGET, similarity,
 };
 use crate::form::Indicator;
+use crate::form::{text_of, value_of};
 use crate::num::{self, Rounding, RoundingMode, percent_number, percent_text};
 use crate::rules::FormKind;
 use crate::score::{IndicatorKind, Status};
@@ -270,7 +271,11 @@ fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let b = &cx.form.budget;
-    let span = b.rate.as_ref().map_or(&b.executed.span, |r| &r.span);
+    let span = b
+        .rate
+        .as_ref()
+        .or(b.executed.as_ref())
+        .map_or(&b.span, |r| &r.span);
     let rate = percent_text(e.rate);
     let limit = Threshold::LowExecution.value_text(threshold);
     out.push(
@@ -286,15 +291,16 @@ fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
             ),
         )
         .with("执行率 (execution rate)", rate)
-        .with("全年执行数 (executed)", format!("{}万元", b.executed.text))
+        .with("全年执行数 (executed)", format!("{}{}", text_of(&b.executed), b.unit.name))
         .with(
             format!("{} (budget)", e.denominator),
             format!(
-                "{}万元",
+                "{}{}",
                 match e.denominator {
-                    "年初预算数" => &b.initial.text,
-                    _ => &b.adjusted.text,
-                }
+                    "年初预算数" => text_of(&b.initial),
+                    _ => text_of(&b.adjusted),
+                },
+                b.unit.name
             ),
         )
         .with(
@@ -341,10 +347,14 @@ fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let b = &cx.form.budget;
+    let Some(executed) = value_of(&b.executed) else {
+        return;
+    };
+    let unit = Decimal::from(b.unit.yuan);
     let (Ok(sum), Ok(spent), Ok(slack)) = (
         num::sum(rows.iter().map(|(_, y)| *y)),
-        num::mul(b.executed.value, WAN),
-        num::mul(cx.tolerance(), WAN),
+        num::mul(executed, unit),
+        num::mul(cx.tolerance(), unit),
     ) else {
         return;
     };
@@ -360,11 +370,13 @@ fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
         "成本指标",
         "实际完成值",
         format!(
-            "成本指标实际完成值合计 {}，超过全年执行数 {}万元 (the cost actuals add up to {}, more than the {}万元 spent)",
+            "成本指标实际完成值合计 {}，超过全年执行数 {}{} (the cost actuals add up to {}, more than the {}{} spent)",
             wan_text(sum),
-            b.executed.text,
+            text_of(&b.executed),
+            b.unit.name,
             wan_text(sum),
-            b.executed.text
+            text_of(&b.executed),
+            b.unit.name
         ),
     );
     for (row, _) in &rows {
@@ -375,22 +387,29 @@ fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
     }
     out.push(
         f.with("合计 (sum)", wan_text(sum))
-            .with("全年执行数 (executed)", format!("{}万元", b.executed.text))
+            .with(
+                "全年执行数 (executed)",
+                format!("{}{}", text_of(&b.executed), b.unit.name),
+            )
             .with("超出 (excess)", wan_text(excess)),
     );
 }
 
 fn money_unit(cx: &Context, out: &mut Vec<Finding>) {
     let b = &cx.form.budget;
-    let headers = [
+    let headers: Vec<(&str, &str, &crate::form::Field<Decimal>)> = [
         ("全年执行数", "executed amount", &b.executed),
         ("全年预算数", "adjusted budget", &b.adjusted),
-    ];
+    ]
+    .into_iter()
+    .filter_map(|(h, e, f)| f.as_ref().map(|f| (h, e, f)))
+    .collect();
+    let unit = b.unit.name;
     for (row, _) in cx.rows() {
         let Some((_, _, actual)) = quantities(row) else {
             continue;
         };
-        if actual.unit != Unit::Money || actual.written_unit == "万元" {
+        if actual.unit != Unit::Money || actual.written_unit == unit {
             continue;
         }
         let Some(written) = actual.written_value() else {
@@ -402,9 +421,9 @@ fn money_unit(cx: &Context, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let as_wan = num::mul(field.value, WAN)
-            .map(|y| format!("{}万元 = {}元", field.text, y.normalize()))
-            .unwrap_or_else(|_| format!("{}万元", field.text));
+        let as_wan = num::mul(field.value, Decimal::from(b.unit.yuan))
+            .map(|y| format!("{}{unit} = {}元", field.text, y.normalize()))
+            .unwrap_or_else(|_| format!("{}{unit}", field.text));
         let actual_text = row.actual.text.trim();
         out.push(
             cx.finding(
@@ -413,7 +432,7 @@ fn money_unit(cx: &Context, out: &mut Vec<Finding>) {
                 row.name.value.clone(),
                 "实际完成值",
                 format!(
-                    "实际完成值 {actual_text} 与{header} {}万元 数字相同而单位不同，疑似把万元写成了{} (the actual {actual_text} has the number of the {english}, {}万元, in another unit: 万元 written as {}?)",
+                    "实际完成值 {actual_text} 与{header} {}{unit} 数字相同而单位不同，疑似把{unit}写成了{} (the actual {actual_text} has the number of the {english}, {}{unit}, in another unit: {unit} written as {}?)",
                     field.text, actual.written_unit, field.text, actual.written_unit
                 ),
             )
@@ -504,30 +523,35 @@ fn derived_indicator(cx: &Context, out: &mut Vec<Finding>) {
         }
         let name = bare_name(&row.name.value);
         let derived = if has(&name, "预算调整率") {
-            let Ok(change) = num::sub(b.adjusted.value, b.initial.value) else {
+            let (Some(initial), Some(adjusted)) = (&b.initial, &b.adjusted) else {
                 continue;
             };
-            let Ok(rate) = num::div(change.abs(), b.initial.value) else {
+            let Ok(change) = num::sub(adjusted.value, initial.value) else {
+                continue;
+            };
+            let Ok(rate) = num::div(change.abs(), initial.value) else {
                 continue;
             };
             Some((
                 cx.ruleset.rounding.rate.apply(rate),
                 format!(
                     "|全年预算数 − 年初预算数| / 年初预算数 = |{} − {}| / {}",
-                    b.adjusted.text, b.initial.text, b.initial.text
+                    adjusted.text, initial.text, initial.text
                 ),
             ))
         } else if EXECUTION_RATE_NAMES.contains(&name.as_str()) {
             let e = &cx.sheet.execution;
             let denominator = match e.denominator {
-                "年初预算数" => &b.initial.text,
-                _ => &b.adjusted.text,
+                "年初预算数" => text_of(&b.initial),
+                _ => text_of(&b.adjusted),
             };
             Some((
                 e.rate,
                 format!(
                     "全年执行数 / {} = {} / {}",
-                    e.denominator, b.executed.text, denominator
+                    e.denominator,
+                    text_of(&b.executed),
+                    denominator
                 ),
             ))
         } else {
@@ -653,7 +677,11 @@ fn reason_required(cx: &Context, out: &mut Vec<Finding>) {
             .and_then(|t| t.execution.explain.as_ref())
             .map(|x| format!("explain execution when {}", x.text))
             .unwrap_or_default();
-        let span = b.rate.as_ref().map_or(&b.executed.span, |r| &r.span);
+        let span = b
+            .rate
+            .as_ref()
+            .or(b.executed.as_ref())
+            .map_or(&b.span, |r| &r.span);
         out.push(
             cx.finding(
                 &REASON_REQUIRED,

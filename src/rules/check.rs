@@ -10,6 +10,36 @@ use super::expr::{CBound, CExpr, CKind, Func, Var};
 use super::parser::parse_file;
 use super::ruleset::*;
 use super::syntax_diagnostic;
+
+/// Name parts of rates where lower is better, read as `≤` when no comparator is printed (a
+/// bare `5%` on 结余率 is a ceiling). Found on published forms; a ruleset may name its own.
+const LOWER_IS_BETTER: &[&str] = &[
+    "结余率",
+    "结转结余率",
+    "调整率",
+    "投诉率",
+    "事故率",
+    "发生率",
+    "差错率",
+    "超支率",
+    "返工率",
+    "违规率",
+    "违纪率",
+    "失误率",
+    "误差率",
+    "损失率",
+    "空置率",
+    "流失率",
+    "死亡率",
+    "超标率",
+    "出错率",
+    "故障率",
+    "不合格率",
+    "退回率",
+    "三公经费",
+    "成本控制率",
+    "费用控制率",
+];
 use crate::diag::{Diagnostic, SourceFile};
 use crate::num::{Rounding, RoundingMode};
 use crate::value::Comparator;
@@ -364,6 +394,7 @@ impl<'a> Checker<'a> {
             formulas,
             quantitative,
             bare: bare.unwrap_or(Comparator::Ge),
+            lower_is_better: LOWER_IS_BETTER.iter().map(|s| s.to_string()).collect(),
             qualitative,
             tiers,
             indicator_rules,

@@ -357,6 +357,9 @@ pub struct RuleSet {
     pub quantitative: ScoringRules,
     /// How a target with no comparator compares.
     pub bare: Comparator,
+    /// Name parts that make a bare target lower-is-better (结余率, 投诉率 …): a row whose name
+    /// contains one, with no comparator printed, reads as `≤`.
+    pub lower_is_better: Vec<String>,
     pub qualitative: ScoringRules,
     pub tiers: Vec<Tier>,
     pub indicator_rules: Vec<IndicatorRules>,
@@ -399,6 +402,25 @@ impl RuleSet {
 
     pub fn tier_named(&self, name: &str) -> Option<&Tier> {
         self.tiers.iter().find(|t| t.name == name)
+    }
+
+    /// The tier a phrase names: its exact name, else the longest tier name it contains
+    /// (`达成预期指标` → 达成, `部分达成目标` → 部分达成).
+    pub fn tier_in(&self, phrase: &str) -> Option<&Tier> {
+        self.tier_named(phrase.trim()).or_else(|| {
+            self.tiers
+                .iter()
+                .filter(|t| !t.name.is_empty() && phrase.contains(t.name.as_str()))
+                .max_by_key(|t| t.name.len())
+        })
+    }
+
+    /// The lower-is-better name part a row's name contains, if any.
+    pub fn lower_is_better_pattern(&self, name: &str) -> Option<&str> {
+        self.lower_is_better
+            .iter()
+            .find(|p| name.contains(p.as_str()))
+            .map(String::as_str)
     }
 
     /// The `indicator` blocks that apply to a row, most specific first: those naming its

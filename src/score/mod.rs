@@ -11,7 +11,7 @@ pub mod sheet;
 pub use sheet::*;
 
 use crate::diag::Diagnostic;
-use crate::form::{Field, Form, Indicator};
+use crate::form::{Field, Form, Indicator, Span};
 use crate::num::{self, ArithError, percent_text};
 use crate::rules::expr::{Env, EvalError, Var};
 use crate::rules::registry::Selection;
@@ -114,6 +114,8 @@ impl<'a> Engine<'a> {
             )
             .at(&form.source, form.kind.span.clone())]);
         };
+        // What the reader noticed in the cells comes first, in form order.
+        self.structure.extend(form.notes.iter().cloned());
         let execution = self.execution(template);
         let sources = self.sources(template);
         let sections = self.sections(template);
@@ -330,9 +332,9 @@ impl<'a> Engine<'a> {
     fn form_env(&self) -> Env {
         let b = &self.form.budget;
         Env {
-            initial: Some(b.initial.value),
-            budget: Some(b.adjusted.value),
-            executed: Some(b.executed.value),
+            initial: b.initial.as_ref().map(|f| f.value),
+            budget: b.adjusted.as_ref().map(|f| f.value),
+            executed: b.executed.as_ref().map(|f| f.value),
             rate: self.rate,
             ..Env::default()
         }
@@ -341,32 +343,14 @@ impl<'a> Engine<'a> {
     fn execution(&mut self, template: &'a Template) -> Option<ExecutionScore> {
         let rule = &template.execution;
         let b = &self.form.budget;
-        let (denominator, denominator_field) = match rule.denominator {
-            BudgetColumn::Adjusted => (b.adjusted.value, &b.adjusted),
-            BudgetColumn::Initial => (b.initial.value, &b.initial),
+        let denominator_field = match rule.denominator {
+            BudgetColumn::Adjusted => b.adjusted.as_ref(),
+            BudgetColumn::Initial => b.initial.as_ref(),
         };
-        let raw_rate = match num::div(b.executed.value, denominator) {
-            Ok(rate) => rate,
-            Err(ArithError::DivisionByZero { .. }) => {
-                let d = Diagnostic::error(
-                    "score::zero-budget",
-                    format!(
-                        "{}为0，无法计算执行率 (the {} is 0, so the execution rate is undefined)",
-                        rule.denominator.name(),
-                        rule.denominator.name()
-                    ),
-                )
-                .at(&self.form.source, denominator_field.span.clone())
-                .label("expected a budget above 0")
-                .help("a form with no budget has nothing to score: check the figures");
-                self.errors.push(d);
-                return None;
-            }
-            Err(e) => {
-                let d = self.arith_error(&e, &b.executed.span, "执行率");
-                self.errors.push(d);
-                return None;
-            }
+        let Some((raw_rate, denominator, executed)) =
+            self.computed_rate(rule.denominator, denominator_field)
+        else {
+            return self.execution_as_printed(template);
         };
         let rate = self.ruleset.rounding.rate.apply(raw_rate);
         self.rate = Some(rate);
@@ -384,7 +368,7 @@ impl<'a> Engine<'a> {
             inputs: vec![
                 TraceInput {
                     name: "executed".into(),
-                    value: b.executed.value.to_string(),
+                    value: executed.to_string(),
                 },
                 TraceInput {
                     name: if rule.denominator == BudgetColumn::Adjusted {
@@ -409,7 +393,7 @@ impl<'a> Engine<'a> {
         let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
             Ok(v) => v,
             Err(e) => {
-                let d = self.eval_error(&e, &rule.formula, &b.executed.span, "执行率得分");
+                let d = self.eval_error(&e, &rule.formula, &b.span, "执行率得分");
                 self.errors.push(d);
                 return None;
             }
@@ -428,7 +412,7 @@ impl<'a> Engine<'a> {
             Some(explain) => match explain.expr.eval_bool(&env, self.ruleset) {
                 Ok(v) => v,
                 Err(e) => {
-                    let d = self.eval_error(&e, explain, &b.executed.span, "执行率偏差原因");
+                    let d = self.eval_error(&e, explain, &b.span, "执行率偏差原因");
                     self.errors.push(d);
                     false
                 }
@@ -439,7 +423,7 @@ impl<'a> Engine<'a> {
             && w.value != rule.weight
         {
             self.structure.push(
-                    Diagnostic::error("score::execution-weight", format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
+                    Diagnostic::warning("score::execution-weight", format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
                         .at(&self.form.source, w.span.clone()),
                 );
         }
@@ -454,8 +438,110 @@ impl<'a> Engine<'a> {
             has_explanation: b
                 .explanation
                 .as_deref()
-                .is_some_and(|e| !e.trim().is_empty()),
+                .is_some_and(crate::form::is_a_reason),
             rate_trace,
+            trace,
+        })
+    }
+
+    /// The execution rate from the budget block: (unrounded rate, denominator, executed), or
+    /// `None` (with a located note) when a figure it needs is blank or the denominator is 0.
+    fn computed_rate(
+        &mut self,
+        column: BudgetColumn,
+        denominator: Option<&Field<Decimal>>,
+    ) -> Option<(Decimal, Decimal, Decimal)> {
+        let b = &self.form.budget;
+        let (Some(denominator), Some(executed)) = (denominator, b.executed.as_ref()) else {
+            let missing = if denominator.is_none() {
+                column.name()
+            } else {
+                "全年执行数"
+            };
+            self.structure.push(
+                Diagnostic::warning(
+                    "score::execution-unverifiable",
+                    format!("{missing}未填写，执行率无法计算 (the {missing} is not given, so the execution rate cannot be computed)"),
+                )
+                .at(&self.form.source, b.span.start..b.span.start),
+            );
+            return None;
+        };
+        match num::div(executed.value, denominator.value) {
+            Ok(rate) => Some((rate, denominator.value, executed.value)),
+            Err(ArithError::DivisionByZero { .. }) => {
+                self.structure.push(
+                    Diagnostic::warning(
+                        "score::zero-budget",
+                        format!(
+                            "{}为0，无法计算执行率 (the {} is 0, so the execution rate is undefined)",
+                            column.name(),
+                            column.name()
+                        ),
+                    )
+                    .at(&self.form.source, denominator.span.clone())
+                    .label("expected a budget above 0"),
+                );
+                None
+            }
+            Err(e) => {
+                let d = self.arith_error(&e, &executed.span, "执行率");
+                self.errors.push(d);
+                None
+            }
+        }
+    }
+
+    /// Execution where the budget block cannot give the rate: the printed rate (and the rules'
+    /// score of it) where one is printed, else 0, said in the trace.
+    fn execution_as_printed(&mut self, template: &'a Template) -> Option<ExecutionScore> {
+        let rule = &template.execution;
+        let b = &self.form.budget;
+        let printed = b.rate.as_ref().map(|r| r.value);
+        let rate = printed.unwrap_or(Decimal::ZERO);
+        self.rate = Some(rate);
+        let mut env = self.form_env();
+        env.weight = Some(rule.weight);
+        env.rate = Some(rate);
+        let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = self.eval_error(&e, &rule.formula, &b.span, "执行率得分");
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let (bounded, _) = bound_score(raw, rule.weight);
+        let score = self.ruleset.rounding.execution.apply(bounded);
+        let basis = if printed.is_some() {
+            "the rate as printed (the amounts do not give it)"
+        } else {
+            "no rate: neither the amounts nor a printed rate give it, counted 0%"
+        };
+        let trace = if self.options.trace {
+            let notes = vec![
+                basis.to_string(),
+                format!("rounded {}", self.ruleset.rounding.execution),
+            ];
+            let label = format!("form {} · execution", template.kind);
+            self.trace(label, &rule.formula, &env, raw, score.to_string(), notes)
+        } else {
+            None
+        };
+        Some(ExecutionScore {
+            weight: rule.weight,
+            denominator: rule.denominator.name(),
+            rate,
+            score,
+            // The printed rate is the input here, not a claim to check against itself.
+            claimed_rate: None,
+            claimed_score: claimed(self.form, &b.score),
+            explanation_required: false,
+            has_explanation: b
+                .explanation
+                .as_deref()
+                .is_some_and(crate::form::is_a_reason),
+            rate_trace: None,
             trace,
         })
     }
@@ -467,12 +553,15 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|s| {
                 let denominator = match template.execution.denominator {
-                    BudgetColumn::Adjusted => s.adjusted.value,
-                    BudgetColumn::Initial => s.initial.value,
+                    BudgetColumn::Adjusted => s.adjusted.as_ref(),
+                    BudgetColumn::Initial => s.initial.as_ref(),
                 };
-                let rate = num::div(s.executed.value, denominator)
-                    .ok()
-                    .map(|r| self.ruleset.rounding.rate.apply(r));
+                let rate = match (denominator, &s.executed) {
+                    (Some(d), Some(e)) => num::div(e.value, d.value)
+                        .ok()
+                        .map(|r| self.ruleset.rounding.rate.apply(r)),
+                    _ => None,
+                };
                 SourceRate {
                     name: s.name.value.clone(),
                     line: self.form.line_of(&s.span),
@@ -495,7 +584,7 @@ impl<'a> Engine<'a> {
             if rule.is_none() {
                 let names: Vec<&str> = template.sections.iter().map(|s| s.name.as_str()).collect();
                 self.structure.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         "score::unknown-section",
                         format!("{} 不在{}的{}表模板中 (section {} is not part of the {} template of {})", section.name.value, self.ruleset.label(), form.kind.value, section.name.value, form.kind.value, self.ruleset.label()),
                     )
@@ -511,18 +600,36 @@ impl<'a> Engine<'a> {
                 if let Some(rule) = rule {
                     match rule_weight {
                         None => self.structure.push(
-                            Diagnostic::error("score::unknown-item", format!("{} 不是{}的评分项 (`{}` is not an item of {})", item.name.value, rule.name, item.name.value, rule.name))
-                                .at(&form.source, item.name.span.clone())
-                                .label(format!("expected {}", rule.items.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))),
+                            Diagnostic::warning(
+                                "score::unknown-item",
+                                format!(
+                                    "{} 不是{}的评分项 (`{}` is not an item of {})",
+                                    item.name.value, rule.name, item.name.value, rule.name
+                                ),
+                            )
+                            .at(&form.source, item.name.span.clone())
+                            .label(format!(
+                                "expected {}",
+                                rule.items
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
                         ),
-                        Some(w) if w != item.weight.value => self.structure.push(
-                            Diagnostic::error("score::weight", format!("{} 的分值 {} 与规则的 {w} 不符 (the weight of {} is {}, the rules say {w})", item.name.value, item.weight.text, item.name.value, item.weight.text))
-                                .at(&form.source, item.weight.span.clone()),
-                        ),
-                        _ => {}
+                        Some(w) => {
+                            if let Some(printed) = item.weight.as_ref().filter(|p| p.value != w) {
+                                self.structure.push(
+                                    Diagnostic::warning("score::weight", format!("{} 的分值 {} 与规则的 {w} 不符 (the weight of {} is {}, the rules say {w})", item.name.value, printed.text, item.name.value, printed.text))
+                                        .at(&form.source, printed.span.clone()),
+                                );
+                            }
+                        }
                     }
                 }
-                let weight = rule_weight.unwrap_or(item.weight.value);
+                let weight = rule_weight
+                    .or(crate::form::value_of(&item.weight))
+                    .unwrap_or_default();
                 let (score, note) = match &item.score {
                     None => (
                         Decimal::ZERO,
@@ -554,7 +661,7 @@ impl<'a> Engine<'a> {
                 for (name, _) in &rule.items {
                     if !section.items.iter().any(|i| i.name.value == *name) {
                         self.structure.push(
-                            Diagnostic::error(
+                            Diagnostic::warning(
                                 "score::missing-item",
                                 format!(
                                     "{} 缺少评分项 {name} (section {} lacks the item {name})",
@@ -584,7 +691,7 @@ impl<'a> Engine<'a> {
         for rule in &template.sections {
             if !form.sections.iter().any(|s| s.name.value == rule.name) {
                 self.structure.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         "score::missing-section",
                         format!(
                             "缺少{}（{}分）(the form lacks the section {}, worth {} points)",
@@ -634,11 +741,12 @@ impl<'a> Engine<'a> {
         env.weight = Some(weight);
 
         let mut degree_note = None;
+        let mut direction_note = None;
         let (kind, comparator, tier) = match (&row.target.value, &row.actual.value) {
             (Target::NotApplicable, _) | (_, Actual::NotApplicable) => {
                 if !weight.is_zero() {
                     self.structure.push(
-                        Diagnostic::error("score::not-applicable-weight", format!("{} 标为不适用却有分值 {} (the row is marked not applicable but carries {} points)", row.name.value, row.weight.text, row.weight.text))
+                        Diagnostic::warning("score::not-applicable-weight", format!("{} 标为不适用却有分值 {} (the row is marked not applicable but carries {} points)", row.name.value, row.weight.text, row.weight.text))
                             .at(&form.source, row.weight.span.clone())
                             .help("give a not-applicable row a weight of 0, or fill in its target and actual"),
                     );
@@ -655,11 +763,15 @@ impl<'a> Engine<'a> {
                 let (target_value, actual_value) = match value::align(quantity, actual) {
                     Ok(pair) => pair,
                     Err(m) => {
-                        self.errors.push(
-                            Diagnostic::error("score::unit-mismatch", m.to_string())
-                                .at(&form.source, row.actual.span.clone()),
-                        );
-                        return None;
+                        let why = format!("{m}: 无法比较 (the two cannot be compared)");
+                        return Some(self.unverifiable(
+                            row,
+                            base,
+                            IndicatorKind::Quantitative,
+                            "score::unit-mismatch",
+                            why,
+                            &row.actual.span,
+                        ));
                     }
                 };
                 // Money and counts are computed in the target's written unit (10万元 → 10), so
@@ -680,18 +792,51 @@ impl<'a> Engine<'a> {
                     );
                     return None;
                 };
-                let comparator = comparator.unwrap_or(self.ruleset.bare);
+                let comparator = match comparator {
+                    Some(c) => *c,
+                    None => match self.ruleset.lower_is_better_pattern(&row.name.value) {
+                        Some(pattern) => {
+                            direction_note = Some(format!(
+                                "direction ≤: no comparator is printed and the name contains {pattern} (lower is better)"
+                            ));
+                            Comparator::Le
+                        }
+                        None => self.ruleset.bare,
+                    },
+                };
                 env.target = Some(t);
                 env.actual = Some(a);
                 env.met = Some(comparator.holds(a, t));
                 (IndicatorKind::Quantitative, comparator, None)
             }
+            (Target::Blank, _) | (_, Actual::Blank) => {
+                let (cell, span) = if matches!(row.target.value, Target::Blank) {
+                    ("年度指标值", &row.target.span)
+                } else {
+                    ("实际完成值", &row.actual.span)
+                };
+                let why = format!(
+                    "{cell}为空，得分无法核对 (the {cell} is blank: the score cannot be checked)"
+                );
+                let kind = match row.target.value {
+                    Target::Qualitative { .. } => IndicatorKind::Qualitative,
+                    _ => IndicatorKind::Quantitative,
+                };
+                return Some(self.unverifiable(row, base, kind, "score::blank-cell", why, span));
+            }
             (Target::Qualitative { words, .. }, actual) => {
                 let (degree, tier, note) = match self.degree(row, words, actual) {
                     Ok(x) => x,
                     Err(d) => {
-                        self.errors.push(*d);
-                        return None;
+                        let why = d.message.clone();
+                        return Some(self.unverifiable(
+                            row,
+                            base,
+                            IndicatorKind::Qualitative,
+                            "score::degree",
+                            why,
+                            &row.actual.span,
+                        ));
                     }
                 };
                 env.degree = Some(degree);
@@ -701,10 +846,18 @@ impl<'a> Engine<'a> {
                 degree_note = note;
                 (IndicatorKind::Qualitative, Comparator::Ge, tier)
             }
-            // The form loader refuses these pairs; this arm keeps the engine total.
             (Target::Quantitative { .. }, Actual::Word(w)) => {
-                self.errors.push(Diagnostic::error("score::actual", format!("定量指标的实际完成值应为数值 (a quantitative target needs a number, not `{w}`)")).at(&form.source, row.actual.span.clone()));
-                return None;
+                let why = format!(
+                    "定量指标的实际完成值是文字「{w}」，得分无法核对 (a quantitative target with a word as its actual: the score cannot be checked)"
+                );
+                return Some(self.unverifiable(
+                    row,
+                    base,
+                    IndicatorKind::Quantitative,
+                    "score::actual",
+                    why,
+                    &row.actual.span,
+                ));
             }
         };
         let met = env.met.unwrap_or(false);
@@ -772,6 +925,9 @@ impl<'a> Engine<'a> {
         let score_trace = if self.options.trace {
             let mut notes: Vec<String> = clamped.into_iter().collect();
             notes.push(self.rounding_notes.score.clone());
+            if let Some(note) = direction_note {
+                notes.push(note);
+            }
             if let Some(note) = degree_note {
                 notes.push(note);
             } else if let Some(t) = &tier_name {
@@ -857,6 +1013,60 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// A row the rules cannot score (a blank cell, units that do not compare, a word where a
+    /// number belongs): the unit's claimed score is taken within the weight, unchecked, as for a
+    /// judgement item, and a located note says why.
+    fn unverifiable(
+        &mut self,
+        row: &Indicator,
+        base: IndicatorScore,
+        kind: IndicatorKind,
+        code: &'static str,
+        why: String,
+        at: &Span,
+    ) -> IndicatorScore {
+        let weight = row.weight.value;
+        let claimed = row.score.as_ref().map(|s| s.value);
+        let score = claimed
+            .map(|c| c.max(Decimal::ZERO).min(weight.max(Decimal::ZERO)))
+            .unwrap_or(Decimal::ZERO);
+        let score = self.ruleset.rounding.score.apply(score);
+        let taken = match claimed {
+            Some(_) => "the claimed score is taken, within the weight, unchecked",
+            None => "no score is claimed: counted 0",
+        };
+        self.structure.push(
+            Diagnostic::warning(code, format!("{}: {why}", row.name.value))
+                .at(&self.form.source, at.clone())
+                .note(taken),
+        );
+        let score_trace = self.options.trace.then(|| Trace {
+            rule: "unverifiable".into(),
+            source: "built-in".into(),
+            formula: "min(max(claimed score, 0), weight)".into(),
+            inputs: vec![
+                TraceInput {
+                    name: "weight".into(),
+                    value: weight.to_string(),
+                },
+                TraceInput {
+                    name: "claimed".into(),
+                    value: row.score.as_ref().map_or("—".into(), |s| s.text.clone()),
+                },
+            ],
+            raw: score.to_string(),
+            result: score.to_string(),
+            notes: vec![why.clone(), taken.to_string()],
+        });
+        IndicatorScore {
+            kind,
+            status: Status::Unverifiable,
+            score,
+            score_trace,
+            ..base
+        }
+    }
+
     /// The completion degree of a qualitative indicator: a percentage, a tier word, or the
     /// target's own word (fully achieved).
     fn degree(
@@ -869,7 +1079,16 @@ impl<'a> Engine<'a> {
             Actual::Quantity(q) => {
                 let degree = match q.unit {
                     Unit::Percent => q.value,
-                    _ => q.value.checked_div(Decimal::ONE_HUNDRED).unwrap_or(q.value),
+                    Unit::None => q.value.checked_div(Decimal::ONE_HUNDRED).unwrap_or(q.value),
+                    _ => {
+                        return Err(Box::new(Diagnostic::error(
+                            "score::degree",
+                            format!(
+                                "定性指标的实际完成值「{}」不是完成程度，得分无法核对 (a qualitative target takes a completion degree such as 100%, not an amount: the score cannot be checked)",
+                                row.actual.text
+                            ),
+                        )));
+                    }
                 };
                 if degree.is_sign_negative() && !degree.is_zero() {
                     return Err(Box::new(
@@ -883,7 +1102,7 @@ impl<'a> Engine<'a> {
                 Ok((degree, None, None))
             }
             Actual::Word(word) => {
-                if let Some(tier) = self.ruleset.tier_named(word) {
+                if let Some(tier) = self.ruleset.tier_in(word) {
                     // A tier word says how well, not exactly how much: the unit's score is taken
                     // when it lies in the tier, else the tier's lower bound.
                     let claimed = row
@@ -911,13 +1130,15 @@ impl<'a> Engine<'a> {
                     ));
                 }
                 let tiers: Vec<&str> = self.ruleset.tiers.iter().map(|t| t.name.as_str()).collect();
-                Err(Box::new(
-                    Diagnostic::error("score::degree", format!("{}: 无法判断完成程度 (cannot tell the completion degree from `{word}`)", row.name.value))
-                        .at(&self.form.source, row.actual.span.clone())
-                        .label(format!("expected a percentage such as 100%, or a tier: {}", tiers.join(", "))),
-                ))
+                Err(Box::new(Diagnostic::error(
+                    "score::degree",
+                    format!(
+                        "无法从「{word}」判断完成程度，得分无法核对 (cannot tell the completion degree from `{word}`; expected a percentage such as 100% or a tier: {}): the score cannot be checked",
+                        tiers.join(", ")
+                    ),
+                )))
             }
-            Actual::NotApplicable => Ok((Decimal::ZERO, None, None)),
+            Actual::NotApplicable | Actual::Blank => Ok((Decimal::ZERO, None, None)),
         }
     }
 
@@ -996,7 +1217,7 @@ impl<'a> Engine<'a> {
                         let expected: Vec<&str> =
                             template.level1.iter().map(|l| l.name()).collect();
                         self.structure.push(
-                            Diagnostic::error("score::unknown-level1", format!("一级指标 {} 不在 {} 的{}表模板中 (level-1 indicator {} is not in the {} template of {}; {count} row(s))", level1.value, ruleset_label, form.kind.value, level1.value, form.kind.value, ruleset_label))
+                            Diagnostic::warning("score::unknown-level1", format!("一级指标 {} 不在 {} 的{}表模板中 (level-1 indicator {} is not in the {} template of {}; {count} row(s))", level1.value, ruleset_label, form.kind.value, level1.value, form.kind.value, ruleset_label))
                                 .at(&form.source, level1.span.clone())
                                 .label(format!("expected {}", expected.join(", "))),
                         );
@@ -1016,7 +1237,7 @@ impl<'a> Engine<'a> {
                             .filter_map(|l| l.names.first().map(String::as_str))
                             .collect();
                         self.structure.push(
-                            Diagnostic::error("score::unknown-level2", format!("二级指标 {} 不属于 {} (level-2 indicator {} is not under {} in {})", level2.value, rule.name(), level2.value, rule.name(), ruleset_label))
+                            Diagnostic::warning("score::unknown-level2", format!("二级指标 {} 不属于 {} (level-2 indicator {} is not under {} in {})", level2.value, rule.name(), level2.value, rule.name(), ruleset_label))
                                 .at(&form.source, level2.span.clone())
                                 .label(format!("expected {}", expected.join(", "))),
                         );
@@ -1072,7 +1293,7 @@ impl<'a> Engine<'a> {
                     .map(|r| r.level1.span.clone())
                     .unwrap_or(form.kind.span.clone());
                 self.structure.push(
-                        Diagnostic::error("score::weights", format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
+                        Diagnostic::warning("score::weights", format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
                             .at(&form.source, at),
                     );
             }
@@ -1098,7 +1319,7 @@ impl<'a> Engine<'a> {
                         .or(first_row.map(|r| r.level1.span.clone()))
                         .unwrap_or(form.kind.span.clone());
                     self.structure.push(
-                        Diagnostic::error("score::weights", format!("{} 下各三级指标分值之和为 {sum}，应为 {want} (the weights under {}/{} add up to {sum}, not {want})", l2_name, rule.name(), l2_name))
+                        Diagnostic::warning("score::weights", format!("{} 下各三级指标分值之和为 {sum}，应为 {want} (the weights under {}/{} add up to {sum}, not {want})", l2_name, rule.name(), l2_name))
                             .at(&form.source, at),
                     );
                 }
@@ -1113,7 +1334,7 @@ impl<'a> Engine<'a> {
             && indicator_weight != total
         {
             self.structure.push(
-                    Diagnostic::error("score::weights", format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
+                    Diagnostic::warning("score::weights", format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
                         .at(&form.source, form.kind.span.clone()),
                 );
         }
@@ -1132,7 +1353,7 @@ impl<'a> Engine<'a> {
             && self.structure.iter().all(|d| d.code != "score::weights")
         {
             self.structure.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     "score::weights",
                     format!(
                         "全表分值合计为 {}，应为 100 (the form's weights add up to {}, not 100)",

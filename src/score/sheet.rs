@@ -118,6 +118,9 @@ pub enum Status {
     Met,
     Unmet,
     NotApplicable,
+    /// The rules cannot score the row as printed (a blank cell, units that do not compare): the
+    /// unit's claimed score is taken, unchecked.
+    Unverifiable,
 }
 
 impl Status {
@@ -126,6 +129,7 @@ impl Status {
             Status::Met => "达成",
             Status::Unmet => "未达成",
             Status::NotApplicable => "不适用",
+            Status::Unverifiable => "无法核对",
         }
     }
 }
@@ -189,7 +193,9 @@ pub struct ScoreSheet {
     pub claimed_grade: Option<ClaimedText>,
     pub total_trace: Option<Trace>,
     pub tolerance: Decimal,
-    /// Where the form does not fit its template: unknown names, weights that do not add up.
+    /// Located warnings: what the reader noticed in the cells (blank, not applicable where a
+    /// number belongs …), where the form does not fit its template (unknown names, weights that
+    /// do not add up), and rows the rules cannot check as printed. The sheet is complete anyway.
     #[serde(skip)]
     pub structure: Vec<Diagnostic>,
     /// The form's text, to name places: `line 37`, or a cell for a form read from a workbook.

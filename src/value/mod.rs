@@ -17,15 +17,14 @@ mod parse;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod units;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::value::parse::{
-    EXPECTED_ACTUAL, EXPECTED_NUMBER, EXPECTED_TARGET, fold, is_digit, is_ws,
-};
+use crate::value::parse::{EXPECTED_NUMBER, fold, is_digit, is_ws};
 use crate::value::tables::{NOT_APPLICABLE, VOCABULARY};
 
 /// A comparator of a quantitative target.
@@ -146,6 +145,8 @@ pub enum Target {
     },
     /// "/", "／", "—", "-", "无", "不适用", "N/A": the row does not apply.
     NotApplicable,
+    /// A blank cell: nothing to score against.
+    Blank,
 }
 
 /// A parsed 实际完成值.
@@ -157,6 +158,8 @@ pub enum Actual {
     Word(String),
     /// "/", "／", "—", "-", "无", "不适用", "N/A": the row does not apply.
     NotApplicable,
+    /// A blank cell: nothing was reported.
+    Blank,
 }
 
 /// Why a cell's text could not be read, and where.
@@ -239,6 +242,11 @@ fn is_not_applicable(trimmed: &str) -> bool {
     NOT_APPLICABLE.iter().any(|na| matches(na))
 }
 
+/// The known qualitative words in a text (`明显提升` → 明显, 提升), longest match first.
+pub fn qualitative_words_in(text: &str) -> Vec<&'static str> {
+    find_words(text)
+}
+
 /// The vocabulary words in `text`, scanning left to right and taking the longest word at each
 /// position (non-overlapping); each word once, in order of first appearance.
 fn find_words(text: &str) -> Vec<&'static str> {
@@ -317,14 +325,9 @@ pub fn parse_target(text: &str) -> Result<Target, ValueError> {
         });
     }
     excel_error(text)?;
-    let (start, trimmed) = trim(text);
+    let (_, trimmed) = trim(text);
     if trimmed.is_empty() {
-        return Err(ValueError {
-            offset: 0,
-            len: text.len(),
-            message: "年度指标值为空 (empty target)".to_string(),
-            expected: EXPECTED_TARGET.to_string(),
-        });
+        return Ok(Target::Blank);
     }
     if is_not_applicable(trimmed) {
         return Ok(Target::NotApplicable);
@@ -337,15 +340,9 @@ pub fn parse_target(text: &str) -> Result<Target, ValueError> {
             quantity,
         });
     }
+    // Any text without a number is a qualitative target (高, 好, 有效保障 …): the known words
+    // found in it are kept for the tiers' wording, and there may be none.
     let words = find_words(trimmed);
-    if words.is_empty() {
-        return Err(ValueError {
-            offset: start,
-            len: trimmed.len(),
-            message: format!("未识别的定性指标值「{trimmed}」 (unknown qualitative value)"),
-            expected: EXPECTED_TARGET.to_string(),
-        });
-    }
     Ok(Target::Qualitative {
         text: trimmed.to_string(),
         words,
@@ -361,12 +358,7 @@ pub fn parse_actual(text: &str) -> Result<Actual, ValueError> {
     excel_error(text)?;
     let (_, trimmed) = trim(text);
     if trimmed.is_empty() {
-        return Err(ValueError {
-            offset: 0,
-            len: text.len(),
-            message: "实际完成值为空 (empty actual value)".to_string(),
-            expected: EXPECTED_ACTUAL.to_string(),
-        });
+        return Ok(Actual::Blank);
     }
     if is_not_applicable(trimmed) {
         return Ok(Actual::NotApplicable);
@@ -460,6 +452,26 @@ pub fn align(target: &Quantity, actual: &Quantity) -> Result<(Decimal, Decimal),
         (_, Unit::None) => read_bare_in(actual.value, target)
             .map(|(a, t)| (t, a))
             .ok_or_else(mismatch),
+        // 50厘米 against 0.6米, 2吨 against 1800公斤: one family, converted to its base unit and
+        // then back into the target's unit, so that rules read the target's unit.
+        (Unit::Count(t), Unit::Count(a)) => {
+            let (Some((tf, t_base)), Some((af, a_base))) = (
+                units::to_family_base(t, target.value),
+                units::to_family_base(a, actual.value),
+            ) else {
+                return Err(mismatch());
+            };
+            if tf != af || t_base.is_zero() {
+                // A zero target converts trivially: the actual's base value over a base of 0.
+                if tf == af {
+                    return Ok((target.value, a_base));
+                }
+                return Err(mismatch());
+            }
+            let ratio = a_base.checked_div(t_base).ok_or_else(mismatch)?;
+            let actual_in_target_unit = target.value.checked_mul(ratio).ok_or_else(mismatch)?;
+            Ok((target.value, actual_in_target_unit))
+        }
         _ => Err(mismatch()),
     }
 }

@@ -24,12 +24,8 @@ use super::tables::{
 use super::{Comparator, Quantity, Unit, ValueError};
 
 pub(super) const EXPECTED_NUMBER: &str = "数字，如 95 或 1,200.5 (a number such as 95 or 1,200.5)";
-pub(super) const EXPECTED_TARGET: &str = "比较符加数字，如 ≥95%、≤10万元，或定性词，如 明显、提升、合理 \
-     (a comparator and number such as ≥95% or ≤10万元, or a qualitative word such as 明显, 提升, 合理)";
 pub(super) const EXPECTED_TARGET_NUMBER: &str =
     "比较符加数字，如 ≥95%、≤10万元 (a comparator and number such as ≥95% or ≤10万元)";
-pub(super) const EXPECTED_ACTUAL: &str = "数字加单位，如 96%、10万元、160个，或文字，如 达成 \
-     (a number with a unit such as 96%, 10万元 or 160个, or a word such as 达成)";
 const EXPECTED_ACTUAL_NUMBER: &str = "不带比较符的数字加单位，如 96%、10万元 (a number and unit without a comparator, such as 96% or 10万元)";
 const EXPECTED_PERCENT: &str =
     "数字，可带 %，如 45.18 或 45.18% (a number, optionally with %, such as 45.18 or 45.18%)";
@@ -639,7 +635,7 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
         Ok(found) => exact.get(found).map(|&(s, kind)| (s.len(), kind)),
         Err(_) => longest_unit(i),
     };
-    let Some((len, kind)) = best else {
+    let Some((len, kind)) = best.or_else(|| opaque_unit(i)) else {
         return backtrack(PError::new(
             i,
             first_char_len(i),
@@ -651,6 +647,30 @@ fn unit(i: &str) -> PResult<'_, UnitSpec> {
         return backtrack(PError::from_error_kind(i, ErrorKind::Tag));
     };
     Ok((rest, unit_spec(kind)))
+}
+
+/// Any other unit a form prints (`厘米`, `枚`, `人/次`, `斤`): the run of letters at the start of
+/// `i`, taken as a counting unit compared only with itself. `万`/`亿` alone stay incomplete.
+fn opaque_unit(i: &str) -> Option<(usize, UnitKind)> {
+    let run = i.len() - i.trim_start_matches(is_unitish).len();
+    let word = i.get(..run)?;
+    // Words of comparison (`以上`, `不低于`) are not units: the grammar says what to write.
+    let comparison = super::tables::RANGE_WORDS
+        .iter()
+        .chain(super::tables::COMPARATOR_WORDS)
+        .any(|(w, _)| word.contains(w));
+    if run == 0 || comparison || matches!(word, "万" | "亿" | "左右" | "约") {
+        return None;
+    }
+    let base = super::units::intern(word)?;
+    Some((
+        run,
+        UnitKind::Count {
+            prefix: "",
+            multiplier: 1,
+            base,
+        },
+    ))
 }
 
 /// The longest known unit at the start of `i`, comparing folded chars: `%` first, then the

@@ -1,0 +1,62 @@
+//! Forms as units print them: each fixture of `tests/fixtures/odd/` is a clean form with one odd
+//! cell (a blank, a `/` where a number belongs, a comparator in an actual, an unknown unit, a
+//! weight that does not add up …). Each loads, scores, and gives its finding, located: never a
+//! refusal. The findings are pinned by snapshots (`odd_cells__…`), each read and found right.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use jixiao::review::CheckSet;
+use jixiao::{ScoreOptions, Session};
+
+#[test]
+fn every_odd_cell_loads_scores_and_gives_its_finding() {
+    let session = Session::builtin().unwrap();
+    insta::glob!("fixtures/odd/*.*", |path| {
+        let name = common::relative(path);
+        let scored = session.score_path(path, ScoreOptions::default());
+        assert!(!scored.forms.is_empty(), "{name}: no form");
+        for form in &scored.forms {
+            let form = form
+                .as_ref()
+                .unwrap_or_else(|e| panic!("{name} was refused: {}", jixiao::diag::render_all(e)));
+            assert!(
+                !form.sheet.structure.is_empty() || !form.sheet.mismatches().is_empty(),
+                "{name}: the odd cell gave no finding"
+            );
+        }
+        let review = session
+            .review_path(path, &CheckSet::all())
+            .reviews
+            .into_iter()
+            .next()
+            .unwrap();
+        assert!(!review.findings.is_empty(), "{name}: review found nothing");
+        let shown = jixiao::render::review::form_text(&review)
+            .replace(&common::root().to_string_lossy().to_string(), ".");
+        insta::assert_snapshot!(shown);
+    });
+}
+
+/// The CLI agrees: `score` exits 1 (findings), never 2, and `review` exits 1.
+#[test]
+fn the_command_line_gives_findings_not_refusals() {
+    for entry in std::fs::read_dir(common::root().join("tests/fixtures/odd")).unwrap() {
+        let path = entry.unwrap().path();
+        let shown = common::relative(&path);
+        let score = common::jixiao(&["score", &shown]);
+        assert_eq!(
+            score.status.code(),
+            Some(1),
+            "{shown}: {}",
+            common::stderr(&score)
+        );
+        let review = common::jixiao(&["review", &shown]);
+        assert_eq!(
+            review.status.code(),
+            Some(1),
+            "{shown}: {}",
+            common::stdout(&review)
+        );
+    }
+}
