@@ -264,6 +264,11 @@ function pct(value) {
   return value === null || value === undefined ? '-' : value + '%';
 }
 
+function applySheetQuietly(sheet) {
+  state.redrawing = true;
+  try { clearMarks(); applySheet(sheet); } finally { state.redrawing = false; }
+}
+
 function applySheet(sheet) {
   byId('sheet').classList.remove('stale');
   const mismatched = new Map();
@@ -279,10 +284,16 @@ function applySheet(sheet) {
   const e = sheet.execution;
   setCalc('budget', 'rate', pct(e.rate_percent), { title: '执行率', trace: e.rate_trace }, mismatched.has('budget.rate'));
   setCalc('budget', 'score', e.score, { title: '执行率得分', trace: e.trace }, mismatched.has('budget.score'));
+  // The row for a reason of the execution rate is there when the rules ask for one (or one is
+  // written): adding or removing it changes the layout, so the form is drawn again.
+  const wanted = !!(e.explanation_required || (state.model.budget && state.model.budget.explanation));
+  if (!state.redrawing && wanted !== !!byId('budget-explanation-row')) {
+    state.executionExplanation = wanted;
+    rerender();
+  }
   const explanation = byId('budget-explanation-row');
   if (explanation) {
     const required = e.explanation_required && !e.has_explanation;
-    explanation.hidden = !(e.explanation_required || (state.model.budget && state.model.budget.explanation));
     explanation.querySelector('td.expl').classList.toggle('missing', required);
   }
   for (const s of sheet.sources || []) {
@@ -505,7 +516,8 @@ function renderForm() {
     table.append(h('tr', {}, labelTd('部门（单位）名称'), td({ colspan: 9 }, cellInput('department', { label: '部门（单位）名称' }))));
   }
   // Budget.
-  const budgetRows = sources.length + 3;
+  const executionExplanation = !!(state.executionExplanation || m.budget.explanation);
+  const budgetRows = sources.length + 2 + (executionExplanation ? 1 : 0);
   table.append(h('tr', {}, labelTd(kind === '项目' ? '项目资金（万元）' : '部门整体支出情况（万元）', budgetRows),
     th(''), th('年初预算数'), th('全年预算数'), th('全年执行数'), th('分值'), th('执行率'), th('得分', 3)));
   table.append(h('tr', { 'data-path': 'budget' },
@@ -527,8 +539,10 @@ function renderForm() {
       figureCell(p, 'rate', '执行率'),
       td({ class: 'num', colspan: 3, text: '-' })));
   });
-  table.append(h('tr', { id: 'budget-explanation-row', 'data-path': 'budget.explanation-row', hidden: !(m.budget.explanation) },
-    td({ text: '执行偏差原因' }), td({ colspan: 8, class: 'expl' }, cellInput('budget.explanation', { area: true, label: '执行率偏差原因' }))));
+  if (executionExplanation) {
+    table.append(h('tr', { id: 'budget-explanation-row' },
+      td({ text: '执行偏差原因' }), td({ colspan: 8, class: 'expl' }, cellInput('budget.explanation', { area: true, label: '执行率偏差原因' }))));
+  }
   // Sections.
   sections.forEach((section, si) => {
     const items = Array.isArray(section.items) ? section.items : [];
@@ -596,6 +610,22 @@ function renderForm() {
   updateTotalWeight();
 }
 
+// Draw the form again, keeping the focus and the caret where they were.
+function rerender() {
+  const active = document.activeElement;
+  const path = active && active.dataset ? active.dataset.path : null;
+  const caret = path && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : null;
+  const scroll = window.scrollY;
+  renderForm();
+  if (state.sheet && state.map) applySheetQuietly(state.sheet);
+  const again = path && input(path);
+  if (again) {
+    again.focus({ preventScroll: true });
+    if (caret && typeof again.setSelectionRange === 'function') again.setSelectionRange(caret[0], caret[1]);
+  }
+  window.scrollTo(0, scroll);
+}
+
 function levelInput(index, run, field, label) {
   const node = h('input', {
     class: 'cell', 'data-level': field, 'data-start': run.start, 'data-len': run.len,
@@ -653,14 +683,14 @@ function onInput(event) {
   }
   if (node.tagName === 'TEXTAREA') fit(node);
   if (/\.weight$/.test(node.dataset.path)) updateTotalWeight();
-  if (node.dataset.structural) { renderForm(); scoreNow(); return; }
+  if (node.dataset.structural) { rerender(); scoreNow(); return; }
   schedule();
 }
 
 function onChange(event) {
   const node = event.target;
   // A level renamed may merge with, or split from, its neighbours.
-  if (node.dataset && node.dataset.level) { renderForm(); scoreNow(); }
+  if (node.dataset && node.dataset.level) { rerender(); scoreNow(); }
 }
 
 function onClick(event) {
@@ -685,6 +715,7 @@ async function openText(text, name) {
   state.name = name;
   state.sheet = null;
   state.map = null;
+  state.executionExplanation = false;
   byId('start-errors').replaceChildren();
   byId('tab-form-button').disabled = false;
   byId('save-name').value = stem(name) + '.toml';
@@ -878,7 +909,14 @@ function start() {
   byId('batch-go').addEventListener('click', runBatch);
   byId('batch-csv').addEventListener('click', batchCsv);
   showTab('start');
-  loadStart().then(() => { document.body.dataset.ready = '1'; }, (e) => setStatus('无法连接服务器：' + e, true));
+  loadStart().then(async () => {
+    // `#example=ID` and `#new=项目` open a form at once (links, and a look without clicks).
+    const example = /^#example=([\w-]+)$/.exec(location.hash);
+    const fresh = /^#new=(.+)$/.exec(location.hash);
+    if (example) await openExample({ id: example[1], file: example[1] + '.toml' });
+    else if (fresh) { byId('new-kind').value = decodeURIComponent(fresh[1]); await newForm(); }
+    document.body.dataset.ready = '1';
+  }, (e) => setStatus('无法连接服务器：' + e, true));
 }
 
 start();
