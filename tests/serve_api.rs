@@ -168,7 +168,15 @@ fn bad_input_gets_a_4xx_with_the_located_messages_of_the_cli_never_a_500() {
     for (name, body, code) in [
         ("draft.rules", &b"ruleset x"[..], "input::rule-file"),
         ("old.xls", &b"\xd0\xcf\x11\xe0rest"[..], "input::format"),
-        ("fake.xlsx", &b"PK\x03\x04garbage"[..], "xlsx::unreadable"),
+        (
+            "fake.xlsx",
+            &b"PK\x03\x04garbage"[..],
+            if cfg!(feature = "xlsx") {
+                "xlsx::unreadable"
+            } else {
+                "input::format"
+            },
+        ),
     ] {
         let r = post(
             a,
@@ -641,315 +649,324 @@ fn saving_stays_inside_the_data_directory_and_never_overwrites_unasked() {
 
 // ---------------------------------------------------------------- docs/api.md
 
-/// Split a shell command line as the examples write it: words, 'single' and "double" quotes,
-/// backslash line continuations.
-fn shell_words(command: &str) -> Vec<String> {
-    let command = command.replace("\\\n", " ");
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for q in chars.by_ref() {
-                    if q == '\'' {
-                        break;
+/// The examples of docs/api.md (they import a workbook, so they need the `xlsx` feature).
+#[cfg(feature = "xlsx")]
+mod docs {
+    use super::*;
+
+    /// Split a shell command line as the examples write it: words, 'single' and "double" quotes,
+    /// backslash line continuations.
+    fn shell_words(command: &str) -> Vec<String> {
+        let command = command.replace("\\\n", " ");
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut in_word = false;
+        let mut chars = command.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    in_word = true;
+                    for q in chars.by_ref() {
+                        if q == '\'' {
+                            break;
+                        }
+                        word.push(q);
                     }
-                    word.push(q);
                 }
-            }
-            '"' => {
-                in_word = true;
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
+                '"' => {
+                    in_word = true;
+                    for q in chars.by_ref() {
+                        if q == '"' {
+                            break;
+                        }
+                        word.push(q);
                     }
-                    word.push(q);
                 }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
+                c if c.is_whitespace() => {
+                    if in_word {
+                        words.push(std::mem::take(&mut word));
+                        in_word = false;
+                    }
                 }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
+                c => {
+                    in_word = true;
+                    word.push(c);
+                }
             }
         }
+        if in_word {
+            words.push(word);
+        }
+        words
     }
-    if in_word {
-        words.push(word);
+
+    enum Body {
+        Bytes(Vec<u8>),
+        File(String),
+        Parts(Vec<String>),
     }
-    words
-}
 
-enum Body {
-    Bytes(Vec<u8>),
-    File(String),
-    Parts(Vec<String>),
-}
-
-/// A file an earlier example wrote (`-o`), else one of the repository.
-fn example_file(scratch: &Path, name: &str) -> Vec<u8> {
-    let written = scratch.join(name);
-    let path = if written.exists() {
-        written
-    } else {
-        common::root().join(name)
-    };
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-struct Example {
-    line: usize,
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    /// The body: inline text, `@FILE`, or `-F file=@FILE` parts (files read when the example
-    /// runs, so that one can send what an earlier one wrote with `-o`).
-    body: Body,
-    /// `-o FILE`: where the response is kept (in the scratch directory), for a later example.
-    output: Option<PathBuf>,
-    status: u16,
-    language: String,
-    expected: String,
-}
-
-/// The curl commands of docs/api.md, each followed by the response it gives (a fenced block
-/// whose info string is the language and the status: ```` ```json 200 ````).
-fn examples(doc: &str) -> Vec<Example> {
-    let mut out = Vec::new();
-    let blocks = fenced_blocks(doc);
-    for pair in blocks.windows(2) {
-        let (line, info, command) = &pair[0];
-        let (_, response_info, expected) = &pair[1];
-        if info != "sh" || !command.trim_start().starts_with("curl ") {
-            continue;
-        }
-        let mut parts = response_info.split_whitespace();
-        let language = parts.next().unwrap_or("").to_string();
-        let status: u16 = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("docs/api.md:{line}: the response block says its status"));
-        let words = shell_words(command);
-        let mut method = "GET".to_string();
-        let mut headers = Vec::new();
-        let mut body = Body::Bytes(Vec::new());
-        let mut files: Vec<String> = Vec::new();
-        let mut url = None;
-        let mut output = None;
-        let mut i = 1;
-        while i < words.len() {
-            let w = &words[i];
-            let next = words.get(i + 1).cloned().unwrap_or_default();
-            match w.as_str() {
-                "-s" | "-S" | "-sS" => {}
-                "-X" => {
-                    method = next;
-                    i += 1;
-                }
-                "-H" => {
-                    let (k, v) = next.split_once(':').unwrap();
-                    headers.push((k.trim().to_string(), v.trim().to_string()));
-                    i += 1;
-                }
-                "--data-binary" => {
-                    body = match next.strip_prefix('@') {
-                        Some(name) => Body::File(name.to_string()),
-                        None => Body::Bytes(next.into_bytes()),
-                    };
-                    if method == "GET" {
-                        method = "POST".into();
-                    }
-                    i += 1;
-                }
-                "-F" => {
-                    let (_, path) = next.split_once("=@").unwrap();
-                    files.push(path.to_string());
-                    if method == "GET" {
-                        method = "POST".into();
-                    }
-                    i += 1;
-                }
-                "-o" => {
-                    output = Some(PathBuf::from(&next));
-                    i += 1;
-                }
-                u if u.starts_with("http://127.0.0.1:8720") => url = Some(u.to_string()),
-                other => panic!("docs/api.md:{line}: curl option {other} is not understood"),
-            }
-            i += 1;
-        }
-        let has_body = match &body {
-            Body::Bytes(b) => !b.is_empty(),
-            _ => true,
+    /// A file an earlier example wrote (`-o`), else one of the repository.
+    fn example_file(scratch: &Path, name: &str) -> Vec<u8> {
+        let written = scratch.join(name);
+        let path = if written.exists() {
+            written
+        } else {
+            common::root().join(name)
         };
-        if !files.is_empty() {
-            body = Body::Parts(files);
-        } else if has_body
-            && !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
-            // What curl sends with --data-binary.
-            headers.push((
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            ));
-        }
-        let url = url.unwrap_or_else(|| panic!("docs/api.md:{line}: no URL"));
-        out.push(Example {
-            line: *line,
-            method,
-            path: url.trim_start_matches("http://127.0.0.1:8720").to_string(),
-            headers,
-            body,
-            output,
-            status,
-            language,
-            expected: expected.clone(),
-        });
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
-    out
-}
 
-fn fenced_blocks(doc: &str) -> Vec<(usize, String, String)> {
-    let mut blocks = Vec::new();
-    let mut current: Option<(usize, String, String)> = None;
-    for (i, line) in doc.lines().enumerate() {
-        match (&mut current, line.strip_prefix("```")) {
-            (None, Some(info)) => current = Some((i + 1, info.trim().to_string(), String::new())),
-            (Some(_), Some("")) => blocks.extend(current.take()),
-            (Some((_, _, text)), _) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-            (None, None) => {}
-        }
+    struct Example {
+        line: usize,
+        method: String,
+        path: String,
+        headers: Vec<(String, String)>,
+        /// The body: inline text, `@FILE`, or `-F file=@FILE` parts (files read when the example
+        /// runs, so that one can send what an earlier one wrote with `-o`).
+        body: Body,
+        /// `-o FILE`: where the response is kept (in the scratch directory), for a later example.
+        output: Option<PathBuf>,
+        status: u16,
+        language: String,
+        expected: String,
     }
-    blocks
-}
 
-/// Whether `actual` holds everything `expected` shows: objects by key, arrays element by
-/// element (the documented array may be shorter), `"…"` for any value.
-fn holds(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
-    match (expected, actual) {
-        (Value::String(s), _) if s == "…" => Ok(()),
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, v) in e {
-                let inner = a
-                    .get(k)
-                    .ok_or_else(|| format!("{at}.{k}: missing in the response"))?;
-                holds(v, inner, &format!("{at}.{k}"))?;
+    /// The curl commands of docs/api.md, each followed by the response it gives (a fenced block
+    /// whose info string is the language and the status: ```` ```json 200 ````).
+    fn examples(doc: &str) -> Vec<Example> {
+        let mut out = Vec::new();
+        let blocks = fenced_blocks(doc);
+        for pair in blocks.windows(2) {
+            let (line, info, command) = &pair[0];
+            let (_, response_info, expected) = &pair[1];
+            if info != "sh" || !command.trim_start().starts_with("curl ") {
+                continue;
             }
-            Ok(())
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            if e.len() > a.len() {
-                return Err(format!(
-                    "{at}: {} elements shown, {} given",
-                    e.len(),
-                    a.len()
+            let mut parts = response_info.split_whitespace();
+            let language = parts.next().unwrap_or("").to_string();
+            let status: u16 = parts
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| {
+                    panic!("docs/api.md:{line}: the response block says its status")
+                });
+            let words = shell_words(command);
+            let mut method = "GET".to_string();
+            let mut headers = Vec::new();
+            let mut body = Body::Bytes(Vec::new());
+            let mut files: Vec<String> = Vec::new();
+            let mut url = None;
+            let mut output = None;
+            let mut i = 1;
+            while i < words.len() {
+                let w = &words[i];
+                let next = words.get(i + 1).cloned().unwrap_or_default();
+                match w.as_str() {
+                    "-s" | "-S" | "-sS" => {}
+                    "-X" => {
+                        method = next;
+                        i += 1;
+                    }
+                    "-H" => {
+                        let (k, v) = next.split_once(':').unwrap();
+                        headers.push((k.trim().to_string(), v.trim().to_string()));
+                        i += 1;
+                    }
+                    "--data-binary" => {
+                        body = match next.strip_prefix('@') {
+                            Some(name) => Body::File(name.to_string()),
+                            None => Body::Bytes(next.into_bytes()),
+                        };
+                        if method == "GET" {
+                            method = "POST".into();
+                        }
+                        i += 1;
+                    }
+                    "-F" => {
+                        let (_, path) = next.split_once("=@").unwrap();
+                        files.push(path.to_string());
+                        if method == "GET" {
+                            method = "POST".into();
+                        }
+                        i += 1;
+                    }
+                    "-o" => {
+                        output = Some(PathBuf::from(&next));
+                        i += 1;
+                    }
+                    u if u.starts_with("http://127.0.0.1:8720") => url = Some(u.to_string()),
+                    other => panic!("docs/api.md:{line}: curl option {other} is not understood"),
+                }
+                i += 1;
+            }
+            let has_body = match &body {
+                Body::Bytes(b) => !b.is_empty(),
+                _ => true,
+            };
+            if !files.is_empty() {
+                body = Body::Parts(files);
+            } else if has_body
+                && !headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
+                // What curl sends with --data-binary.
+                headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
                 ));
             }
-            for (i, (x, y)) in e.iter().zip(a).enumerate() {
-                holds(x, y, &format!("{at}[{i}]"))?;
-            }
-            Ok(())
+            let url = url.unwrap_or_else(|| panic!("docs/api.md:{line}: no URL"));
+            out.push(Example {
+                line: *line,
+                method,
+                path: url.trim_start_matches("http://127.0.0.1:8720").to_string(),
+                headers,
+                body,
+                output,
+                status,
+                language,
+                expected: expected.clone(),
+            });
         }
-        (e, a) if e == a => Ok(()),
-        (e, a) => Err(format!("{at}: documented {e}, given {a}")),
+        out
     }
-}
 
-#[cfg(feature = "xlsx")]
-#[test]
-fn the_examples_of_docs_api_md_run_against_the_real_server() {
-    let root = common::scratch("serve-docs");
-    let s = server(Config {
-        data: Some(root.join("forms")),
-        ..Config::default()
-    });
-    let doc = std::fs::read_to_string(common::root().join("docs/api.md")).unwrap();
-    let examples = examples(&doc);
-    assert!(examples.len() >= 10, "docs/api.md has its examples");
-    let mut paths = std::collections::BTreeSet::new();
-    for e in &examples {
-        let mut headers: Vec<(String, String)> = e.headers.clone();
-        let body = match &e.body {
-            Body::Bytes(b) => b.clone(),
-            Body::File(name) => example_file(&root, name),
-            Body::Parts(paths) => {
-                let files: Vec<(String, Vec<u8>)> = paths
-                    .iter()
-                    .map(|p| {
-                        let name = Path::new(p).file_name().unwrap().to_string_lossy();
-                        (name.into_owned(), example_file(&root, p))
-                    })
-                    .collect();
-                let parts: Vec<(&str, &[u8])> = files
-                    .iter()
-                    .map(|(n, b)| (n.as_str(), b.as_slice()))
-                    .collect();
-                let (ct, b) = multipart(&parts);
-                headers.push(("Content-Type".into(), ct));
-                b
-            }
-        };
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let r = request(s.addr(), &e.method, &e.path, &headers, &body);
-        let place = format!("docs/api.md:{} ({} {})", e.line, e.method, e.path);
-        assert_eq!(r.status, e.status, "{place}: {}", r.text());
-        if let Some(path) = &e.output {
-            std::fs::write(root.join(path), &r.body).unwrap();
-        }
-        match e.language.as_str() {
-            "json" => {
-                let expected: Value = serde_json::from_str(&e.expected)
-                    .unwrap_or_else(|err| panic!("{place}: the documented JSON: {err}"));
-                if let Err(why) = holds(&expected, &r.json(), "") {
-                    panic!("{place}: {why}\n{}", r.text());
+    fn fenced_blocks(doc: &str) -> Vec<(usize, String, String)> {
+        let mut blocks = Vec::new();
+        let mut current: Option<(usize, String, String)> = None;
+        for (i, line) in doc.lines().enumerate() {
+            match (&mut current, line.strip_prefix("```")) {
+                (None, Some(info)) => {
+                    current = Some((i + 1, info.trim().to_string(), String::new()))
                 }
-            }
-            "text" => {
-                for line in e.expected.lines().filter(|l| !l.trim().is_empty()) {
-                    let (k, v) = line.split_once(':').unwrap();
-                    assert_eq!(r.header(k.trim()), Some(v.trim()), "{place}: header {k}");
+                (Some(_), Some("")) => blocks.extend(current.take()),
+                (Some((_, _, text)), _) => {
+                    text.push_str(line);
+                    text.push('\n');
                 }
-            }
-            _ => {
-                let shown: Vec<&str> = e.expected.lines().take_while(|l| *l != "…").collect();
-                let given: Vec<String> = r.text().lines().map(str::to_string).collect();
-                assert!(given.len() >= shown.len(), "{place}: {}", r.text());
-                for (i, l) in shown.iter().enumerate() {
-                    assert_eq!(given[i], *l, "{place}: line {}", i + 1);
-                }
+                (None, None) => {}
             }
         }
-        paths.insert(e.path.split('?').next().unwrap().to_string());
+        blocks
     }
-    for endpoint in [
-        "/api/score",
-        "/api/review",
-        "/api/import",
-        "/api/export",
-        "/api/rulesets",
-        "/api/template",
-        "/api/examples",
-        "/api/saved",
-    ] {
-        assert!(
-            paths.iter().any(|p| p.starts_with(endpoint)),
-            "docs/api.md shows {endpoint}"
-        );
+
+    /// Whether `actual` holds everything `expected` shows: objects by key, arrays element by
+    /// element (the documented array may be shorter), `"…"` for any value.
+    fn holds(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
+        match (expected, actual) {
+            (Value::String(s), _) if s == "…" => Ok(()),
+            (Value::Object(e), Value::Object(a)) => {
+                for (k, v) in e {
+                    let inner = a
+                        .get(k)
+                        .ok_or_else(|| format!("{at}.{k}: missing in the response"))?;
+                    holds(v, inner, &format!("{at}.{k}"))?;
+                }
+                Ok(())
+            }
+            (Value::Array(e), Value::Array(a)) => {
+                if e.len() > a.len() {
+                    return Err(format!(
+                        "{at}: {} elements shown, {} given",
+                        e.len(),
+                        a.len()
+                    ));
+                }
+                for (i, (x, y)) in e.iter().zip(a).enumerate() {
+                    holds(x, y, &format!("{at}[{i}]"))?;
+                }
+                Ok(())
+            }
+            (e, a) if e == a => Ok(()),
+            (e, a) => Err(format!("{at}: documented {e}, given {a}")),
+        }
+    }
+
+    #[test]
+    fn the_examples_of_docs_api_md_run_against_the_real_server() {
+        let root = common::scratch("serve-docs");
+        let s = server(Config {
+            data: Some(root.join("forms")),
+            ..Config::default()
+        });
+        let doc = std::fs::read_to_string(common::root().join("docs/api.md")).unwrap();
+        let examples = examples(&doc);
+        assert!(examples.len() >= 10, "docs/api.md has its examples");
+        let mut paths = std::collections::BTreeSet::new();
+        for e in &examples {
+            let mut headers: Vec<(String, String)> = e.headers.clone();
+            let body = match &e.body {
+                Body::Bytes(b) => b.clone(),
+                Body::File(name) => example_file(&root, name),
+                Body::Parts(paths) => {
+                    let files: Vec<(String, Vec<u8>)> = paths
+                        .iter()
+                        .map(|p| {
+                            let name = Path::new(p).file_name().unwrap().to_string_lossy();
+                            (name.into_owned(), example_file(&root, p))
+                        })
+                        .collect();
+                    let parts: Vec<(&str, &[u8])> = files
+                        .iter()
+                        .map(|(n, b)| (n.as_str(), b.as_slice()))
+                        .collect();
+                    let (ct, b) = multipart(&parts);
+                    headers.push(("Content-Type".into(), ct));
+                    b
+                }
+            };
+            let headers: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let r = request(s.addr(), &e.method, &e.path, &headers, &body);
+            let place = format!("docs/api.md:{} ({} {})", e.line, e.method, e.path);
+            assert_eq!(r.status, e.status, "{place}: {}", r.text());
+            if let Some(path) = &e.output {
+                std::fs::write(root.join(path), &r.body).unwrap();
+            }
+            match e.language.as_str() {
+                "json" => {
+                    let expected: Value = serde_json::from_str(&e.expected)
+                        .unwrap_or_else(|err| panic!("{place}: the documented JSON: {err}"));
+                    if let Err(why) = holds(&expected, &r.json(), "") {
+                        panic!("{place}: {why}\n{}", r.text());
+                    }
+                }
+                "text" => {
+                    for line in e.expected.lines().filter(|l| !l.trim().is_empty()) {
+                        let (k, v) = line.split_once(':').unwrap();
+                        assert_eq!(r.header(k.trim()), Some(v.trim()), "{place}: header {k}");
+                    }
+                }
+                _ => {
+                    let shown: Vec<&str> = e.expected.lines().take_while(|l| *l != "…").collect();
+                    let given: Vec<String> = r.text().lines().map(str::to_string).collect();
+                    assert!(given.len() >= shown.len(), "{place}: {}", r.text());
+                    for (i, l) in shown.iter().enumerate() {
+                        assert_eq!(given[i], *l, "{place}: line {}", i + 1);
+                    }
+                }
+            }
+            paths.insert(e.path.split('?').next().unwrap().to_string());
+        }
+        for endpoint in [
+            "/api/score",
+            "/api/review",
+            "/api/import",
+            "/api/export",
+            "/api/rulesets",
+            "/api/template",
+            "/api/examples",
+            "/api/saved",
+        ] {
+            assert!(
+                paths.iter().any(|p| p.starts_with(endpoint)),
+                "docs/api.md shows {endpoint}"
+            );
+        }
     }
 }
 

@@ -96,10 +96,24 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> PathForms {
             warnings: Vec::new(),
         };
     }
+    let workbook =
+        matches!(extension.as_deref(), Some("xlsx" | "xlsm")) || bytes.starts_with(b"PK\x03\x04");
     #[cfg(feature = "xlsx")]
-    if crate::xlsx::is_workbook(path) || bytes.starts_with(b"PK\x03\x04") {
+    if workbook {
         let workbook = crate::xlsx::cells::read_bytes(name, bytes);
         return workbook_forms(name, workbook, &crate::xlsx::ImportOptions::default());
+    }
+    #[cfg(not(feature = "xlsx"))]
+    if workbook {
+        return PathForms {
+            forms: vec![Err(vec![Diagnostic::error(
+                "input::format",
+                format!(
+                    "{name} 是工作簿，此版本不读工作簿 (a workbook: this jixiao was built without the xlsx feature)"
+                ),
+            )])],
+            warnings: Vec::new(),
+        };
     }
     PathForms {
         forms: vec![crate::decode_text(name, bytes).and_then(|text| form::load_string(name, text))],

@@ -12,10 +12,11 @@
 //!
 //! ```no_run
 //! use jixiao::serve::{Config, Server};
-//! let server = Server::start(jixiao::Session::builtin()?, Config::default())?;
+//! let session = jixiao::Session::builtin().expect("the shipped rulesets load");
+//! let server = Server::start(session, Config::default())?;
 //! println!("{}", server.url());
 //! server.wait()?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), std::io::Error>(())
 //! ```
 
 mod api;
