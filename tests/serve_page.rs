@@ -1,8 +1,9 @@
 //! The form page in headless Chromium, driven over the DevTools protocol: open the page, load the
 //! reference 市民之家运行经费 form, check the total (94.52) and grade (优); type 205 as 全年执行数
 //! and see the execution score become 10.00 and the total 100.00; make a row unmet, and see its
-//! empty 偏差原因 marked, then unmarked once written, then marked again once cleared; no console
-//! errors.
+//! empty 偏差原因 marked, then unmarked once written, then marked again once cleared; an
+//! unreadable value underlined with the CLI's message; the batch tab's review of the four
+//! reference forms, and a link from it to a form; no console errors.
 //!
 //! Needs Debian's `chromium` (`apt-get install chromium fonts-noto-cjk`; `.ci/run` installs it).
 //! Without it the test says so and passes. `JIXIAO_CHROMIUM=/path/to/chrome` picks another
@@ -215,6 +216,58 @@ fn the_form_page_scores_the_form_as_it_is_filled_in() {
     )
     .unwrap();
     assert_eq!(b.eval(&text_of("calc-total-score")).unwrap(), "99.74");
+
+    // Batch: four files uploaded, reviewed; the summary lists them, and a link opens one.
+    b.eval("document.querySelector('[data-tab=\"batch\"]').click()")
+        .unwrap();
+    let input = b
+        .call(
+            "Runtime.evaluate",
+            json!({"expression": "document.getElementById('batch-files')"}),
+        )
+        .unwrap();
+    let files: Vec<String> = std::fs::read_dir(common::root().join("evaluations/xuchang-2023"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    b.call(
+        "DOM.setFileInputFiles",
+        json!({"files": files, "objectId": input["result"]["objectId"]}),
+    )
+    .unwrap();
+    b.eval("document.getElementById('batch-go').click()")
+        .unwrap();
+    let listed = b
+        .wait_for(
+            "document.querySelectorAll('#batch-out table')[0] && document.querySelectorAll('#batch-out table')[0].rows.length",
+            WAIT,
+        )
+        .unwrap();
+    assert_eq!(listed, json!(5), "a header and four forms");
+    let summary = b
+        .eval("document.getElementById('batch-out').innerText")
+        .unwrap();
+    let summary = summary.as_str().unwrap();
+    assert!(
+        summary.contains("审核 4 张表") && summary.contains("提示 17 处"),
+        "{summary}"
+    );
+    assert!(
+        !b.eval("document.getElementById('batch-csv').disabled")
+            .unwrap()
+            .as_bool()
+            .unwrap()
+    );
+    b.eval("[...document.querySelectorAll('#batch-out button.link')].find(x => x.textContent === '市级电子印章服务费').click()")
+        .unwrap();
+    b.wait_for(
+        &format!(
+            "!document.getElementById('tab-form').hidden && {} === '100.00' && document.querySelector('[data-path=\"project\"]').value === '市级电子印章服务费'",
+            text_of("calc-total-score")
+        ),
+        WAIT,
+    )
+    .unwrap();
 
     // The only thing logged since: the browser's note of the 422 answer to the unreadable value
     // (a network message, not an error of the page).
