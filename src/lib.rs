@@ -38,7 +38,8 @@
 //! - [`render`] and [`report`]: tables, JSON, Markdown; the official layout and the disclosure text;
 //! - `xlsx` (feature `xlsx`): forms read from and written to Excel workbooks;
 //! - [`app`]: the application layer over them ([`Session`], the batch path), which the `jixiao`
-//!   command and the web server are thin shells over.
+//!   command and the web server are thin shells over;
+//! - `serve` (feature `serve`): the form page and its JSON API (`jixiao serve`).
 //!
 //! Errors are [`Diagnostic`]s: a code, a bilingual message, and the place in the file.
 
@@ -57,6 +58,8 @@ pub mod report;
 pub mod review;
 pub mod rules;
 pub mod score;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod value;
 pub mod write;
 #[cfg(feature = "xlsx")]

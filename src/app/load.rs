@@ -100,10 +100,86 @@ fn rule_file_given(path: &Path) -> Vec<Diagnostic> {
     errors
 }
 
+/// The forms of a file's contents, received rather than read from disk (an upload to the form
+/// page): a workbook (feature `xlsx`) when `name` ends in `.xlsx`/`.xlsm` or the bytes are a zip
+/// archive, else a form file's text. `name` is only what messages call it.
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> PathForms {
+    let path = Path::new(name);
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rules"))
+    {
+        return PathForms {
+            forms: vec![Err(vec![
+                Diagnostic::error(
+                    "input::rule-file",
+                    format!("{name} 是评分规则文件，不是表格 (a rule file, not a form)"),
+                )
+                .help("score forms under it with `--rules FILE` on the command line"),
+            ])],
+            warnings: Vec::new(),
+        };
+    }
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    // Office's older binary files (OLE: .xls, .doc, .et) and Word documents.
+    if matches!(
+        extension.as_deref(),
+        Some("xls" | "et" | "doc" | "docx" | "wps")
+    ) || bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
+    {
+        return PathForms {
+            forms: vec![Err(vec![
+                Diagnostic::error(
+                    "input::format",
+                    format!("{name} 不是 jixiao 能读的格式 (jixiao reads form files (.toml) and .xlsx workbooks, not this file)"),
+                )
+                .help("在 Excel 或 WPS 中另存为 .xlsx (save it as .xlsx in Excel or WPS; copy a Word table into a workbook first)"),
+            ])],
+            warnings: Vec::new(),
+        };
+    }
+    let workbook =
+        matches!(extension.as_deref(), Some("xlsx" | "xlsm")) || bytes.starts_with(b"PK\x03\x04");
+    #[cfg(feature = "xlsx")]
+    if workbook {
+        let workbook = crate::xlsx::cells::read_bytes(name, bytes);
+        return workbook_forms(name, workbook, &crate::xlsx::ImportOptions::default());
+    }
+    #[cfg(not(feature = "xlsx"))]
+    if workbook {
+        return PathForms {
+            forms: vec![Err(vec![Diagnostic::error(
+                "input::format",
+                format!(
+                    "{name} 是工作簿，此版本不读工作簿 (a workbook: this jixiao was built without the xlsx feature)"
+                ),
+            )])],
+            warnings: Vec::new(),
+        };
+    }
+    PathForms {
+        forms: vec![crate::decode_text(name, bytes).and_then(|text| form::load_string(name, text))],
+        warnings: Vec::new(),
+    }
+}
+
 /// Every table of a workbook, imported in memory and loaded as a form named `s.xlsx#Sheet1`.
 #[cfg(feature = "xlsx")]
 pub fn load_workbook(path: &Path, options: &crate::xlsx::ImportOptions) -> PathForms {
-    let workbook = match crate::xlsx::read_path(path) {
+    let workbook = crate::xlsx::read_path(path);
+    workbook_forms(&path.display().to_string(), workbook, options)
+}
+
+#[cfg(feature = "xlsx")]
+fn workbook_forms(
+    name: &str,
+    workbook: Result<crate::xlsx::Workbook, Vec<Diagnostic>>,
+    options: &crate::xlsx::ImportOptions,
+) -> PathForms {
+    let workbook = match workbook {
         Ok(w) => w,
         Err(errors) => {
             return PathForms {
@@ -130,8 +206,7 @@ pub fn load_workbook(path: &Path, options: &crate::xlsx::ImportOptions) -> PathF
         out.forms.push(Err(vec![Diagnostic::error(
             "xlsx::no-form",
             format!(
-                "工作簿中没有找到自评表 (no form found in {}): expected a table with a header row such as 年初预算数 / 全年预算数 / 全年执行数 and one with 一级指标 / 二级指标 / 三级指标",
-                path.display()
+                "工作簿中没有找到自评表 (no form found in {name}): expected a table with a header row such as 年初预算数 / 全年预算数 / 全年执行数 and one with 一级指标 / 二级指标 / 三级指标"
             ),
         )]));
     }

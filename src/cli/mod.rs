@@ -19,6 +19,8 @@ pub mod rules_show;
 pub mod rules_test;
 pub mod schema;
 pub mod score;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -58,6 +60,9 @@ pub enum Command {
     /// Write scored forms to a workbook in the official layout, with a summary sheet.
     #[cfg(feature = "xlsx")]
     Export(export::ExportArgs),
+    /// Serve the form page (a form scored as it is filled in) and the JSON API on a local address.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 pub(crate) use crate::app::Outcome;
@@ -78,6 +83,8 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args, &mut out),
         #[cfg(feature = "xlsx")]
         Command::Export(args) => export::run(args, &mut out),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, &mut out),
     };
     let result = result.and_then(|outcome| out.flush().map(|()| outcome));
     match result {

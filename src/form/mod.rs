@@ -3,6 +3,7 @@
 //! Validation parses every number exactly and every target/actual with the value grammar, and
 //! reports every problem with its place in the file; nothing is dropped or guessed.
 
+pub mod blank;
 pub mod emit;
 pub mod raw;
 

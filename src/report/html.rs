@@ -5,7 +5,8 @@
 use super::layout::{Figure, FindingRow, FormView};
 use std::fmt::Write;
 
-const CSS: &str = r#"
+/// The stylesheet of the report (A4 print, the official table), also served by the form page.
+pub const CSS: &str = r#"
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
