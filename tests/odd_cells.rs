@@ -60,3 +60,23 @@ fn the_command_line_gives_findings_not_refusals() {
         );
     }
 }
+
+/// Every real form on file is reviewed, and every finding it raises is pinned here
+/// (`odd_cells__real_forms_…`): read each one against the form before accepting a change.
+/// `evaluations/README.md` says why each computed total differs from the printed one.
+#[test]
+fn real_forms_review_with_every_finding_pinned() {
+    let session = Session::builtin().unwrap();
+    insta::glob!("../evaluations", "*/*.toml", |path| {
+        let result = session.review_path(path, &CheckSet::all());
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        let shown: String = result
+            .reviews
+            .iter()
+            .map(jixiao::render::review::form_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(&common::root().to_string_lossy().to_string(), ".");
+        insta::assert_snapshot!(shown);
+    });
+}

@@ -138,6 +138,10 @@ pub struct Budget {
     pub adjusted: Option<Field<Decimal>>,
     /// 全年执行数 (执行数(B)); `None` when blank.
     pub executed: Option<Field<Decimal>>,
+    /// Whether the layout has a 年初预算数 / a 全年预算数 column at all (a blank cell in a printed
+    /// column is not a missing column).
+    pub has_initial_column: bool,
+    pub has_adjusted_column: bool,
     pub weight: Option<Field<Decimal>>,
     /// Claimed 执行率, as a fraction.
     pub rate: Option<Field<Decimal>>,
@@ -747,6 +751,8 @@ impl<'a> Validator<'a> {
                 MoneyUnit::WAN
             }),
         };
+        let has_initial_column = b.initial.is_some();
+        let has_adjusted_column = b.adjusted.is_some();
         let initial = self.optional_amount(b.initial, "年初预算数", "");
         let adjusted = self.optional_amount(b.adjusted, "全年预算数", "");
         let executed = self.optional_amount(b.executed, "全年执行数", "");
@@ -795,6 +801,8 @@ impl<'a> Validator<'a> {
             initial,
             adjusted,
             executed,
+            has_initial_column,
+            has_adjusted_column,
             weight,
             rate,
             score,
@@ -1079,6 +1087,18 @@ impl<'a> Validator<'a> {
             }
         };
         let value = match (parsed, direction) {
+            (
+                Target::Quantitative {
+                    comparator: None,
+                    quantity,
+                },
+                Some(d),
+            ) if matches!(d.value.as_str(), "定量" | "定量指标") => Target::Quantitative {
+                // 定量 says only that the row is a number: no direction, the name or the
+                // ruleset's default decides.
+                comparator: None,
+                quantity,
+            },
             (
                 Target::Quantitative {
                     comparator: None,

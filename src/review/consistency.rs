@@ -111,7 +111,12 @@ fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (_, scored) in cx.rows() {
+    for (row, scored) in cx.rows() {
+        // A row printed without a weight is its own finding (odd-cell): "above a weight of 0"
+        // would say something the form does not.
+        if row.weight.text.trim().is_empty() {
+            continue;
+        }
         if let Some(c) = &scored.claimed_score {
             candidates.push((&scored.name, c.line, &c.text, c.value, scored.weight));
             computed.push((c.line, scored.score));
@@ -158,7 +163,9 @@ fn structure(cx: &Context, out: &mut Vec<Finding>) {
             | "score::degree"
             | "score::actual"
             | "score::execution-unverifiable"
-            | "score::zero-budget" => (&ODD_CELL, ""),
+            | "score::zero-budget"
+            | "score::denominator"
+            | "score::no-weight" => (&ODD_CELL, ""),
             code if code.starts_with("form::") => (&ODD_CELL, ""),
             _ => (&TEMPLATE_FIT, ""),
         };

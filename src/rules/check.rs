@@ -37,8 +37,7 @@ const LOWER_IS_BETTER: &[&str] = &[
     "不合格率",
     "退回率",
     "三公经费",
-    "成本控制率",
-    "费用控制率",
+    "控制率",
 ];
 use crate::diag::{Diagnostic, SourceFile};
 use crate::num::{Rounding, RoundingMode};

@@ -415,8 +415,14 @@ impl RuleSet {
         })
     }
 
-    /// The lower-is-better name part a row's name contains, if any.
+    /// The lower-is-better name part a row's name contains, if any. A 控制率 of an epidemic, a
+    /// pest or a fire (疫情控制率, 病虫害控制率) is how much was brought under control: higher is
+    /// better there.
     pub fn lower_is_better_pattern(&self, name: &str) -> Option<&str> {
+        const CONTROLLED_HARM: &[&str] = &["疫", "病", "虫", "火", "灾", "污染", "防控"];
+        if name.contains("控制率") && CONTROLLED_HARM.iter().any(|h| name.contains(h)) {
+            return None;
+        }
         self.lower_is_better
             .iter()
             .find(|p| name.contains(p.as_str()))

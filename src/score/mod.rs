@@ -138,6 +138,17 @@ impl<'a> Engine<'a> {
         };
         let total = self.ruleset.rounding.total.apply(sum);
         let grade = self.ruleset.grade(total).to_string();
+        if total > Decimal::ONE_HUNDRED {
+            // The form's own weights give more than the rules can: the grade of such a total
+            // means nothing until the weights are mended, and the reader is told so.
+            self.structure.push(
+                Diagnostic::warning(
+                    "score::total-above-100",
+                    format!("自评得分 {total} 超过满分 100，等级 {grade} 不可信：分值之和超过 100 (the total {total} is above the 100 points the rules give, so its grade {grade} means nothing: the weights add up to more than 100)"),
+                )
+                .at(&form.source, form.total.as_ref().map_or(form.kind.span.clone(), |t| t.span.clone())),
+            );
+        }
         let total_trace = self.options.trace.then(|| Trace {
             rule: "total".into(),
             source: "built-in".into(),
@@ -343,10 +354,36 @@ impl<'a> Engine<'a> {
     fn execution(&mut self, template: &'a Template) -> Option<ExecutionScore> {
         let rule = &template.execution;
         let b = &self.form.budget;
-        let denominator_field = match rule.denominator {
-            BudgetColumn::Adjusted => b.adjusted.as_ref(),
-            BudgetColumn::Initial => b.initial.as_ref(),
+        let (named, printed, other) = match rule.denominator {
+            BudgetColumn::Adjusted => (
+                b.adjusted.as_ref(),
+                b.has_adjusted_column,
+                b.initial.as_ref(),
+            ),
+            BudgetColumn::Initial => (
+                b.initial.as_ref(),
+                b.has_initial_column,
+                b.adjusted.as_ref(),
+            ),
         };
+        // A layout that prints only the other budget column (预算数(A) as 年初预算数): the rate is
+        // taken over the column the form has, and the reader is told. A blank cell in a column
+        // the form does print is no such layout.
+        let denominator_field = named.or_else(|| {
+            let other_field = other.filter(|_| !printed)?;
+            self.structure.push(
+                Diagnostic::warning(
+                    "score::denominator",
+                    format!(
+                        "表中没有{}，执行率按表中的预算数计算 (the form prints no {}: the rate is taken over the budget column it has)",
+                        rule.denominator.name(),
+                        rule.denominator.name()
+                    ),
+                )
+                .at(&self.form.source, other_field.span.clone()),
+            );
+            Some(other_field)
+        });
         let Some((raw_rate, denominator, executed)) =
             self.computed_rate(rule.denominator, denominator_field)
         else {
@@ -740,6 +777,22 @@ impl<'a> Engine<'a> {
         let mut env = self.form_env();
         env.weight = Some(weight);
 
+        if row.weight.text.trim().is_empty() && row.score.is_some() {
+            let why = "没有分值，得分无法核对 (no weight is printed: the score cannot be checked)"
+                .to_string();
+            let kind = match row.target.value {
+                Target::Qualitative { .. } => IndicatorKind::Qualitative,
+                _ => IndicatorKind::Quantitative,
+            };
+            return Some(self.unverifiable(
+                row,
+                base,
+                kind,
+                "score::no-weight",
+                why,
+                &row.name.span,
+            ));
+        }
         let mut degree_note = None;
         let mut direction_note = None;
         let (kind, comparator, tier) = match (&row.target.value, &row.actual.value) {
@@ -1027,13 +1080,23 @@ impl<'a> Engine<'a> {
     ) -> IndicatorScore {
         let weight = row.weight.value;
         let claimed = row.score.as_ref().map(|s| s.value);
+        // A row printed without a weight has no cap to hold the claim to.
+        let cap = if row.weight.text.trim().is_empty() {
+            None
+        } else {
+            Some(weight.max(Decimal::ZERO))
+        };
         let score = claimed
-            .map(|c| c.max(Decimal::ZERO).min(weight.max(Decimal::ZERO)))
+            .map(|c| {
+                let c = c.max(Decimal::ZERO);
+                cap.map_or(c, |cap| c.min(cap))
+            })
             .unwrap_or(Decimal::ZERO);
         let score = self.ruleset.rounding.score.apply(score);
-        let taken = match claimed {
-            Some(_) => "the claimed score is taken, within the weight, unchecked",
-            None => "no score is claimed: counted 0",
+        let taken = match (claimed, cap) {
+            (Some(_), Some(_)) => "the claimed score is taken, within the weight, unchecked",
+            (Some(_), None) => "the claimed score is taken, unchecked",
+            (None, _) => "no score is claimed: counted 0",
         };
         self.structure.push(
             Diagnostic::warning(code, format!("{}: {why}", row.name.value))
