@@ -114,3 +114,13 @@ fn fixture_findings() {
         insta::assert_snapshot!(format!("{header}\n{}", form_text(&review)));
     });
 }
+
+#[test]
+fn a_claim_equal_to_the_engines_rounded_score_is_inside_its_tier() {
+    // Issue 17: 79% of a weight of 0.5 is 0.395, rounded to 0.40 = 80% of the weight; the
+    // engine's own figure must not be called outside [60%, 80%).
+    let review =
+        review_fixture(&PathBuf::from(FIXTURES).join("qualitative-tier/pass-rounding.toml"));
+    assert!(review.findings.is_empty(), "{:?}", review.findings);
+    assert_eq!(review.total, "99.40");
+}

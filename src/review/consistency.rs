@@ -212,12 +212,17 @@ fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
+        // The engine's own rounded score is never wrong: 79% of 0.5 is 0.395, rounded to 0.40,
+        // which is 80% of the weight, "outside" [60%, 80%) only before rounding.
+        if !beyond(claimed.value, scored.score, cx.tolerance()) {
+            continue;
+        }
+        if tier_allows(cx, tier, scored.weight, claimed.value) {
+            continue;
+        }
         let Ok(share) = num::div(claimed.value, scored.weight) else {
             continue;
         };
-        if tier.contains(share) {
-            continue;
-        }
         let share_text = percent_text(
             crate::num::Rounding::new(4, crate::num::RoundingMode::HalfUp).apply(share),
         );
@@ -250,6 +255,26 @@ fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
             .with("得分占分值 (share of the weight)", share_text)
             .with("复核得分 (computed)", scored.score.to_string()),
         );
+    }
+}
+
+/// Whether a claimed score lies in a tier at the rounding the rules apply to scores: between the
+/// rounded scores of the tier's bounds, both included (an open bound such as the 80% of
+/// `[60%, 80%)` is approached by shares whose rounded scores reach the bound's own).
+fn tier_allows(
+    cx: &Context,
+    tier: &crate::rules::ruleset::Tier,
+    weight: Decimal,
+    claimed: Decimal,
+) -> bool {
+    let round = |share: Decimal| {
+        num::mul(share, weight)
+            .map(|x| cx.ruleset.rounding.score.apply(x))
+            .ok()
+    };
+    match (round(tier.lower), round(tier.upper)) {
+        (Some(low), Some(high)) => low <= claimed && claimed <= high,
+        _ => tier.contains(num::div(claimed, weight).unwrap_or(Decimal::MAX)),
     }
 }
 
