@@ -17,7 +17,28 @@ use crate::rules::FormKind;
 use crate::rules::ruleset::ReviewSettings;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+/// FNV-1a, 64 bits: fast on the short texts of a form, and the same on every run and machine.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
 
 /// A batch finding with the form it is about (batch findings are listed apart from their forms).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,15 +97,19 @@ const UNIT_CHARS: &[char] = &[
     '个', '次', '人', '件', '批', '项', '天', '月', '年', '日', '元', '万', '亿',
 ];
 
-/// Letters (Chinese characters included) that are not digits, punctuation or units.
+/// Letters — Chinese characters (the CJK unified block) and ASCII letters — that are not
+/// digits, punctuation or units.
 fn letters(text: &str) -> usize {
     text.chars()
-        .filter(|c| c.is_alphabetic() && !UNIT_CHARS.contains(c))
+        .filter(|c| {
+            (c.is_ascii_alphabetic() || ('\u{4e00}'..='\u{9fff}').contains(c))
+                && !UNIT_CHARS.contains(c)
+        })
         .count()
 }
 
 fn hash_of(parts: &[&str]) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Fnv::new();
     for p in parts {
         p.trim().hash(&mut h);
     }
@@ -101,7 +126,7 @@ impl FormKeys {
         let form = cx.form;
         let sheet = cx.sheet;
         let min_letters = cx.settings().copied_row_chars;
-        let mut content = DefaultHasher::new();
+        let mut content = Fnv::new();
         (form.kind.value == FormKind::Project).hash(&mut content);
         form.year.value.hash(&mut content);
         let b = &form.budget;
@@ -133,15 +158,18 @@ impl FormKeys {
             {
                 docked = true;
             }
-            let line = cx.line(&row.actual.span);
-            let text = format!("{} {} {}", name.trim(), target.trim(), actual.trim());
-            if Decimal::from(letters(&text)) >= min_letters {
-                rows.push((hash_of(&[name, target, actual]), line, text.clone().into()));
+            let text = || format!("{} {} {}", name.trim(), target.trim(), actual.trim());
+            let count = letters(name) + letters(target) + letters(actual);
+            if Decimal::from(count) >= min_letters {
+                let line = cx.line(&row.actual.span);
+                rows.push((hash_of(&[name, target, actual]), line, text().into()));
             }
             if is_satisfaction(&row.level1.value, &row.level2.value, name)
-                && ORGANISATION_ENDINGS.iter().any(|e| text.contains(e))
+                && ORGANISATION_ENDINGS
+                    .iter()
+                    .any(|e| name.contains(e) || target.contains(e) || actual.contains(e))
             {
-                satisfaction.push((line, text.into()));
+                satisfaction.push((cx.line(&row.actual.span), text().into()));
             }
         }
         let department = form.department.clone().unwrap_or_default();
@@ -172,8 +200,8 @@ pub type UnitGap = (u32, Decimal, Vec<(u32, Decimal)>);
 /// One form in the index: its keys without the rows.
 #[derive(Debug)]
 struct Entry {
-    file: String,
-    name: String,
+    file: Box<str>,
+    name: Box<str>,
     unit: u32,
     year: i32,
     project: bool,
@@ -205,6 +233,10 @@ impl Index {
     }
 
     /// File one form's keys; forms are numbered in the order they are added.
+    ///
+    /// What is kept is copied here, on the thread that owns the index, and the keys (made by a
+    /// worker) are dropped: a long-lived string left in a worker's allocation would pin the
+    /// page it shares with the form's short-lived data, and memory would grow with the batch.
     pub fn add(&mut self, keys: FormKeys) {
         let form = small(self.forms.len());
         let unit_key = (keys.department, keys.unit);
@@ -212,21 +244,29 @@ impl Index {
             Some(n) => *n,
             None => {
                 let n = small(self.units.len());
-                self.units.push(unit_key.clone());
-                self.unit_numbers.insert(unit_key, n);
+                let owned = (
+                    unit_key.0.as_str().to_owned(),
+                    unit_key.1.as_str().to_owned(),
+                );
+                self.units.push(owned.clone());
+                self.unit_numbers.insert(owned, n);
                 n
             }
         };
         for (hash, line, text) in keys.rows {
-            let entry = self.rows.entry(hash).or_insert_with(|| (text, Vec::new()));
+            let entry = self
+                .rows
+                .entry(hash)
+                .or_insert_with(|| (Box::from(&*text), Vec::new()));
             entry.1.push((form, small(line)));
         }
         for (line, text) in keys.satisfaction {
-            self.satisfaction.push((form, small(line), text));
+            self.satisfaction
+                .push((form, small(line), Box::from(&*text)));
         }
         self.forms.push(Entry {
-            file: keys.file,
-            name: keys.name,
+            file: Box::from(keys.file.as_str()),
+            name: Box::from(keys.name.as_str()),
             unit,
             year: keys.year,
             project: keys.kind == Some(FormKind::Project),
@@ -264,7 +304,7 @@ impl Index {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Finding {
-        let file = self.entry(form).map_or("", |e| e.file.as_str());
+        let file = self.entry(form).map_or("", |e| &*e.file);
         Finding::new(check, file, line, row, field, message)
     }
 
@@ -298,7 +338,7 @@ impl Index {
     /// Run the chosen batch checks; findings sorted by form, then in catalogue order.
     pub fn run(&self, settings: &ReviewSettings, checks: &super::CheckSet) -> Vec<BatchFinding> {
         let mut raised: Vec<Raised> = Vec::new();
-        for check in super::CATALOGUE.iter().filter(|c| checks.contains(c.code)) {
+        for check in checks.checks() {
             if let super::Runner::Batch(run) = check.run {
                 run(self, settings, &mut raised);
             }
@@ -309,7 +349,10 @@ impl Index {
             .map(|(form, finding)| {
                 let (department, unit) = self.unit_of(form);
                 BatchFinding {
-                    form: self.entry(form).map(|e| e.name.clone()).unwrap_or_default(),
+                    form: self
+                        .entry(form)
+                        .map(|e| e.name.to_string())
+                        .unwrap_or_default(),
                     department: department.to_string(),
                     unit: unit.to_string(),
                     finding,
@@ -424,7 +467,7 @@ pub(super) fn copied_across_units(index: &Index, settings: &ReviewSettings, out:
                 .filter(|(_, u)| **u != own)
                 .take(LISTED)
                 .map(|((f, l), u)| {
-                    let file = index.entry(*f).map_or("", |e| e.file.as_str());
+                    let file = index.entry(*f).map_or("", |e| &*e.file);
                     format!("{} {file}:{l}", index.unit_label(*u))
                 })
                 .collect();
@@ -515,7 +558,7 @@ pub(super) fn duplicate_form(index: &Index, _: &ReviewSettings, out: &mut Vec<Ra
                         &DUPLICATE_FORM,
                         *form,
                         None,
-                        entry.name.clone(),
+                        entry.name.to_string(),
                         "全表",
                         format!(
                             "{} 与另外 {} 张表内容完全相同（预算、指标、得分），只是名称或文件不同：同一张表重复报送 (the form's budget, indicators and scores are identical to {} other form(s) under another name or file: submitted twice)",
@@ -574,7 +617,7 @@ pub(super) fn duplicate_project(index: &Index, _: &ReviewSettings, out: &mut Vec
                         &DUPLICATE_PROJECT,
                         *form,
                         None,
-                        entry.name.clone(),
+                        entry.name.to_string(),
                         "项目名称",
                         format!(
                             "同一单位同一年度的项目 {} 有 {} 张自评表，内容不同 (the unit has {} forms for project {} in {}, with different contents)",
@@ -620,16 +663,13 @@ pub(super) fn unit_score_inflation(
     out: &mut Vec<Raised>,
 ) {
     let limit = settings.unit_inflation;
+    let by_unit = index.by_unit();
     for (rank, (unit, sum, mut gaps)) in inflation_by_unit(index).into_iter().enumerate() {
         if sum <= limit {
             continue;
         }
         gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let Some(first) = index
-            .by_unit()
-            .get(unit as usize)
-            .and_then(|f| f.first().copied())
-        else {
+        let Some(first) = by_unit.get(unit as usize).and_then(|f| f.first().copied()) else {
             continue;
         };
         let label = index.unit_label(unit);

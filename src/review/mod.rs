@@ -1117,6 +1117,8 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckSet {
     enabled: Vec<&'static str>,
+    /// The same, by catalogue position: what the review loop tests for every check of every form.
+    chosen: Vec<bool>,
 }
 
 impl Default for CheckSet {
@@ -1129,6 +1131,7 @@ impl CheckSet {
     pub fn all() -> CheckSet {
         CheckSet {
             enabled: CATALOGUE.iter().map(|c| c.code).collect(),
+            chosen: vec![true; CATALOGUE.len()],
         }
     }
 
@@ -1153,7 +1156,11 @@ impl CheckSet {
             enabled.retain(|c| !skipped.contains(c));
         }
         enabled.sort_by_key(|c| catalogue_index(c));
-        Ok(CheckSet { enabled })
+        let chosen = CATALOGUE
+            .iter()
+            .map(|c| enabled.contains(&c.code))
+            .collect();
+        Ok(CheckSet { enabled, chosen })
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -1166,9 +1173,19 @@ impl CheckSet {
 
     /// Whether a batch check is among the chosen.
     pub fn has_batch(&self) -> bool {
-        self.enabled
+        CATALOGUE
             .iter()
-            .any(|c| check(c).is_some_and(Check::is_batch))
+            .zip(&self.chosen)
+            .any(|(c, on)| *on && c.is_batch())
+    }
+
+    /// The chosen checks, in catalogue order.
+    pub fn checks(&self) -> impl Iterator<Item = &'static Check> + '_ {
+        CATALOGUE
+            .iter()
+            .zip(&self.chosen)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c)
     }
 }
 
@@ -1285,11 +1302,16 @@ pub fn review_with(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> Vec<Finding> {
-    let cx = Context::new(ruleset, form, sheet);
+    review_in(&Context::new(ruleset, form, sheet), checks)
+}
+
+/// [`review_with`] on a context already made.
+fn review_in(cx: &Context, checks: &CheckSet) -> Vec<Finding> {
+    let form = cx.form;
     let mut findings = Vec::new();
-    for check in CATALOGUE.iter().filter(|c| checks.contains(c.code)) {
+    for check in checks.checks() {
         if let Runner::Form(run) = check.run {
-            run(&cx, &mut findings);
+            run(cx, &mut findings);
         }
     }
     let superseded: Vec<(Option<usize>, String, &'static str)> = findings
@@ -1402,11 +1424,11 @@ pub fn review_form(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> FormReview {
-    let mut r = FormReview::new(sheet, review_with(ruleset, form, sheet, checks));
+    let cx = Context::new(ruleset, form, sheet);
+    let mut r = FormReview::new(sheet, review_in(&cx, checks));
     r.department = form.department.clone();
     r.unit = form.unit.clone();
     if checks.has_batch() {
-        let cx = Context::new(ruleset, form, sheet);
         r.keys = Some(Box::new(batch::FormKeys::collect(&cx)));
     }
     r
