@@ -50,11 +50,22 @@ fn main() -> ExitCode {
     };
     match corpus::generate(args.forms, args.seed, &args.out) {
         Ok(planted) => {
+            let errors = planted.iter().filter(|(_, p)| p.is_error()).count();
+            let mut by_code: Vec<(&str, usize)> = Vec::new();
+            for (_, p) in &planted {
+                match by_code.iter_mut().find(|(c, _)| *c == p.code()) {
+                    Some((_, n)) => *n += 1,
+                    None => by_code.push((p.code(), 1)),
+                }
+            }
+            by_code.sort();
+            let list: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
             eprintln!(
-                "gen_corpus: wrote {} forms to {} ({} with planted problems, listed in planted.csv)",
+                "gen_corpus: wrote {} forms to {} ({} planted problems, {errors} of error severity, listed in planted.csv): {}",
                 args.forms,
                 args.out.display(),
-                planted.len()
+                planted.len(),
+                list.join(", ")
             );
             ExitCode::SUCCESS
         }

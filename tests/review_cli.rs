@@ -14,7 +14,17 @@ const BATCH: &str = "tests/fixtures/review-batch/";
 const WITH_ERROR: &str = "tests/fixtures/review/total-sum/trigger.toml";
 
 /// Findings on the reference forms (see tests/review_reference.rs for the list and the reasons).
-const REFERENCE_FINDINGS: usize = 17;
+const REFERENCE_FINDINGS: usize = 24;
+
+/// The finding rows of a CSV review (the per-unit summary rows, severity `summary`, left out).
+fn finding_rows(records: &[Vec<String>]) -> Vec<Vec<String>> {
+    records
+        .iter()
+        .skip(1)
+        .filter(|r| r[5] != "summary")
+        .cloned()
+        .collect()
+}
 
 /// RFC 4180: records of fields; quoted fields may hold commas, doubled quotes and line breaks.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -97,33 +107,53 @@ fn csv_has_a_header_and_one_row_per_finding() {
     assert_eq!(
         records[0],
         [
-            "file", "line", "form", "severity", "code", "family", "row", "field", "message",
+            "file",
+            "line",
+            "form",
+            "department",
+            "unit",
+            "severity",
+            "code",
+            "family",
+            "row",
+            "field",
+            "message",
             "evidence"
         ]
     );
-    assert_eq!(records.len(), 1 + REFERENCE_FINDINGS);
-    for r in &records[1..] {
-        assert_eq!(r.len(), 10, "{r:?}");
-        assert!(CATALOGUE.iter().any(|c| c.code == r[4]), "{r:?}");
-        assert!(r[1].parse::<usize>().is_ok(), "{r:?}");
+    let findings = finding_rows(&records);
+    assert_eq!(findings.len(), REFERENCE_FINDINGS);
+    for r in &findings {
+        assert_eq!(r.len(), 12, "{r:?}");
+        assert!(CATALOGUE.iter().any(|c| c.code == r[6]), "{r:?}");
+        assert!(r[1].parse::<usize>().is_ok() || r[7] == "batch", "{r:?}");
     }
+    // The batch finding comes after every form's findings.
+    let batch = findings.iter().position(|r| r[7] == "batch").unwrap();
+    assert_eq!(batch, findings.len() - 1);
+    assert_eq!(findings[batch][6], "unit-full-marks");
+    // Then the per-unit table: two units, ranked by inflation.
+    let units: Vec<&Vec<String>> = records.iter().filter(|r| r[5] == "summary").collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert!(units.iter().all(|r| r[6] == "unit-summary"));
     // Messages and evidence hold commas and Chinese text; quoting keeps them in one field.
-    let seal = records
+    let seal = findings
         .iter()
-        .find(|r| r[4] == "money-unit")
+        .find(|r| r[6] == "money-unit")
         .expect("money-unit row");
     assert_eq!(seal[0], "evaluations/xuchang-2023/03-e-seal-service.toml");
     assert_eq!(seal[2], "市级电子印章服务费");
-    assert_eq!(seal[6], "印章制作及服务费");
+    assert_eq!(seal[4], "许昌市信息中心");
+    assert_eq!(seal[8], "印章制作及服务费");
     assert!(
-        seal[8].contains("6.11元") && seal[8].contains(", "),
+        seal[10].contains("6.11元") && seal[10].contains(", "),
         "{}",
-        seal[8]
+        seal[10]
     );
     assert!(
-        seal[9].contains("全年执行数 (executed amount): 6.11万元 = 61100元"),
+        seal[11].contains("全年执行数 (executed amount): 6.11万元 = 61100元"),
         "{}",
-        seal[9]
+        seal[11]
     );
 }
 
@@ -149,6 +179,18 @@ fn json_has_forms_errors_and_a_summary() {
     assert_eq!(forms[3]["findings"][0]["line"], 79);
     assert_eq!(value["summary"]["warnings"], REFERENCE_FINDINGS);
     assert_eq!(value["summary"]["errors"], 0);
+    let batch = value["batch"].as_array().unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0]["code"], "unit-full-marks");
+    assert_eq!(batch[0]["family"], "batch");
+    assert_eq!(batch[0]["unit"], "许昌市政务服务和大数据管理局");
+    let units = value["summary"]["units"].as_array().unwrap();
+    assert_eq!(units.len(), 2);
+    assert_eq!(
+        units[0]["forms"].as_u64().unwrap() + units[1]["forms"].as_u64().unwrap(),
+        4
+    );
+    assert_eq!(forms[3]["unit"], "许昌市信息中心");
     let by_code = value["summary"]["by_code"].as_array().unwrap();
     let vacuous = by_code
         .iter()
@@ -211,7 +253,21 @@ fn a_broken_file_is_reported_with_its_location_and_the_rest_is_reviewed() {
     // CSV keeps to findings; the broken file is on stderr.
     let out = jixiao(&["review", "--format", "csv", BATCH]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(parse_csv(&stdout(&out)).len(), 1 + 2);
+    // Two findings of c-findings.toml, then the batch check's: a-clean and c-findings are two
+    // different forms for the same project of the same unit.
+    let codes: Vec<String> = finding_rows(&parse_csv(&stdout(&out)))
+        .iter()
+        .map(|r| r[6].clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "vacuous-target",
+            "total-sum",
+            "duplicate-project",
+            "duplicate-project"
+        ]
+    );
     assert!(stderr(&out).contains("b-broken.toml:75:10"));
 }
 
@@ -240,9 +296,9 @@ fn only_and_skip_filter_the_catalogue() {
         "vacuous-target",
         REFERENCE,
     ]);
-    let records = parse_csv(&stdout(&out));
-    assert_eq!(records.len(), 1 + 6);
-    assert!(records[1..].iter().all(|r| r[4] == "vacuous-target"));
+    let records = finding_rows(&parse_csv(&stdout(&out)));
+    assert_eq!(records.len(), 6);
+    assert!(records.iter().all(|r| r[6] == "vacuous-target"));
 
     let out = jixiao(&[
         "review",
@@ -252,21 +308,24 @@ fn only_and_skip_filter_the_catalogue() {
         "money-unit,derived-indicator",
         REFERENCE,
     ]);
-    let codes: Vec<String> = parse_csv(&stdout(&out))[1..]
+    let codes: Vec<String> = finding_rows(&parse_csv(&stdout(&out)))
         .iter()
-        .map(|r| r[4].clone())
+        .map(|r| r[6].clone())
         .collect();
-    assert_eq!(codes, ["derived-indicator", "money-unit"]);
+    assert_eq!(
+        codes,
+        ["derived-indicator", "derived-indicator", "money-unit"]
+    );
 
     let out = jixiao(&[
         "review",
         "--format",
         "csv",
         "--skip",
-        "plausibility",
+        "plausibility,design,batch",
         REFERENCE,
     ]);
-    assert_eq!(parse_csv(&stdout(&out)).len(), 1);
+    assert_eq!(finding_rows(&parse_csv(&stdout(&out))).len(), 0);
 
     let out = jixiao(&["review", "--only", "no-such-check", REFERENCE]);
     assert_eq!(out.status.code(), Some(2));
@@ -289,6 +348,10 @@ fn list_checks_prints_every_code_with_its_threshold() {
         "over-achievement 130%",
         "copied-actuals 80%",
         "derived-gap 1%",
+        "under-spending 90%",
+        "unit-forms 3",
+        "copied-row-chars 12",
+        "unit-inflation 1",
     ] {
         assert!(text.contains(threshold), "{threshold} missing:\n{text}");
     }
@@ -369,9 +432,9 @@ fn a_rulesets_review_block_sets_the_thresholds() {
     assert!(text.contains("similarity 80%"), "{text}");
     assert!(text.contains("copied-actuals 60%"), "{text}");
     assert!(text.contains("strict-review@1"), "{text}");
-    let records = parse_csv(&stdout(&reviewed));
-    assert_eq!(records.len(), 2, "{records:?}");
-    assert!(records[1][9].contains("5/7 = 71.43%"), "{:?}", records[1]);
+    let records = finding_rows(&parse_csv(&stdout(&reviewed)));
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(records[0][11].contains("5/7 = 71.43%"), "{:?}", records[0]);
 }
 
 #[test]

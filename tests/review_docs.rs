@@ -12,7 +12,8 @@ mod common;
 
 use jixiao::Session;
 use jixiao::render::review::finding_text;
-use jixiao::review::{CATALOGUE, CheckSet, Family, Threshold};
+use jixiao::review::batch::run_over;
+use jixiao::review::{CATALOGUE, CheckSet, Family, FormReview, SETTINGS};
 use jixiao::rules::ruleset::ReviewSettings;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -69,11 +70,24 @@ fn render_docs() -> String {
          Chinese with an English gloss, and the evidence: the numbers it rests on, as written or \
          as computed.\n\n\
          - **error**: provable from the form and the rules (claimed against computed, \
-         consistency). **warning**: needs a human to judge (plausibility).\n\
+         consistency, the indicator-design defects a re-check scores 0, a form submitted twice). \
+         **warning**: needs a human to judge (plausibility, the softer design defects, most batch \
+         checks).\n\
+         - Checks of the `batch` family see every form of the run at once, grouped by 主管部门 \
+         (`department`) and 实施单位 (`unit`, else the department), from a few keys kept per form \
+         (hashes, names, totals), so memory stays flat however many forms there are. Their findings \
+         come after the forms' findings in every format (CSV rows, a `batch` array in JSON); their \
+         thresholds come from the `--rules` ruleset's `review` block, else the defaults.\n\
+         - The summary ends with a per-unit table — forms, mean claimed and recomputed totals, the \
+         inflation (claimed − recomputed, summed) by which units are ranked, findings by severity — \
+         in every format (CSV: rows of severity `summary`, code `unit-summary`). \
+         `--group-by unit|department|file` groups the detailed findings (`file`, the default, streams \
+         them in input order; the others hold each form's rendered findings until the end).\n\
          - Exit codes: **0** nothing at or above `--fail-on` (default `error`), **1** findings at \
          or above it, **2** a file that could not be read, parsed or scored (reported with its \
          location; the rest of the batch is still reviewed).\n\
-         - `--only` / `--skip` take codes, families (`claimed`, `consistency`, `plausibility`) or \
+         - `--only` / `--skip` take codes, families (`claimed`, `consistency`, `plausibility`, \
+         `design`, `batch`) or \
          severities (`error`, `warning`), comma-separated or repeated.\n\
          - `--format table|json|csv|markdown`; CSV has a header row and one row per finding \
          (`--bom` for Excel). `jixiao review --list-checks` prints this catalogue.\n\
@@ -82,61 +96,61 @@ fn render_docs() -> String {
          the other comes back.\n\n",
     );
     out.push_str(
-        "## Thresholds\n\nSet in the ruleset's `review` block; without one, the defaults apply:\n\n\
+        "## Thresholds\n\nSet in the ruleset's `review` block; without one, the defaults apply. \
+         `jixiao rules check` refuses an unknown key or a value out of its range.\n\n\
          ```text\nreview {\n",
     );
-    for t in Threshold::ALL {
-        let _ = writeln!(
-            out,
-            "  {} {}",
-            t.key().unwrap(),
-            t.value_text(t.value(&defaults).unwrap())
-        );
+    for s in SETTINGS {
+        let _ = writeln!(out, "  {} {}", s.key, s.value_text(s.default_value()));
     }
-    out.push_str("}\n```\n\n| key | default | meaning | checks |\n|---|---|---|---|\n");
-    for t in Threshold::ALL {
+    out.push_str("}\n```\n\n| key | default | range | meaning | checks |\n|---|---|---|---|---|\n");
+    for s in SETTINGS {
         let users: Vec<String> = CATALOGUE
             .iter()
-            .filter(|c| c.threshold == t)
+            .filter(|c| c.settings.contains(s))
             .map(|c| format!("`{}`", c.code))
             .collect();
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
-            t.key().unwrap(),
-            t.value_text(t.value(&defaults).unwrap()),
-            t.meaning(),
+            "| `{}` | {} | {} | {} | {} |",
+            s.key,
+            s.value_text(s.default_value()),
+            s.range_text(),
+            s.meaning,
             users.join(", ")
         );
     }
+    let _ = defaults;
     out.push('\n');
     for family in Family::ALL {
         let _ = writeln!(out, "## {}\n", family.title());
         for check in CATALOGUE.iter().filter(|c| c.family == family) {
             let dir = PathBuf::from("tests/fixtures/review").join(check.code);
-            let trigger = dir.join("trigger.toml");
             let rules = dir.join("rules.rules");
             let context = if common::root().join(&rules).exists() {
                 Session::load(Some(rules.to_str().unwrap())).unwrap()
             } else {
                 Session::load(None).unwrap()
             };
-            let review = context.review_file(&trigger, &CheckSet::all()).unwrap();
-            let finding = review
-                .findings
-                .iter()
-                .find(|f| f.code == check.code)
-                .unwrap();
             let _ = writeln!(out, "### `{}` — {}\n", check.code, check.title);
-            let threshold = match (check.threshold.key(), check.threshold.value(&defaults)) {
-                (Some(key), Some(v)) => {
-                    format!("`{key}` (default {})", check.threshold.value_text(v))
-                }
-                _ => "none".into(),
+            let threshold = if check.settings.is_empty() {
+                "none".to_string()
+            } else {
+                check
+                    .settings
+                    .iter()
+                    .map(|s| format!("`{}` (default {})", s.key, s.value_text(s.default_value())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let scope = if check.is_batch() {
+                " · across the run"
+            } else {
+                ""
             };
             let _ = writeln!(
                 out,
-                "Severity **{}** · threshold {threshold}\n",
+                "Severity **{}** · threshold {threshold}{scope}\n",
                 severity(check.severity)
             );
             let _ = writeln!(out, "{}\n", check.checks);
@@ -146,6 +160,72 @@ fn render_docs() -> String {
             } else {
                 String::new()
             };
+            if check.is_batch() {
+                let trigger = dir.join("trigger");
+                let mut files: Vec<PathBuf> = std::fs::read_dir(common::root().join(&trigger))
+                    .unwrap()
+                    .map(|e| trigger.join(e.unwrap().file_name()))
+                    .collect();
+                files.sort();
+                let mut reviews: Vec<FormReview> = files
+                    .iter()
+                    .map(|f| context.review_file(f, &CheckSet::all()).unwrap())
+                    .collect();
+                let found = run_over(&mut reviews, &defaults, &CheckSet::all());
+                let b = found.iter().find(|b| b.finding.code == check.code).unwrap();
+                let _ = writeln!(
+                    out,
+                    "Example (`{}/`, {} forms reviewed together{rules_note}): {}\n",
+                    trigger.display(),
+                    files.len(),
+                    purpose(&files[0])
+                );
+                let mut heads = String::new();
+                for f in &files {
+                    let _ = writeln!(heads, "# {}", f.display());
+                    let text = std::fs::read_to_string(common::root().join(f)).unwrap();
+                    for l in text.lines().filter(|l| {
+                        l.starts_with("project =")
+                            || l.starts_with("department =")
+                            || l.starts_with("unit =")
+                    }) {
+                        let _ = writeln!(heads, "{l}");
+                    }
+                }
+                match b.finding.line {
+                    Some(line) => {
+                        let _ = writeln!(
+                            out,
+                            "```toml\n{heads}# {}:\n{}\n```\n",
+                            b.finding.file,
+                            excerpt(Path::new(&b.finding.file), line)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "```toml\n{}```\n", heads);
+                    }
+                }
+                let _ = writeln!(
+                    out,
+                    "```text\n{}   = 表 (form): {}\n```\n",
+                    finding_text(&b.finding),
+                    b.form
+                );
+                let _ = writeln!(
+                    out,
+                    "Not raised by `{}/`: {}\n",
+                    dir.join("pass").display(),
+                    purpose(&dir.join("pass").join("a.toml"))
+                );
+                continue;
+            }
+            let trigger = dir.join("trigger.toml");
+            let review = context.review_file(&trigger, &CheckSet::all()).unwrap();
+            let finding = review
+                .findings
+                .iter()
+                .find(|f| f.code == check.code)
+                .unwrap();
             let _ = writeln!(
                 out,
                 "Example (`{}`{rules_note}): {}\n",

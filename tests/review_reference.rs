@@ -27,12 +27,42 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     ),
     // 预算调整率 claimed 14%; the header moved the budget from 4018.56 to 1563.95: 61.08%.
     ("00-department.toml", "derived-indicator", "预算调整率", 121),
+    // 结转结余率 claimed 14%; the header leaves (1563.95 − 1157.5) / 1563.95 = 25.99% unspent.
+    ("00-department.toml", "derived-indicator", "结转结余率", 132),
+    // The budget went from 4018.56 to 1563.95 with no reason on the form (issue 17).
+    (
+        "00-department.toml",
+        "budget-adjusted-unexplained",
+        "预算",
+        10,
+    ),
+    // 74.01% spent, below 90%, no reason given.
+    (
+        "00-department.toml",
+        "under-spending-unexplained",
+        "执行率",
+        13,
+    ),
+    // A 效益 row whose target is `100%` of a task: a percentage of nothing named.
+    (
+        "00-department.toml",
+        "unmeasurable-benefit",
+        "加快完成市直数据信息机构重塑性改革",
+        362,
+    ),
     // 市民之家运行经费 --------------------------------------------------------------------------
     // Beyond the issue's list: 45.18% execution is below the 60% threshold too, and every 产出指标
     // row claims full marks, exactly the pattern the check is for.
     (
         "01-citizen-center-operations.toml",
         "low-execution-full-marks",
+        "执行率",
+        15,
+    ),
+    // 45.18% spent, no reason given.
+    (
+        "01-citizen-center-operations.toml",
+        "under-spending-unexplained",
         "执行率",
         15,
     ),
@@ -83,6 +113,13 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     (
         "02-digital-government-fund.toml",
         "low-execution-full-marks",
+        "执行率",
+        15,
+    ),
+    // Nothing spent, no reason given.
+    (
+        "02-digital-government-fund.toml",
+        "under-spending-unexplained",
         "执行率",
         15,
     ),

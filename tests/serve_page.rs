@@ -256,7 +256,7 @@ fn the_form_page_scores_the_form_as_it_is_filled_in() {
         .unwrap();
     let summary = summary.as_str().unwrap();
     assert!(
-        summary.contains("审核 4 张表") && summary.contains("提示 17 处"),
+        summary.contains("审核 4 张表") && summary.contains("提示 23 处"),
         "{summary}"
     );
     assert!(

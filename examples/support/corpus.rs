@@ -5,10 +5,15 @@
 //! The same seed gives the same files. Both kinds (项目, 部门整体) under henan-2023, 10–40
 //! indicators each, a spread of execution rates, unmet targets and qualitative rows. Every claimed
 //! figure is the rules' own, except in a few percent of forms, which carry planted problems:
-//! arithmetic errors (a wrong score, total or grade) and red flags (actuals copied from targets,
+//! arithmetic errors (a wrong score, total or grade), red flags (actuals copied from targets,
 //! achieved text copied from expected text, low execution with full output marks, cost actuals
-//! above the spend, a cost in 元 that equals the spend in 万元). The list of planted problems is
-//! returned, and written to `planted.csv`.
+//! above the spend, a cost in 元 that equals the spend in 万元), the indicator-design defects and
+//! budget findings of issue 17, and problems across forms (the same form twice, two forms for one
+//! project, a row copied between units naming the other unit, a unit whose every form is at full
+//! marks, a unit whose claims are inflated). Forms belong to departments and their units; where a
+//! budget is adjusted or under-spent the form gives a reason unless that is the planted problem.
+//! The list of planted problems is returned (a form may carry several), and written to
+//! `planted.csv`.
 
 // A generator, not a parser of input: its arithmetic is on numbers it chose itself, and its
 // indexing is into tables it owns.
@@ -53,7 +58,48 @@ pub enum Plant {
     LowExecutionFullMarks,
     CostAboveSpend,
     YuanForWanYuan,
+    CostFloor,
+    DuplicateIndicator,
+    SpendingRateOutput,
+    SatisfactionNoSurvey,
+    UnmeasurableBenefit,
+    RateAbove100,
+    DeadlineAfterYear,
+    LateFullMarks,
+    BudgetAdjusted,
+    UnderSpending,
+    CarryoverZero,
+    MissingGroup,
+    DuplicateForm,
+    DuplicateProject,
+    CopiedAcrossUnits,
+    NamesOtherUnit,
+    UnitFullMarks,
 }
+
+/// The within-form plants, drawn for a few percent of the forms.
+const FORM_PLANTS: &[Plant] = &[
+    Plant::WrongScore,
+    Plant::WrongTotal,
+    Plant::WrongGrade,
+    Plant::CopiedActuals,
+    Plant::CopiedText,
+    Plant::LowExecutionFullMarks,
+    Plant::CostAboveSpend,
+    Plant::YuanForWanYuan,
+    Plant::CostFloor,
+    Plant::DuplicateIndicator,
+    Plant::SpendingRateOutput,
+    Plant::SatisfactionNoSurvey,
+    Plant::UnmeasurableBenefit,
+    Plant::RateAbove100,
+    Plant::DeadlineAfterYear,
+    Plant::LateFullMarks,
+    Plant::BudgetAdjusted,
+    Plant::UnderSpending,
+    Plant::CarryoverZero,
+    Plant::MissingGroup,
+];
 
 impl Plant {
     pub fn name(self) -> &'static str {
@@ -67,7 +113,56 @@ impl Plant {
             Plant::LowExecutionFullMarks => "low-execution-full-marks",
             Plant::CostAboveSpend => "cost-above-spend",
             Plant::YuanForWanYuan => "yuan-for-wan-yuan",
+            Plant::CostFloor => "cost-floor",
+            Plant::DuplicateIndicator => "duplicate-indicator",
+            Plant::SpendingRateOutput => "spending-rate-output",
+            Plant::SatisfactionNoSurvey => "satisfaction-no-survey",
+            Plant::UnmeasurableBenefit => "unmeasurable-benefit",
+            Plant::RateAbove100 => "rate-target-above-100",
+            Plant::DeadlineAfterYear => "deadline-after-year",
+            Plant::LateFullMarks => "late-full-marks",
+            Plant::BudgetAdjusted => "budget-adjusted-unexplained",
+            Plant::UnderSpending => "under-spending-unexplained",
+            Plant::CarryoverZero => "carryover-zero",
+            Plant::MissingGroup => "missing-group",
+            Plant::DuplicateForm => "duplicate-form",
+            Plant::DuplicateProject => "duplicate-project",
+            Plant::CopiedAcrossUnits => "copied-across-units",
+            Plant::NamesOtherUnit => "names-other-unit",
+            Plant::UnitFullMarks => "unit-full-marks",
         }
+    }
+
+    /// The review code that must report it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Plant::None => "",
+            Plant::WrongScore => "score-mismatch",
+            Plant::WrongTotal => "total-sum",
+            Plant::WrongGrade => "grade-band",
+            Plant::CopiedActuals => "copied-actuals",
+            Plant::CopiedText => "copied-text",
+            Plant::LowExecutionFullMarks => "low-execution-full-marks",
+            Plant::CostAboveSpend => "cost-exceeds-spend",
+            Plant::YuanForWanYuan => "money-unit",
+            Plant::CarryoverZero => "derived-indicator",
+            other => other.name(),
+        }
+    }
+
+    /// Whether review reports it as an error (other plants raise warnings only).
+    pub fn is_error(self) -> bool {
+        matches!(
+            self,
+            Plant::WrongScore
+                | Plant::WrongTotal
+                | Plant::WrongGrade
+                | Plant::CostFloor
+                | Plant::DuplicateIndicator
+                | Plant::SpendingRateOutput
+                | Plant::MissingGroup
+                | Plant::DuplicateForm
+        )
     }
 }
 
@@ -82,6 +177,11 @@ struct FormSpec<'a> {
     budget: (Decimal, Decimal, Decimal),
     expected: &'a str,
     achieved: &'a str,
+    department: &'a str,
+    /// Project forms only.
+    unit: Option<&'a str>,
+    /// The budget's 偏差原因, if any.
+    reason: Option<&'a str>,
 }
 
 struct Row {
@@ -123,13 +223,6 @@ const PROJECT_NAMES: &[&str] = &[
     "档案数字化",
     "行政审批改革",
     "一网通办推进",
-];
-const UNITS: &[&str] = &[
-    "许昌市政务服务和大数据管理局",
-    "许昌市信息中心",
-    "某县财政局",
-    "某区教育局",
-    "某市卫生健康委员会",
 ];
 
 fn quantitative(rng: &mut Rng, level2: &str, unmet: bool) -> (String, String) {
@@ -174,7 +267,17 @@ fn quantitative(rng: &mut Rng, level2: &str, unmet: bool) -> (String, String) {
     }
 }
 
-fn rows_for(rng: &mut Rng, groups: &[Group<'_>], count: usize, plant: Plant) -> Vec<Row> {
+/// What a benefit row measures: a name a re-check can hold a number against.
+const BENEFIT_OBJECTS: &[&str] = &[
+    "惠及企业数量",
+    "群众办事跑动次数",
+    "网办事项覆盖率",
+    "平均办结时长",
+    "带动就业人数",
+    "服务事项办理量",
+];
+
+fn rows_for(rng: &mut Rng, groups: &[Group<'_>], count: usize, no_unmet: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let per_group = (count / groups.len()).max(1);
     for (level1, weight, level2s) in groups {
@@ -196,8 +299,10 @@ fn rows_for(rng: &mut Rng, groups: &[Group<'_>], count: usize, plant: Plant) -> 
         let n_rows = (per_group / plan.len()).max(1);
         for (level2, w2) in plan {
             for (i, w) in split(rng, w2, n_rows).into_iter().enumerate() {
-                let qualitative = rng.chance(20) || level1 == &"投入管理指标" && rng.chance(50);
-                let unmet = rng.chance(8) && plant != Plant::LowExecutionFullMarks;
+                let satisfaction = level2.contains("满意");
+                let qualitative = !satisfaction
+                    && (rng.chance(20) || level1 == &"投入管理指标" && rng.chance(50));
+                let unmet = rng.chance(8) && !no_unmet;
                 let (target, actual) = if qualitative {
                     let word = *rng.pick(&["明显", "提升", "合理", "规范", "及时", "有效"]);
                     let degree = if unmet { 60 + rng.below(35) } else { 100 };
@@ -205,10 +310,15 @@ fn rows_for(rng: &mut Rng, groups: &[Group<'_>], count: usize, plant: Plant) -> 
                 } else {
                     quantitative(rng, level2, unmet)
                 };
+                let name = if level1.contains("效益") && !satisfaction {
+                    format!("{}{}", rng.pick(BENEFIT_OBJECTS), i + 1)
+                } else {
+                    format!("{level2}{}", i + 1)
+                };
                 rows.push(Row {
                     level1,
                     level2,
-                    name: format!("{level2}{}", i + 1),
+                    name,
                     target,
                     actual,
                     weight: w,
@@ -231,6 +341,9 @@ fn form_text(spec: &FormSpec<'_>, rows: &[Row], claims: Option<&Claims>) -> Stri
         budget,
         expected,
         achieved,
+        department,
+        unit,
+        reason,
     } = *spec;
     let mut t = String::new();
     let _ = writeln!(
@@ -239,15 +352,21 @@ fn form_text(spec: &FormSpec<'_>, rows: &[Row], claims: Option<&Claims>) -> Stri
         q(kind)
     );
     if kind == "项目" {
-        let _ = writeln!(t, "project = {}\ndepartment = {}", q(title), q(UNITS[0]));
+        let _ = writeln!(t, "project = {}\ndepartment = {}", q(title), q(department));
     } else {
-        let _ = writeln!(t, "department = {}", q(title));
+        let _ = writeln!(t, "department = {}", q(department));
+    }
+    if let Some(unit) = unit {
+        let _ = writeln!(t, "unit = {}", q(unit));
     }
     let _ = writeln!(
         t,
         "\n[budget]\ninitial = \"{}\"\nadjusted = \"{}\"\nexecuted = \"{}\"\nweight = \"10\"",
         budget.0, budget.1, budget.2
     );
+    if let Some(reason) = reason {
+        let _ = writeln!(t, "explanation = {}", q(reason));
+    }
     if let Some(c) = claims {
         let _ = writeln!(t, "rate = \"{}\"\nscore = \"{}\"", c.rate, c.execution);
     }
@@ -311,14 +430,149 @@ struct Claims {
     grade: String,
 }
 
+/// One generated form before it is scored and written.
+struct Draft {
+    name: String,
+    project: bool,
+    title: String,
+    year: u64,
+    budget: (Decimal, Decimal, Decimal),
+    expected: String,
+    achieved: String,
+    department: usize,
+    /// A unit of the department (project forms); `None`: the department itself.
+    unit: Option<usize>,
+    reason: Option<&'static str>,
+    rows: Vec<Row>,
+    plants: Vec<Plant>,
+}
+
+/// Departments of the generated corpus; each has units named after it.
+const DEPARTMENTS: &[&str] = &[
+    "许昌市政务服务和大数据管理局",
+    "某县财政局",
+    "某区教育局",
+    "某市卫生健康委员会",
+    "某县农业农村局",
+];
+const UNIT_KINDS: &[&str] = &["信息中心", "服务中心", "事务中心", "发展中心"];
+
+fn unit_name(department: usize, unit: usize) -> String {
+    let d = DEPARTMENTS[department % DEPARTMENTS.len()];
+    format!(
+        "{d}第{}{}",
+        unit / UNIT_KINDS.len() + 1,
+        UNIT_KINDS[unit % UNIT_KINDS.len()]
+    )
+}
+
+const REASON: &str = "受项目进度及年中预算调整影响，部分资金未在当年支付，已说明原因并加强管理";
+
+/// Change the first row that `pick` accepts; false when there is none.
+fn first_row(rows: &mut [Row], pick: impl Fn(&Row) -> bool, change: impl FnOnce(&mut Row)) -> bool {
+    match rows.iter_mut().find(|r| pick(r)) {
+        Some(r) => {
+            change(r);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Plant a within-form problem in a draft; false when the draft cannot carry it.
+fn plant_in(d: &mut Draft, plant: Plant) -> bool {
+    let year = d.year;
+    let output = |r: &Row| r.level1 == "产出指标";
+    match plant {
+        Plant::CostFloor => first_row(
+            &mut d.rows,
+            |r| r.level1 == "成本指标" && r.actual.ends_with("万元"),
+            |r| r.target = "≥1万元".into(),
+        ),
+        Plant::DuplicateIndicator => {
+            if !d.project {
+                return false;
+            }
+            let Some(name) = d.rows.iter().find(|r| output(r)).map(|r| r.name.clone()) else {
+                return false;
+            };
+            first_row(&mut d.rows, |r| r.level1 == "效益指标", |r| r.name = name)
+        }
+        Plant::SpendingRateOutput => first_row(&mut d.rows, output, |r| {
+            r.name = "资金支付率".into();
+            r.target = "≥90%".into();
+            r.actual = "96%".into();
+        }),
+        Plant::SatisfactionNoSurvey => first_row(
+            &mut d.rows,
+            |r| r.level2.contains("满意"),
+            |r| {
+                r.target = "满意".into();
+                r.actual = "满意".into();
+            },
+        ),
+        Plant::UnmeasurableBenefit => first_row(
+            &mut d.rows,
+            |r| r.level1 == "效益指标" && !r.level2.contains("满意"),
+            |r| {
+                r.name = "项目综合效益".into();
+                r.target = "≥95%".into();
+                r.actual = "96%".into();
+            },
+        ),
+        Plant::RateAbove100 => first_row(&mut d.rows, output, |r| {
+            r.name = "培训覆盖率".into();
+            r.target = "≥105%".into();
+            r.actual = "106%".into();
+        }),
+        Plant::DeadlineAfterYear => first_row(&mut d.rows, output, |r| {
+            r.name = "任务完成时间".into();
+            r.target = format!("≤{}.3", year + 1);
+            r.actual = format!("{year}.11");
+        }),
+        Plant::LateFullMarks => first_row(&mut d.rows, output, |r| {
+            r.name = "任务完成时间".into();
+            r.target = "10月".into();
+            r.actual = "11月".into();
+        }),
+        Plant::CarryoverZero => {
+            let (_, budget, executed) = d.budget;
+            if executed >= budget {
+                return false;
+            }
+            let home = if d.project {
+                "产出指标"
+            } else {
+                "投入管理指标"
+            };
+            first_row(
+                &mut d.rows,
+                |r| r.level1 == home,
+                |r| {
+                    r.name = "结转结余率".into();
+                    r.target = "≤20%".into();
+                    r.actual = "0%".into();
+                },
+            )
+        }
+        Plant::MissingGroup => {
+            if !d.project {
+                return false;
+            }
+            d.rows.retain(|r| r.level1 != "满意度指标");
+            true
+        }
+        _ => true,
+    }
+}
+
 /// Write `forms` generated forms under `out` (in subdirectories of a thousand), and
-/// `planted.csv`; returns the planted problems, by file name relative to `out`.
+/// `planted.csv`; returns the planted problems, by file name relative to `out` (a form with
+/// several has several entries).
 pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plant)>, String> {
     let context = Session::builtin().map_err(|e| jixiao::diag::render_all(&e))?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let mut list = Vec::new();
     let mut rng = Rng(seed);
-    let mut planted = String::from("file,plant\n");
     let project_groups: &[Group<'_>] = &[
         (
             "成本指标",
@@ -369,28 +623,32 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
             ],
         ),
     ];
+    // About 40 forms a unit, at least 8 units; the last unit of the first department is the one
+    // whose every form is at full marks (a planted batch finding).
+    let units_per_department = (forms / 40 / DEPARTMENTS.len()).max(2);
+    let perfect = (0usize, units_per_department - 1);
+    let mut drafts: Vec<Draft> = Vec::with_capacity(forms);
     for n in 0..forms {
         let project = rng.below(5) != 0;
-        let plant = if rng.chance(6) {
-            *rng.pick(&[
-                Plant::WrongScore,
-                Plant::WrongTotal,
-                Plant::WrongGrade,
-                Plant::CopiedActuals,
-                Plant::CopiedText,
-                Plant::LowExecutionFullMarks,
-                Plant::CostAboveSpend,
-                Plant::YuanForWanYuan,
-            ])
+        let department = rng.below(DEPARTMENTS.len() as u64) as usize;
+        let unit = project.then(|| rng.below(units_per_department as u64) as usize);
+        let is_perfect = unit.is_some_and(|u| (department, u) == perfect);
+        let plant = if !is_perfect && rng.chance(12) {
+            *rng.pick(FORM_PLANTS)
         } else {
             Plant::None
         };
-        let plant = if !project && matches!(plant, Plant::CostAboveSpend | Plant::YuanForWanYuan) {
+        let plant = if !project
+            && matches!(
+                plant,
+                Plant::CostAboveSpend | Plant::YuanForWanYuan | Plant::CostFloor
+            ) {
             Plant::WrongScore
         } else {
             plant
         };
         let count = 10 + rng.below(31) as usize;
+        let no_unmet = is_perfect || plant == Plant::LowExecutionFullMarks;
         let mut rows = rows_for(
             &mut rng,
             if project {
@@ -399,17 +657,19 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
                 department_groups
             },
             count,
-            plant,
+            no_unmet,
         );
         let adjusted = Decimal::new(500 + rng.below(500_000) as i64, 2);
-        let initial = if rng.chance(30) {
-            adjusted * Decimal::new(100 + rng.below(60) as i64, 2)
+        let initial = if rng.chance(30) || plant == Plant::BudgetAdjusted {
+            adjusted * Decimal::new(101 + rng.below(59) as i64, 2)
         } else {
             adjusted
         }
         .round_dp(2);
         let execution_percent = match plant {
             Plant::LowExecutionFullMarks => rng.below(40),
+            Plant::UnderSpending => 60 + rng.below(29),
+            Plant::CarryoverZero => 80 + rng.below(19),
             _ if rng.chance(15) => rng.below(90),
             _ => 90 + rng.below(11),
         };
@@ -418,7 +678,7 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
         let title = if project {
             format!("{}{}", rng.pick(PROJECT_NAMES), n)
         } else {
-            format!("{}{}", rng.pick(UNITS), n)
+            format!("{}{}", DEPARTMENTS[department], n)
         };
         let expected = format!("完成{title}年度工作任务，保障正常运转，提升服务质量和群众满意度");
         let achieved = if plant == Plant::CopiedText {
@@ -449,53 +709,172 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
             }
             _ => {}
         }
-        let year = 2023 + rng.below(2);
-        let spec = FormSpec {
-            kind: if project { "项目" } else { "部门整体" },
-            title: &title,
-            year,
+        // A form explains an adjusted or under-spent budget, unless that is what is planted.
+        let needs_reason = initial != adjusted || execution_percent < 90;
+        let reason = (needs_reason
+            && !matches!(plant, Plant::BudgetAdjusted | Plant::UnderSpending))
+        .then_some(REASON);
+        let mut d = Draft {
+            name: format!("{:03}/{:06}.toml", n / 1000, n),
+            project,
+            title,
+            year: 2023 + rng.below(2),
             budget: (initial, adjusted, executed),
-            expected: &expected,
-            achieved: &achieved,
+            expected,
+            achieved,
+            department,
+            unit,
+            reason,
+            rows,
+            plants: Vec::new(),
         };
-        let bare = form_text(&spec, &rows, None);
-        let name = format!("{:03}/{:06}.toml", n / 1000, n);
-        let loaded = jixiao::form::load_str(&name, &bare).and_then(|form| {
-            let (ruleset, selection) = context.resolve(&form)?;
-            score::score(&ruleset, &form, selection, ScoreOptions::default())
-        });
-        let sheet = match loaded {
-            Ok(s) => s,
-            Err(e) => {
-                return Err(format!(
-                    "generated an invalid form (a bug in the generator):\n{}",
-                    jixiao::diag::render_all(&e)
-                ));
+        if plant != Plant::None && plant_in(&mut d, plant) {
+            d.plants.push(plant);
+        } else if is_perfect {
+            d.plants.push(Plant::UnitFullMarks);
+        }
+        // Problems across forms, with an earlier form of the run.
+        if d.plants.is_empty() && !is_perfect && n > 0 && rng.chance(3) {
+            let batch = *rng.pick(&[
+                Plant::DuplicateForm,
+                Plant::DuplicateProject,
+                Plant::CopiedAcrossUnits,
+            ]);
+            let partner = drafts.iter().rposition(|p| {
+                p.plants.is_empty()
+                    && p.project
+                    && project
+                    && p.unit.is_none_or(|u| (p.department, u) != perfect)
+            });
+            if let Some(i) = partner {
+                let p = &mut drafts[i];
+                match batch {
+                    Plant::DuplicateForm => {
+                        d.rows = p.rows.iter().map(Row::clone_row).collect();
+                        d.budget = p.budget;
+                        d.year = p.year;
+                        d.reason = p.reason;
+                        d.plants.push(batch);
+                        p.plants.push(batch);
+                    }
+                    Plant::DuplicateProject => {
+                        d.title = p.title.clone();
+                        d.department = p.department;
+                        d.unit = p.unit;
+                        d.year = p.year;
+                        d.plants.push(batch);
+                        p.plants.push(batch);
+                    }
+                    _ if (p.department, p.unit) != (d.department, d.unit) => {
+                        // A satisfaction row of the partner's, naming the partner's unit, copied
+                        // into this form of another unit.
+                        let other = match p.unit {
+                            Some(u) => unit_name(p.department, u),
+                            None => DEPARTMENTS[p.department].to_string(),
+                        };
+                        let name = format!("{other}服务对象满意度");
+                        let set = |rows: &mut [Row]| {
+                            first_row(
+                                rows,
+                                |r| r.level2.contains("满意"),
+                                |r| {
+                                    r.name = name.clone();
+                                    r.target = "≥90%".into();
+                                    r.actual = "95%".into();
+                                },
+                            )
+                        };
+                        if set(&mut p.rows) && set(&mut d.rows) {
+                            p.plants.push(Plant::CopiedAcrossUnits);
+                            d.plants.push(Plant::CopiedAcrossUnits);
+                            d.plants.push(Plant::NamesOtherUnit);
+                        }
+                    }
+                    _ => {}
+                }
             }
-        };
-        let mut claims = Claims {
-            rate: jixiao::num::percent_number(sheet.execution.rate)
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-            execution: sheet.execution.score,
-            rows: sheet
-                .indicators
-                .iter()
-                .map(|r| {
-                    (
-                        r.score,
-                        jixiao::num::percent_text(r.deviation),
-                        if r.explanation_required {
-                            "受客观因素影响未完全达成，下一步加强管理".to_string()
-                        } else {
-                            String::new()
-                        },
-                    )
-                })
-                .collect(),
-            total: sheet.total,
-            grade: sheet.grade.clone(),
-        };
+        }
+        drafts.push(d);
+    }
+    let mut list = Vec::new();
+    let mut planted = String::from("file,plant\n");
+    for d in &drafts {
+        write_draft(&context, d, out)?;
+        for plant in &d.plants {
+            let _ = writeln!(planted, "{},{}", d.name, plant.name());
+            list.push((d.name.clone(), *plant));
+        }
+    }
+    std::fs::write(out.join("planted.csv"), planted).map_err(|e| e.to_string())?;
+    Ok(list)
+}
+
+impl Row {
+    fn clone_row(&self) -> Row {
+        Row {
+            level1: self.level1,
+            level2: self.level2,
+            name: self.name.clone(),
+            target: self.target.clone(),
+            actual: self.actual.clone(),
+            weight: self.weight,
+        }
+    }
+}
+
+/// Score a draft as the rules do, claim the rules' figures (but for a planted arithmetic error)
+/// and write it.
+fn write_draft(context: &Session, d: &Draft, out: &Path) -> Result<(), String> {
+    let unit = d.unit.map(|u| unit_name(d.department, u));
+    let spec = FormSpec {
+        kind: if d.project { "项目" } else { "部门整体" },
+        title: &d.title,
+        year: d.year,
+        budget: d.budget,
+        expected: &d.expected,
+        achieved: &d.achieved,
+        department: DEPARTMENTS[d.department],
+        unit: unit.as_deref(),
+        reason: d.reason,
+    };
+    let bare = form_text(&spec, &d.rows, None);
+    let loaded = jixiao::form::load_str(&d.name, &bare).and_then(|form| {
+        let (ruleset, selection) = context.resolve(&form)?;
+        score::score(&ruleset, &form, selection, ScoreOptions::default())
+    });
+    let sheet = match loaded {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(format!(
+                "generated an invalid form (a bug in the generator):\n{}\n{bare}",
+                jixiao::diag::render_all(&e)
+            ));
+        }
+    };
+    let mut claims = Claims {
+        rate: jixiao::num::percent_number(sheet.execution.rate)
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        execution: sheet.execution.score,
+        rows: sheet
+            .indicators
+            .iter()
+            .map(|r| {
+                (
+                    r.score,
+                    jixiao::num::percent_text(r.deviation),
+                    if r.explanation_required {
+                        "受客观因素影响未完全达成，下一步加强管理".to_string()
+                    } else {
+                        String::new()
+                    },
+                )
+            })
+            .collect(),
+        total: sheet.total,
+        grade: sheet.grade.clone(),
+    };
+    for plant in &d.plants {
         match plant {
             Plant::WrongScore => {
                 if let Some(row) = claims.rows.first_mut() {
@@ -512,17 +891,11 @@ pub fn generate(forms: usize, seed: u64, out: &Path) -> Result<Vec<(String, Plan
             }
             _ => {}
         }
-        let text = form_text(&spec, &rows, Some(&claims));
-        let path = out.join(&name);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-        if plant != Plant::None {
-            let _ = writeln!(planted, "{name},{}", plant.name());
-            list.push((name, plant));
-        }
     }
-    std::fs::write(out.join("planted.csv"), planted).map_err(|e| e.to_string())?;
-    Ok(list)
+    let text = form_text(&spec, &d.rows, Some(&claims));
+    let path = out.join(&d.name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

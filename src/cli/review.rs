@@ -5,9 +5,10 @@ use super::output::{Out, report};
 use crate::app::{Batch, Session, sources};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::review as render;
-use crate::review::CheckSet;
+use crate::review::{CheckSet, batch};
 use crate::rules::ruleset::ReviewSettings;
 use clap::{Args, ValueEnum};
+use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 
@@ -17,6 +18,28 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+}
+
+/// How the detailed findings are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// In input order, each form as soon as it is reviewed (memory stays flat).
+    File,
+    /// By 实施单位 (else 主管部门), in order of first appearance; the rendered forms are held
+    /// until the end.
+    Unit,
+    /// By 主管部门, in order of first appearance; the rendered forms are held until the end.
+    Department,
+}
+
+impl GroupBy {
+    fn grouping(self) -> render::Grouping {
+        match self {
+            GroupBy::File => render::Grouping::File,
+            GroupBy::Unit => render::Grouping::Unit,
+            GroupBy::Department => render::Grouping::Department,
+        }
+    }
 }
 
 /// The lowest severity that makes the exit code 1.
@@ -47,7 +70,12 @@ pub struct ReviewArgs {
     /// Exit 1 when a finding at or above this severity is raised (input errors always exit 2).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Run only these checks: codes, families (claimed, consistency, plausibility) or severities
+    /// Group the detailed findings by file (input order, streamed), unit or department; batch
+    /// findings and the summary follow in every case.
+    #[arg(long, value_enum, default_value = "file")]
+    pub group_by: GroupBy,
+    /// Run only these checks: codes, families (claimed, consistency, plausibility, design, batch)
+    /// or severities
     /// (error, warning); comma-separated or repeated.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub only: Vec<String>,
@@ -127,32 +155,100 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
             .collect();
         (result, rendered)
     };
+    let grouping = args.group_by.grouping();
+    // Grouped output holds each group's rendered forms (text, not forms) until the end.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut group_numbers: HashMap<String, usize> = HashMap::new();
+    // The batch checks see only each form's small keys.
+    let mut index = batch::Index::new();
     batch.run(files, work, |(result, rendered)| {
         errors.extend(result.errors);
         warnings.extend(result.warnings);
-        for (r, text) in result.reviews.iter().zip(rendered) {
-            summary.add(r);
+        for (mut r, text) in result.reviews.into_iter().zip(rendered) {
+            summary.add(&r);
             failing |= r.findings.iter().any(|f| args.fail_on.fails(f.severity));
+            if let Some(keys) = r.keys.take() {
+                index.add(*keys);
+            }
+            match grouping.key(&r) {
+                None => {
+                    if args.format == Format::Json {
+                        out.write_str(if first { "\n" } else { ",\n" })?;
+                    }
+                    first = false;
+                    out.write_str(&text)?;
+                }
+                Some(key) => {
+                    let n = *group_numbers.entry(key.clone()).or_insert_with(|| {
+                        groups.push((key, Vec::new()));
+                        groups.len() - 1
+                    });
+                    if let Some((_, texts)) = groups.get_mut(n) {
+                        texts.push(text);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    for (name, texts) in &groups {
+        match args.format {
+            Format::Table => out.write_str(&grouping.heading_text(name, texts.len()))?,
+            Format::Markdown => out.write_str(&grouping.heading_markdown(name, texts.len()))?,
+            Format::Json | Format::Csv => {}
+        }
+        for text in texts {
             if args.format == Format::Json {
                 out.write_str(if first { "\n" } else { ",\n" })?;
             }
             first = false;
-            out.write_str(&text)?;
+            out.write_str(text)?;
         }
-        Ok(())
-    })?;
+    }
+    drop(groups);
+    // The batch checks: thresholds from the forced ruleset's review block, else the defaults.
+    let batch_settings = session
+        .forced()
+        .map_or_else(ReviewSettings::default, |r| r.review.clone());
+    let batch_findings = if checks.has_batch() {
+        index.run(&batch_settings, &checks)
+    } else {
+        Vec::new()
+    };
+    let show_batch = !batch_findings.is_empty() || index.len() > 1;
+    drop(index);
+    for b in &batch_findings {
+        summary.add_batch(b);
+        failing |= args.fail_on.fails(b.finding.severity);
+    }
     let summary = summary.finish(errors.len());
     match args.format {
         Format::Table => {
-            let text = render::text_summary_fit(&summary, &errors, width);
+            let mut text = String::new();
+            if show_batch {
+                text.push_str(&render::batch_text(&batch_findings));
+            }
+            text.push_str(&render::text_summary_fit(&summary, &errors, width));
             match width {
                 Some(w) => out.write_str(&crate::render::fold_lines(&text, w))?,
                 None => out.write_str(&text)?,
             }
         }
-        Format::Markdown => out.write_str(&render::markdown_summary(&summary, &errors))?,
-        Format::Json => out.write_str(&render::json_closing(&summary, &errors))?,
-        Format::Csv => {}
+        Format::Markdown => {
+            if show_batch {
+                out.write_str(&render::batch_markdown(&batch_findings))?;
+            }
+            out.write_str(&render::markdown_summary(&summary, &errors))?
+        }
+        Format::Json => out.write_str(&render::json_closing_with_batch(
+            &summary,
+            &errors,
+            &batch_findings,
+        ))?,
+        Format::Csv => {
+            out.write_str(&render::batch_csv(&batch_findings))?;
+            out.write_str(&render::csv_summary(&summary))?;
+        }
     }
     let outcome = if failing {
         Outcome::Findings

@@ -3,11 +3,15 @@
 
 use super::{md_escape, right};
 use crate::diag::{Diagnostic, Severity};
+use crate::review::batch::BatchFinding;
 use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
 use crate::rules::ruleset::ReviewSettings;
 use comfy_table::{Cell, ContentArrangement, Table, presets};
+use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::str::FromStr;
 
 fn severity_name(s: Severity) -> &'static str {
     match s {
@@ -38,6 +42,76 @@ pub struct Summary {
     pub forms: Vec<FormLine>,
     #[serde(skip)]
     pub forms_not_listed: usize,
+    /// Per unit (实施单位, else 主管部门): forms, mean totals, the inflation and the findings,
+    /// ranked by inflation (claimed − recomputed, summed), largest first.
+    pub units: Vec<UnitLine>,
+    #[serde(skip)]
+    unit_numbers: HashMap<(String, String), usize>,
+}
+
+/// One unit in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLine {
+    pub department: String,
+    pub unit: String,
+    pub forms: usize,
+    /// Mean claimed total over the forms that claim one.
+    pub claimed_mean: Option<String>,
+    pub recomputed_mean: String,
+    /// Claimed − recomputed totals, summed over the forms that claim one.
+    pub inflation: String,
+    pub errors: usize,
+    pub warnings: usize,
+    #[serde(skip)]
+    claimed_forms: usize,
+    #[serde(skip)]
+    claimed_sum: Decimal,
+    #[serde(skip)]
+    recomputed_sum: Decimal,
+    #[serde(skip)]
+    inflation_sum: Decimal,
+}
+
+impl UnitLine {
+    fn new(department: &str, unit: &str) -> UnitLine {
+        UnitLine {
+            department: department.to_string(),
+            unit: unit.to_string(),
+            forms: 0,
+            claimed_mean: None,
+            recomputed_mean: String::new(),
+            inflation: String::new(),
+            errors: 0,
+            warnings: 0,
+            claimed_forms: 0,
+            claimed_sum: Decimal::ZERO,
+            recomputed_sum: Decimal::ZERO,
+            inflation_sum: Decimal::ZERO,
+        }
+    }
+
+    /// The unit as the tables show it.
+    pub fn label(&self) -> String {
+        match (self.department.as_str(), self.unit.as_str()) {
+            ("", "") => "—".into(),
+            (d, u) if d == u || d.is_empty() => u.to_string(),
+            (d, u) => format!("{d} / {u}"),
+        }
+    }
+
+    fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+}
+
+fn mean(sum: Decimal, n: usize) -> Option<String> {
+    (n > 0)
+        .then(|| sum.checked_div(Decimal::from(n)))
+        .flatten()
+        .map(|m| m.round_dp(2).to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +143,9 @@ pub struct FormLine {
 /// Larger batches list their forms in the output above, not again in the summary.
 const SUMMARY_FORM_LINES: usize = 100;
 
+/// The text and Markdown summaries show the units with the largest inflation; JSON has them all.
+const SUMMARY_UNIT_LINES: usize = 100;
+
 impl Summary {
     pub fn new(files: usize) -> Summary {
         Summary {
@@ -82,20 +159,71 @@ impl Summary {
             code_counts: vec![0; CATALOGUE.len()],
             forms: Vec::new(),
             forms_not_listed: 0,
+            units: Vec::new(),
+            unit_numbers: HashMap::new(),
+        }
+    }
+
+    fn unit(&mut self, department: &str, unit: &str) -> Option<&mut UnitLine> {
+        let key = (department.to_string(), unit.to_string());
+        let n = match self.unit_numbers.get(&key) {
+            Some(n) => *n,
+            None => {
+                self.units.push(UnitLine::new(department, unit));
+                self.unit_numbers.insert(key, self.units.len() - 1);
+                self.units.len() - 1
+            }
+        };
+        self.units.get_mut(n)
+    }
+
+    fn count_finding(&mut self, f: &Finding) {
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if let Some(i) = CATALOGUE.iter().position(|c| c.code == f.code)
+            && let Some(n) = self.code_counts.get_mut(i)
+        {
+            *n += 1;
+        }
+    }
+
+    /// Count a finding of a batch check (its form was added already).
+    pub fn add_batch(&mut self, b: &BatchFinding) {
+        self.count_finding(&b.finding);
+        if let Some(u) = self.unit(&b.department, &b.unit) {
+            u.count(b.finding.severity);
         }
     }
 
     pub fn add(&mut self, r: &FormReview) {
         self.reviewed += 1;
         for f in &r.findings {
-            match f.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
+            self.count_finding(f);
+        }
+        let total = Decimal::from_str(&r.total).ok();
+        let claimed_total = r
+            .claimed_total
+            .as_deref()
+            .and_then(|c| Decimal::from_str(c.trim()).ok());
+        let (department, unit) = (r.department_name().to_string(), r.unit_name().to_string());
+        if let Some(u) = self.unit(&department, &unit) {
+            u.forms += 1;
+            for f in &r.findings {
+                u.count(f.severity);
             }
-            if let Some(i) = CATALOGUE.iter().position(|c| c.code == f.code)
-                && let Some(n) = self.code_counts.get_mut(i)
-            {
-                *n += 1;
+            if let Some(total) = total {
+                u.recomputed_sum = u
+                    .recomputed_sum
+                    .checked_add(total)
+                    .unwrap_or(u.recomputed_sum);
+                if let Some(claimed) = claimed_total {
+                    u.claimed_forms += 1;
+                    u.claimed_sum = u.claimed_sum.checked_add(claimed).unwrap_or(u.claimed_sum);
+                    let gap = claimed.checked_sub(total).unwrap_or_default();
+                    u.inflation_sum = u.inflation_sum.checked_add(gap).unwrap_or(u.inflation_sum);
+                }
             }
         }
         let claimed = r.claimed_grade.clone().unwrap_or_else(|| "—".into());
@@ -139,6 +267,17 @@ impl Summary {
             .collect();
         self.grades
             .sort_by(|a, b| (&a.claimed, &a.recomputed).cmp(&(&b.claimed, &b.recomputed)));
+        for u in &mut self.units {
+            u.claimed_mean = mean(u.claimed_sum, u.claimed_forms);
+            u.recomputed_mean = mean(u.recomputed_sum, u.forms).unwrap_or_default();
+            u.inflation = u.inflation_sum.normalize().to_string();
+        }
+        self.units.sort_by(|a, b| {
+            b.inflation_sum
+                .cmp(&a.inflation_sum)
+                .then_with(|| (&a.department, &a.unit).cmp(&(&b.department, &b.unit)))
+        });
+        self.unit_numbers.clear();
         self
     }
 
@@ -292,6 +431,39 @@ pub fn text_summary_fit(
         }
         let _ = writeln!(out, "{t}");
     }
+    if !summary.units.is_empty() {
+        let mut t = table(&[
+            "单位 (unit)",
+            "表数 (forms)",
+            "申报均分 (claimed mean)",
+            "复核均分 (recomputed mean)",
+            "申报−复核 (inflation)",
+            "错误",
+            "警告",
+        ]);
+        for u in summary.units.iter().take(SUMMARY_UNIT_LINES) {
+            t.add_row(vec![
+                Cell::new(u.label()),
+                right(u.forms),
+                right(u.claimed_mean.as_deref().unwrap_or("—")),
+                right(&u.recomputed_mean),
+                right(&u.inflation),
+                right(u.errors),
+                right(u.warnings),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "按单位 (by unit), 按申报−复核排序 (ranked by claimed − recomputed)\n{t}"
+        );
+        if summary.units.len() > SUMMARY_UNIT_LINES {
+            let more = summary.units.len() - SUMMARY_UNIT_LINES;
+            let _ = writeln!(
+                out,
+                "…… 另有 {more} 个单位 ({more} more units; all in --format json)"
+            );
+        }
+    }
     for d in input_errors {
         let _ = writeln!(out, "无法复核 (not reviewed): {}", d.headline());
     }
@@ -416,6 +588,33 @@ pub fn markdown_summary(summary: &Summary, input_errors: &[Diagnostic]) -> Strin
         }
         out.push('\n');
     }
+    if !summary.units.is_empty() {
+        let _ = writeln!(
+            out,
+            "按单位 (by unit), 按申报−复核排序 (ranked by claimed − recomputed)\n\n| 单位 (unit) | 表数 (forms) | 申报均分 (claimed mean) | 复核均分 (recomputed mean) | 申报−复核 (inflation) | 错误 | 警告 |\n|---|---:|---:|---:|---:|---:|---:|"
+        );
+        for u in summary.units.iter().take(SUMMARY_UNIT_LINES) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                md_escape(&u.label()),
+                u.forms,
+                u.claimed_mean.as_deref().unwrap_or("—"),
+                u.recomputed_mean,
+                u.inflation,
+                u.errors,
+                u.warnings
+            );
+        }
+        out.push('\n');
+        if summary.units.len() > SUMMARY_UNIT_LINES {
+            let more = summary.units.len() - SUMMARY_UNIT_LINES;
+            let _ = writeln!(
+                out,
+                "…… 另有 {more} 个单位 ({more} more units; all in --format json)\n"
+            );
+        }
+    }
     for d in input_errors {
         let _ = writeln!(
             out,
@@ -447,7 +646,18 @@ fn csv_row(fields: &[&str]) -> String {
 }
 
 pub const CSV_HEADER: &[&str] = &[
-    "file", "line", "form", "severity", "code", "family", "row", "field", "message", "evidence",
+    "file",
+    "line",
+    "form",
+    "department",
+    "unit",
+    "severity",
+    "code",
+    "family",
+    "row",
+    "field",
+    "message",
+    "evidence",
 ];
 
 /// The header row of the CSV output.
@@ -459,26 +669,167 @@ pub fn csv_header() -> String {
 pub fn form_csv(r: &FormReview) -> String {
     let mut out = String::new();
     for f in &r.findings {
-        let line = f
-            .place
-            .clone()
-            .or(f.line.map(|l| l.to_string()))
-            .unwrap_or_default();
-        let family = f.family().map(|x| x.name()).unwrap_or("");
+        out.push_str(&finding_csv(f, &r.name, r.department_name(), r.unit_name()));
+    }
+    out
+}
+
+fn finding_csv(f: &Finding, form: &str, department: &str, unit: &str) -> String {
+    let line = f
+        .place
+        .clone()
+        .or(f.line.map(|l| l.to_string()))
+        .unwrap_or_default();
+    let family = f.family().map(|x| x.name()).unwrap_or("");
+    csv_row(&[
+        &f.file,
+        &line,
+        form,
+        department,
+        unit,
+        severity_name(f.severity),
+        f.code,
+        family,
+        &f.row,
+        &f.field,
+        &f.message,
+        &f.evidence_text(),
+    ])
+}
+
+/// The batch findings, one row each, after the forms' rows.
+pub fn batch_csv(findings: &[BatchFinding]) -> String {
+    findings
+        .iter()
+        .map(|b| finding_csv(&b.finding, &b.form, &b.department, &b.unit))
+        .collect()
+}
+
+/// The summary's per-unit table as CSV rows after the findings: severity and family `summary`,
+/// code `unit-summary`, the figures in the message.
+pub fn csv_summary(summary: &Summary) -> String {
+    let mut out = String::new();
+    for u in &summary.units {
+        let message = format!(
+            "forms {}; claimed mean {}; recomputed mean {}; inflation {}; errors {}; warnings {}",
+            u.forms,
+            u.claimed_mean.as_deref().unwrap_or("—"),
+            u.recomputed_mean,
+            u.inflation,
+            u.errors,
+            u.warnings
+        );
         out.push_str(&csv_row(&[
-            &f.file,
-            &line,
-            &r.name,
-            severity_name(f.severity),
-            f.code,
-            family,
-            &f.row,
-            &f.field,
-            &f.message,
-            &f.evidence_text(),
+            "",
+            "",
+            "",
+            &u.department,
+            &u.unit,
+            "summary",
+            "unit-summary",
+            "summary",
+            &u.label(),
+            "",
+            &message,
+            "",
         ]));
     }
     out
+}
+
+/// The batch findings, as text, after the forms.
+pub fn batch_text(findings: &[BatchFinding]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "== 跨表检查 (checks across the forms of the run) · {} 个发现 (findings)",
+        findings.len()
+    );
+    if findings.is_empty() {
+        let _ = writeln!(out, "\n   未发现问题 (no findings)");
+    }
+    for b in findings {
+        let _ = writeln!(out);
+        out.push_str(&finding_text(&b.finding));
+        let _ = writeln!(out, "   = 表 (form): {}", b.form);
+    }
+    out.push('\n');
+    out
+}
+
+/// The batch findings, as Markdown, after the forms.
+pub fn batch_markdown(findings: &[BatchFinding]) -> String {
+    let mut out = String::from("## 跨表检查 (checks across the forms of the run)\n\n");
+    if findings.is_empty() {
+        out.push_str("未发现问题 (no findings)\n\n");
+        return out;
+    }
+    out.push_str("| 严重度 | 代码 | 表 (form) | 单位 (unit) | 位置 (place) | 指标 (row) | 说明 (message) | 证据 (evidence) |\n|---|---|---|---|---|---|---|---|\n");
+    for b in findings {
+        let f = &b.finding;
+        let evidence: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|e| format!("{}: {}", md_escape(&e.name), md_escape(&e.value)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | `{}` | {} | {} | {} |",
+            severity_name(f.severity),
+            f.code,
+            md_escape(&b.form),
+            md_escape(&b.unit),
+            f.location(),
+            md_escape(&f.row),
+            md_escape(&f.message),
+            evidence.join("<br>")
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// What the detailed findings are grouped by (`--group-by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    File,
+    Unit,
+    Department,
+}
+
+impl Grouping {
+    /// The group a form falls in; `None` for `file` (forms stream in input order).
+    pub fn key(self, r: &FormReview) -> Option<String> {
+        match self {
+            Grouping::File => None,
+            Grouping::Unit => Some(r.unit_name().to_string()),
+            Grouping::Department => Some(r.department_name().to_string()),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Grouping::File => "文件 (file)",
+            Grouping::Unit => "单位 (unit)",
+            Grouping::Department => "主管部门 (department)",
+        }
+    }
+
+    /// The heading of a group in text output.
+    pub fn heading_text(self, name: &str, forms: usize) -> String {
+        let name = if name.is_empty() { "—" } else { name };
+        format!("#### {}: {name} · {forms} 张表 (forms)\n\n", self.label())
+    }
+
+    /// The heading of a group in Markdown output.
+    pub fn heading_markdown(self, name: &str, forms: usize) -> String {
+        let name = if name.is_empty() { "—" } else { name };
+        format!(
+            "## {}: {} · {forms} 张表 (forms)\n\n",
+            self.label(),
+            md_escape(name)
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -494,6 +845,8 @@ struct FormJson<'a> {
     name: &'a str,
     kind: crate::rules::FormKind,
     year: i32,
+    department: Option<&'a str>,
+    unit: Option<&'a str>,
     ruleset: &'a str,
     claimed: ClaimedJson<'a>,
     recomputed: RecomputedJson<'a>,
@@ -523,6 +876,8 @@ pub fn form_json(r: &FormReview) -> String {
         name: &r.name,
         kind: r.kind,
         year: r.year,
+        department: r.department.as_deref(),
+        unit: r.unit.as_deref(),
         ruleset: &r.ruleset,
         claimed: ClaimedJson {
             total: r.claimed_total.as_deref(),
@@ -546,11 +901,41 @@ pub fn form_json(r: &FormReview) -> String {
     super::json::to_string(&form)
 }
 
-/// The end of the JSON document: `], "errors": [...], "summary": {...}}`.
+#[derive(Serialize)]
+struct BatchFindingJson<'a> {
+    form: &'a str,
+    department: &'a str,
+    unit: &'a str,
+    #[serde(flatten)]
+    finding: &'a Finding,
+    family: Option<crate::review::Family>,
+}
+
+/// The end of the JSON document of a run without batch findings.
 pub fn json_closing(summary: &Summary, input_errors: &[Diagnostic]) -> String {
+    json_closing_with_batch(summary, input_errors, &[])
+}
+
+/// The end of the JSON document: `], "batch": [...], "errors": [...], "summary": {...}}`.
+pub fn json_closing_with_batch(
+    summary: &Summary,
+    input_errors: &[Diagnostic],
+    batch: &[BatchFinding],
+) -> String {
     let errors: Vec<_> = input_errors.iter().map(Diagnostic::to_json).collect();
+    let batch: Vec<BatchFindingJson> = batch
+        .iter()
+        .map(|b| BatchFindingJson {
+            form: &b.form,
+            department: &b.department,
+            unit: &b.unit,
+            finding: &b.finding,
+            family: b.finding.family(),
+        })
+        .collect();
     format!(
-        "\n],\n\"errors\": {},\n\"summary\": {}\n}}\n",
+        "\n],\n\"batch\": {},\n\"errors\": {},\n\"summary\": {}\n}}\n",
+        super::json::to_string(&batch),
         super::json::to_string(&errors),
         super::json::to_string(summary)
     )
@@ -599,7 +984,7 @@ pub fn catalogue_text(source: &CatalogueView) -> String {
             Cell::new(c.code),
             Cell::new(severity_name(c.severity)),
             Cell::new(c.family.name()),
-            Cell::new(c.threshold.describe(source.settings)),
+            Cell::new(c.describe_settings(source.settings)),
             Cell::new(format!("{}\n{}", c.title, c.checks)),
         ]);
     }
@@ -617,7 +1002,7 @@ pub fn catalogue_markdown(source: &CatalogueView) -> String {
             c.code,
             severity_name(c.severity),
             c.family.name(),
-            c.threshold.describe(source.settings),
+            c.describe_settings(source.settings),
             md_escape(c.title),
             md_escape(c.checks)
         );
@@ -639,17 +1024,18 @@ pub const CATALOGUE_CSV_HEADER: &[&str] = &[
 pub fn catalogue_csv(source: &CatalogueView) -> String {
     let mut out = csv_row(CATALOGUE_CSV_HEADER);
     for c in source.checks() {
-        let key = c.threshold.key().unwrap_or("");
-        let value = c
-            .threshold
-            .value(source.settings)
-            .map(|v| c.threshold.value_text(v))
-            .unwrap_or_default();
+        let keys: Vec<&str> = c.settings.iter().map(|s| s.key).collect();
+        let values: Vec<String> = c
+            .settings
+            .iter()
+            .map(|s| s.value_text(s.value(source.settings)))
+            .collect();
+        let (key, value) = (keys.join(" "), values.join(" "));
         out.push_str(&csv_row(&[
             c.code,
             severity_name(c.severity),
             c.family.name(),
-            key,
+            &key,
             &value,
             c.title,
             c.checks,
@@ -665,15 +1051,19 @@ struct CheckJson<'a> {
     family: crate::review::Family,
     title: &'a str,
     checks: &'a str,
-    threshold: Option<ThresholdJson>,
+    /// `form`: runs on each form; `batch`: once over every form of the run.
+    scope: &'static str,
+    settings: Vec<SettingJson>,
     supersedes: &'a [&'a str],
     details: &'a str,
 }
 
 #[derive(Serialize)]
-struct ThresholdJson {
+struct SettingJson {
     key: &'static str,
     value: String,
+    default: String,
+    range: String,
 }
 
 fn check_json<'a>(c: &'a Check, settings: &ReviewSettings) -> CheckJson<'a> {
@@ -683,14 +1073,17 @@ fn check_json<'a>(c: &'a Check, settings: &ReviewSettings) -> CheckJson<'a> {
         family: c.family,
         title: c.title,
         checks: c.checks,
-        threshold: c
-            .threshold
-            .key()
-            .zip(c.threshold.value(settings))
-            .map(|(key, v)| ThresholdJson {
-                key,
-                value: c.threshold.value_text(v),
-            }),
+        scope: if c.is_batch() { "batch" } else { "form" },
+        settings: c
+            .settings
+            .iter()
+            .map(|s| SettingJson {
+                key: s.key,
+                value: s.value_text(s.value(settings)),
+                default: s.value_text(s.default_value()),
+                range: s.range_text(),
+            })
+            .collect(),
         supersedes: c.supersedes,
         details: c.details,
     }

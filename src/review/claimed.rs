@@ -4,18 +4,56 @@
 //! finding with both figures, the formula and its inputs.
 
 use super::{
-    Context, DEVIATION_MISMATCH, EXECUTION_SCORE_MISMATCH, Finding, GRADE_MISMATCH, RATE_MISMATCH,
-    SCORE_MISMATCH, TOTAL_MISMATCH,
+    Check, Context, DEVIATION_MISMATCH, EXECUTION_SCORE_MISMATCH, Finding, GRADE_MISMATCH,
+    RATE_MISMATCH, SCORE_MISMATCH, TOTAL_MISMATCH,
 };
 use crate::score::{Mismatch, ScoreSheet, Trace};
 
-pub fn run(cx: &Context) -> Vec<Finding> {
-    let sheet = cx.sheet;
-    sheet
-        .mismatches()
-        .into_iter()
-        .map(|m| finding(cx, &m))
-        .collect()
+pub(super) fn rate_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &RATE_MISMATCH, out);
+}
+
+pub(super) fn execution_score_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &EXECUTION_SCORE_MISMATCH, out);
+}
+
+pub(super) fn score_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &SCORE_MISMATCH, out);
+}
+
+pub(super) fn deviation_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &DEVIATION_MISMATCH, out);
+}
+
+pub(super) fn total_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &TOTAL_MISMATCH, out);
+}
+
+pub(super) fn grade_mismatch(cx: &Context, out: &mut Vec<Finding>) {
+    run(cx, &GRADE_MISMATCH, out);
+}
+
+/// The findings of one claimed-against-computed check: the engine's mismatches of its kind.
+fn run(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
+    out.extend(
+        cx.mismatches()
+            .iter()
+            .filter(|m| check_of(cx.sheet, m).code == wanted.code)
+            .map(|m| finding(cx, m)),
+    );
+}
+
+/// Which check a mismatch is for, by the field it is in.
+fn check_of(sheet: &ScoreSheet, m: &Mismatch) -> &'static Check {
+    let execution_score_line = sheet.execution.claimed_score.as_ref().map(|c| c.line);
+    match m.field {
+        "执行率" => &RATE_MISMATCH,
+        "得分" if Some(m.line) == execution_score_line => &EXECUTION_SCORE_MISMATCH,
+        "得分" => &SCORE_MISMATCH,
+        "偏差度" => &DEVIATION_MISMATCH,
+        "自评得分" => &TOTAL_MISMATCH,
+        _ => &GRADE_MISMATCH,
+    }
 }
 
 fn finding(cx: &Context, m: &Mismatch) -> Finding {

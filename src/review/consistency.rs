@@ -2,8 +2,9 @@
 //! template. Each is provable from the form and the rules, so each is an error.
 
 use super::{
-    Context, FUND_SOURCES_SUM, Finding, GRADE_BAND, MET_LOST_POINTS, ODD_CELL, QUALITATIVE_TIER,
-    SCORE_ABOVE_WEIGHT, TEMPLATE_FIT, TOTAL_SUM, UNMET_FULL_MARKS, WEIGHT_SUM,
+    Check, Context, FUND_SOURCES_SUM, Finding, GRADE_BAND, MET_LOST_POINTS, MISSING_GROUP,
+    ODD_CELL, QUALITATIVE_TIER, SCORE_ABOVE_WEIGHT, TEMPLATE_FIT, TOTAL_SUM, UNMET_FULL_MARKS,
+    WEIGHT_SUM,
 };
 use crate::diag::Diagnostic;
 use crate::form::{Field, FundSource};
@@ -11,21 +12,9 @@ use crate::num::{self, percent_text};
 use crate::score::{IndicatorKind, Status, beyond};
 use rust_decimal::Decimal;
 
-pub fn run(cx: &Context) -> Vec<Finding> {
-    let mut out = Vec::new();
-    fund_sources_sum(cx, &mut out);
-    score_above_weight(cx, &mut out);
-    structure(cx, &mut out);
-    qualitative_tier(cx, &mut out);
-    met_and_unmet(cx, &mut out);
-    total_sum(cx, &mut out);
-    grade_band(cx, &mut out);
-    out
-}
-
 type Column = fn(&FundSource) -> &Option<Field<Decimal>>;
 
-fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
     let b = &cx.form.budget;
     if b.sources.is_empty() {
         return;
@@ -86,7 +75,7 @@ fn fund_sources_sum(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
     let sheet = cx.sheet;
     let e = &sheet.execution;
     let mut candidates: Vec<(&str, usize, &str, Decimal, Decimal)> = Vec::new();
@@ -145,9 +134,23 @@ fn score_above_weight(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// The template-fit problems the engine collected while scoring, with what the reader noticed in
-/// the cells (the form's notes, which the sheet carries first).
-fn structure(cx: &Context, out: &mut Vec<Finding>) {
+/// Weights that do not add up, as the engine found them while scoring.
+pub(super) fn weight_sum(cx: &Context, out: &mut Vec<Finding>) {
+    structure(cx, &WEIGHT_SUM, out);
+}
+
+/// The other template-fit problems the engine collected while scoring.
+pub(super) fn template_fit(cx: &Context, out: &mut Vec<Finding>) {
+    structure(cx, &TEMPLATE_FIT, out);
+}
+
+/// What the reader noticed in the cells (the form's notes, which the sheet carries first) and
+/// the rows the engine could not check by the rules.
+pub(super) fn odd_cell(cx: &Context, out: &mut Vec<Finding>) {
+    structure(cx, &ODD_CELL, out);
+}
+
+fn structure(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
     for d in &cx.sheet.structure {
         let (check, field) = match d.code {
             "score::weights" => (&WEIGHT_SUM, "分值"),
@@ -169,6 +172,9 @@ fn structure(cx: &Context, out: &mut Vec<Finding>) {
             code if code.starts_with("form::") => (&ODD_CELL, ""),
             _ => (&TEMPLATE_FIT, ""),
         };
+        if check.code != wanted.code {
+            continue;
+        }
         let line = d.location().map(|(line, _)| line);
         let mut f = cx
             .finding(check, line, row_at(cx, d), field, d.message.clone())
@@ -237,7 +243,7 @@ fn row_at(cx: &Context, d: &Diagnostic) -> String {
     "全表 (whole form)".into()
 }
 
-fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
     for (row, scored) in cx.rows() {
         if scored.kind != IndicatorKind::Qualitative || scored.weight.is_zero() {
             continue;
@@ -251,12 +257,17 @@ fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
+        // The engine's own rounded score is never wrong: 79% of 0.5 is 0.395, rounded to 0.40,
+        // which is 80% of the weight, "outside" [60%, 80%) only before rounding.
+        if !beyond(claimed.value, scored.score, cx.tolerance()) {
+            continue;
+        }
+        if tier_allows(cx, tier, scored.weight, claimed.value) {
+            continue;
+        }
         let Ok(share) = num::div(claimed.value, scored.weight) else {
             continue;
         };
-        if tier.contains(share) {
-            continue;
-        }
         let share_text = percent_text(
             crate::num::Rounding::new(4, crate::num::RoundingMode::HalfUp).apply(share),
         );
@@ -292,7 +303,35 @@ fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn met_and_unmet(cx: &Context, out: &mut Vec<Finding>) {
+/// Whether a claimed score lies in a tier at the rounding the rules apply to scores: between the
+/// rounded scores of the tier's bounds, both included (an open bound such as the 80% of
+/// `[60%, 80%)` is approached by shares whose rounded scores reach the bound's own).
+fn tier_allows(
+    cx: &Context,
+    tier: &crate::rules::ruleset::Tier,
+    weight: Decimal,
+    claimed: Decimal,
+) -> bool {
+    let round = |share: Decimal| {
+        num::mul(share, weight)
+            .map(|x| cx.ruleset.rounding.score.apply(x))
+            .ok()
+    };
+    match (round(tier.lower), round(tier.upper)) {
+        (Some(low), Some(high)) => low <= claimed && claimed <= high,
+        _ => tier.contains(num::div(claimed, weight).unwrap_or(Decimal::MAX)),
+    }
+}
+
+pub(super) fn met_lost_points(cx: &Context, out: &mut Vec<Finding>) {
+    met_and_unmet(cx, &MET_LOST_POINTS, out);
+}
+
+pub(super) fn unmet_full_marks(cx: &Context, out: &mut Vec<Finding>) {
+    met_and_unmet(cx, &UNMET_FULL_MARKS, out);
+}
+
+fn met_and_unmet(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
     let tolerance = cx.tolerance();
     for (row, scored) in cx.rows() {
         let Some(claimed) = &scored.claimed_score else {
@@ -308,7 +347,8 @@ fn met_and_unmet(cx: &Context, out: &mut Vec<Finding>) {
         };
         match scored.status {
             Status::Met
-                if claimed.value < weight
+                if wanted.code == MET_LOST_POINTS.code
+                    && claimed.value < weight
                     && beyond(claimed.value, weight, tolerance)
                     && claimed.value < scored.score
                     && beyond(claimed.value, scored.score, tolerance)
@@ -325,7 +365,11 @@ fn met_and_unmet(cx: &Context, out: &mut Vec<Finding>) {
                     ),
                 )));
             }
-            Status::Unmet if claimed.value >= weight && scored.score < weight => {
+            Status::Unmet
+                if wanted.code == UNMET_FULL_MARKS.code
+                    && claimed.value >= weight
+                    && scored.score < weight =>
+            {
                 out.push(
                     evidence(cx.finding(
                         &UNMET_FULL_MARKS,
@@ -345,7 +389,7 @@ fn met_and_unmet(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn total_sum(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn total_sum(cx: &Context, out: &mut Vec<Finding>) {
     let sheet = cx.sheet;
     let Some(total) = &sheet.claimed_total else {
         return;
@@ -415,7 +459,7 @@ fn total_sum(cx: &Context, out: &mut Vec<Finding>) {
     );
 }
 
-fn grade_band(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn grade_band(cx: &Context, out: &mut Vec<Finding>) {
     let sheet = cx.sheet;
     let (Some(total), Some(grade)) = (&sheet.claimed_total, &sheet.claimed_grade) else {
         return;
@@ -450,4 +494,86 @@ fn grade_band(cx: &Context, out: &mut Vec<Finding>) {
         .with("等级划分 (bands)", bands.join(", "))
         .with("复核 (recomputed)", format!("{} {}", sheet.total, sheet.grade)),
     );
+}
+
+pub(super) fn missing_group(cx: &Context, out: &mut Vec<Finding>) {
+    let form = cx.form;
+    let Some(template) = cx.ruleset.template(form.kind.value) else {
+        return;
+    };
+    let weight_under = |rule: &crate::rules::ruleset::Level1Rule| {
+        num::sum(
+            form.indicators
+                .iter()
+                .filter(|r| rule.matches(&r.level1.value))
+                .map(|r| r.weight.value),
+        )
+        .unwrap_or_default()
+    };
+    for rule in &template.level1 {
+        let Some(weight) = rule.weight.filter(|w| !w.is_zero()) else {
+            continue;
+        };
+        if form
+            .indicators
+            .iter()
+            .any(|r| rule.matches(&r.level1.value))
+        {
+            continue;
+        }
+        let receiver = rule.absent_to.and_then(|i| template.level1.get(i));
+        let moved = receiver.is_some_and(|to| {
+            to.weight
+                .and_then(|w| w.checked_add(weight))
+                .is_some_and(|want| weight_under(to) == want)
+        });
+        if moved {
+            continue;
+        }
+        let groups: Vec<String> = template
+            .level1
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l.name(),
+                    l.weight.map_or("—".into(), |w| w.to_string())
+                )
+            })
+            .collect();
+        let rule_text = match receiver {
+            Some(to) => format!(
+                "无{}指标时，其 {weight} 分移至{} (absent, its {weight} points move to {})",
+                rule.name(),
+                to.name(),
+                to.name()
+            ),
+            None => format!(
+                "模板要求设置{} (the template expects {})",
+                rule.name(),
+                rule.name()
+            ),
+        };
+        let mut f = cx
+            .finding(
+                &MISSING_GROUP,
+                Some(cx.line(&form.kind.span)),
+                rule.name().to_string(),
+                "分值",
+                format!(
+                    "表中没有{}（分值 {weight}）的指标，其分值也未按规则移至他项 (the form has no {} rows, worth {weight}, and their weight was not moved as the rules say)",
+                    rule.name(),
+                    rule.name()
+                ),
+            )
+            .with("模板 (template)", groups.join(", "))
+            .with("规则 (rule)", rule_text);
+        if let Some(to) = receiver {
+            f = f.with(
+                format!("{} 分值合计 (weights)", to.name()),
+                weight_under(to).to_string(),
+            );
+        }
+        out.push(f);
+    }
 }

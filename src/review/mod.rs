@@ -14,8 +14,10 @@
 //! Reviewing one form is a pure function of its inputs, so a batch can run forms in any order or
 //! in parallel and sort afterwards.
 
+pub mod batch;
 pub mod claimed;
 pub mod consistency;
+pub mod design;
 pub mod plausibility;
 pub mod similarity;
 
@@ -24,7 +26,7 @@ pub use crate::diag::Severity;
 use crate::form::{Form, Indicator, Span};
 use crate::num::percent_text;
 use crate::rules::ruleset::{ReviewSettings, RuleSet};
-use crate::score::{IndicatorScore, ScoreSheet};
+use crate::score::{IndicatorScore, Mismatch, ScoreSheet};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -38,10 +40,20 @@ pub enum Family {
     Consistency,
     /// What needs a human look.
     Plausibility,
+    /// How the indicators are set: defects a re-check team (自评复核) scores 0.
+    Design,
+    /// Across the forms of a run: units, copies, duplicates.
+    Batch,
 }
 
 impl Family {
-    pub const ALL: [Family; 3] = [Family::Claimed, Family::Consistency, Family::Plausibility];
+    pub const ALL: [Family; 5] = [
+        Family::Claimed,
+        Family::Consistency,
+        Family::Plausibility,
+        Family::Design,
+        Family::Batch,
+    ];
 
     /// The name `--only`/`--skip` accept.
     pub fn name(self) -> &'static str {
@@ -49,6 +61,8 @@ impl Family {
             Family::Claimed => "claimed",
             Family::Consistency => "consistency",
             Family::Plausibility => "plausibility",
+            Family::Design => "design",
+            Family::Batch => "batch",
         }
     }
 
@@ -57,102 +71,260 @@ impl Family {
             Family::Claimed => "申报与复核 (claimed against computed)",
             Family::Consistency => "一致性 (consistency)",
             Family::Plausibility => "合理性 (plausibility)",
+            Family::Design => "指标设置 (indicator design)",
+            Family::Batch => "跨表 (across the forms of a run)",
         }
     }
 }
 
-/// The `review` setting a check reads, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threshold {
-    None,
-    Tolerance,
-    LowExecution,
-    Similarity,
-    OverAchievement,
-    CopiedActuals,
-    DerivedGap,
+/// How a `review` setting is written and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SettingKind {
+    /// Points or percentage points as a plain number (`tolerance 0.01`).
+    Number,
+    /// A share or ratio, written as a percentage (`similarity 90%`).
+    Percent,
+    /// A whole number of things (`unit-forms 3`).
+    Count,
 }
 
-impl Threshold {
-    /// The key in the rules' `review` block.
-    pub fn key(self) -> Option<&'static str> {
-        Some(match self {
-            Threshold::None => return None,
-            Threshold::Tolerance => "tolerance",
-            Threshold::LowExecution => "low-execution",
-            Threshold::Similarity => "similarity",
-            Threshold::OverAchievement => "over-achievement",
-            Threshold::CopiedActuals => "copied-actuals",
-            Threshold::DerivedGap => "derived-gap",
-        })
+/// A threshold of the `review` block: its key, its range, what it means, and where
+/// [`ReviewSettings`] keeps it (the defaults are `ReviewSettings::default()`). The rules checker
+/// reads keys and ranges from [`SETTINGS`]; checks name theirs in the catalogue.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    pub key: &'static str,
+    pub kind: SettingKind,
+    pub min: Decimal,
+    pub max: Option<Decimal>,
+    pub meaning: &'static str,
+    get: fn(&ReviewSettings) -> Decimal,
+    set: fn(&mut ReviewSettings, Decimal),
+}
+
+impl PartialEq for Setting {
+    fn eq(&self, other: &Setting) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Setting {
+    pub fn value(&self, settings: &ReviewSettings) -> Decimal {
+        (self.get)(settings)
     }
 
-    pub fn value(self, settings: &ReviewSettings) -> Option<Decimal> {
-        Some(match self {
-            Threshold::None => return None,
-            Threshold::Tolerance => settings.tolerance,
-            Threshold::LowExecution => settings.low_execution,
-            Threshold::Similarity => settings.similarity,
-            Threshold::OverAchievement => settings.over_achievement,
-            Threshold::CopiedActuals => settings.copied_actuals,
-            Threshold::DerivedGap => settings.derived_gap,
-        })
+    pub fn default_value(&self) -> Decimal {
+        (self.get)(&ReviewSettings::default())
     }
 
-    /// What the setting means, for the docs.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Threshold::None => "",
-            Threshold::Tolerance => {
-                "尾差: how far a claimed figure may be from the computed one (scores and totals in points, rates and deviations in percentage points, amounts in 万元)"
-            }
-            Threshold::LowExecution => {
-                "an execution rate below this, with every output indicator at full marks, is flagged"
-            }
-            Threshold::Similarity => {
-                "achieved text at least this similar to the expected text is flagged"
-            }
-            Threshold::OverAchievement => {
-                "an actual at or above this multiple of a `≥`/`>` target, with no 偏差原因, is flagged"
-            }
-            Threshold::CopiedActuals => {
-                "a form on which at least this share of the comparable actuals repeat their targets is flagged"
-            }
-            Threshold::DerivedGap => {
-                "a derived indicator more than this many percentage points from the header's figure is flagged"
-            }
+    /// Set it, once the value is known to be in range.
+    pub fn set(&self, settings: &mut ReviewSettings, value: Decimal) {
+        (self.set)(settings, value)
+    }
+
+    /// `None` when `value` is allowed, else why not (Chinese with an English gloss).
+    pub fn out_of_range(&self, value: Decimal) -> Option<String> {
+        let below = value < self.min;
+        let above = self.max.is_some_and(|max| value > max);
+        let fractional = self.kind == SettingKind::Count && value.fract() != Decimal::ZERO;
+        if !(below || above || fractional) {
+            return None;
+        }
+        Some(format!(
+            "{} 应为 {} (`{}` must be {})",
+            self.key,
+            self.range_text(),
+            self.key,
+            self.range_text()
+        ))
+    }
+
+    /// `0–100%`, `at least 2 (a whole number)`, `at least 0`.
+    pub fn range_text(&self) -> String {
+        let whole = if self.kind == SettingKind::Count {
+            " (a whole number)"
+        } else {
+            ""
+        };
+        match self.max {
+            Some(max) => format!(
+                "{}–{}{whole}",
+                self.value_text(self.min),
+                self.value_text(max)
+            ),
+            None => format!("≥ {}{whole}", self.value_text(self.min)),
         }
     }
 
-    /// Every setting, in the order the docs list them.
-    pub const ALL: [Threshold; 6] = [
-        Threshold::Tolerance,
-        Threshold::LowExecution,
-        Threshold::Similarity,
-        Threshold::OverAchievement,
-        Threshold::CopiedActuals,
-        Threshold::DerivedGap,
-    ];
-
-    /// `similarity 90%`, `tolerance 0.01`, or `—`.
-    pub fn describe(self, settings: &ReviewSettings) -> String {
-        match (self.key(), self.value(settings)) {
-            (Some(key), Some(value)) => format!("{key} {}", self.value_text(value)),
-            _ => "—".into(),
-        }
+    /// `similarity 90%`, `tolerance 0.01`.
+    pub fn describe(&self, settings: &ReviewSettings) -> String {
+        format!("{} {}", self.key, self.value_text(self.value(settings)))
     }
 
     /// The value as the rules would write it: shares and ratios as percentages.
-    pub fn value_text(self, value: Decimal) -> String {
-        match self {
-            Threshold::Tolerance | Threshold::None => value.normalize().to_string(),
-            _ => percent_text(value.normalize()),
+    pub fn value_text(&self, value: Decimal) -> String {
+        match self.kind {
+            SettingKind::Percent => percent_text(value.normalize()),
+            SettingKind::Number | SettingKind::Count => value.normalize().to_string(),
         }
     }
 }
 
-/// One check of the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The `review` settings, one constant each; [`SETTINGS`] lists them in the docs' order.
+pub mod setting {
+    use super::{Setting, SettingKind};
+    use rust_decimal::Decimal;
+
+    const ZERO: Decimal = Decimal::ZERO;
+    const ONE: Decimal = Decimal::ONE;
+
+    macro_rules! setting {
+        ($name:ident, $key:literal, $kind:ident, $min:expr, $max:expr, $field:ident, $meaning:literal) => {
+            pub const $name: Setting = Setting {
+                key: $key,
+                kind: SettingKind::$kind,
+                min: $min,
+                max: $max,
+                meaning: $meaning,
+                get: |s| s.$field,
+                set: |s, v| s.$field = v,
+            };
+        };
+    }
+
+    setting!(
+        TOLERANCE,
+        "tolerance",
+        Number,
+        ZERO,
+        None,
+        tolerance,
+        "尾差: how far a claimed figure may be from the computed one (scores and totals in points, rates and deviations in percentage points, amounts in 万元)"
+    );
+    setting!(
+        LOW_EXECUTION,
+        "low-execution",
+        Percent,
+        ZERO,
+        Some(ONE),
+        low_execution,
+        "an execution rate below this, with every output indicator at full marks, is flagged"
+    );
+    setting!(
+        SIMILARITY,
+        "similarity",
+        Percent,
+        ZERO,
+        Some(ONE),
+        similarity,
+        "achieved text at least this similar to the expected text is flagged"
+    );
+    setting!(
+        OVER_ACHIEVEMENT,
+        "over-achievement",
+        Percent,
+        ONE,
+        None,
+        over_achievement,
+        "an actual at or above this multiple of a `≥`/`>` target, with no 偏差原因, is flagged"
+    );
+    setting!(
+        COPIED_ACTUALS,
+        "copied-actuals",
+        Percent,
+        ZERO,
+        Some(ONE),
+        copied_actuals,
+        "a form on which at least this share of the comparable actuals repeat their targets is flagged"
+    );
+    setting!(
+        DERIVED_GAP,
+        "derived-gap",
+        Percent,
+        ZERO,
+        Some(ONE),
+        derived_gap,
+        "a derived indicator more than this many percentage points from the header's figure is flagged"
+    );
+    setting!(
+        UNDER_SPENDING,
+        "under-spending",
+        Percent,
+        ZERO,
+        Some(ONE),
+        under_spending,
+        "an execution rate below this with no 偏差原因 for it is flagged (四川: 预算执行率未达到90%的需说明原因)"
+    );
+    setting!(
+        UNIT_FORMS,
+        "unit-forms",
+        Count,
+        Decimal::TWO,
+        None,
+        unit_forms,
+        "a unit needs at least this many forms in the run before all of them at full marks is flagged"
+    );
+    setting!(
+        COPIED_ROW_CHARS,
+        "copied-row-chars",
+        Count,
+        ONE,
+        None,
+        copied_row_chars,
+        "an indicator row repeated in another unit's form is flagged when its name, target and actual hold at least this many letters besides digits, units and punctuation (shorter rows such as `服务对象满意度 ≥90% 95%` are common to every unit)"
+    );
+    setting!(
+        UNIT_INFLATION,
+        "unit-inflation",
+        Number,
+        ZERO,
+        None,
+        unit_inflation,
+        "a unit whose claimed totals exceed the recomputed ones by more than this many points, summed over its forms, is flagged"
+    );
+}
+
+/// Every `review` setting, in the order the docs list them.
+pub const SETTINGS: &[Setting] = &[
+    setting::TOLERANCE,
+    setting::LOW_EXECUTION,
+    setting::SIMILARITY,
+    setting::OVER_ACHIEVEMENT,
+    setting::COPIED_ACTUALS,
+    setting::DERIVED_GAP,
+    setting::UNDER_SPENDING,
+    setting::UNIT_FORMS,
+    setting::COPIED_ROW_CHARS,
+    setting::UNIT_INFLATION,
+];
+
+/// The setting with this key.
+pub fn setting_named(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// How a check runs: on one form at a time, or once over every form of a run.
+#[derive(Clone, Copy)]
+pub enum Runner {
+    /// Sees one form (with its rules and score sheet).
+    Form(fn(&Context, &mut Vec<Finding>)),
+    /// Sees the small keys of every form of the run ([`batch::Index`]).
+    Batch(fn(&batch::Index, &ReviewSettings, &mut Vec<batch::Raised>)),
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Runner::Form(_) => "Runner::Form",
+            Runner::Batch(_) => "Runner::Batch",
+        })
+    }
+}
+
+/// One check of the catalogue: everything `--list-checks`, `--only`/`--skip`, the `review`
+/// block, the docs and the review itself know about it, the function that runs it included.
+#[derive(Debug, Clone, Copy)]
 pub struct Check {
     /// Stable: used by `--only`/`--skip`, in every output format, and in the docs.
     pub code: &'static str,
@@ -162,25 +334,52 @@ pub struct Check {
     pub title: &'static str,
     /// What it checks, one sentence, Chinese with an English gloss.
     pub checks: &'static str,
-    pub threshold: Threshold,
+    /// The `review` settings it reads.
+    pub settings: &'static [Setting],
     /// Findings of these codes on the same line and field say less than this check's finding
     /// (which carries the computed figure too): they are dropped when both are raised.
     pub supersedes: &'static [&'static str],
     /// The longer explanation for `docs/review-checks.md`.
     pub details: &'static str,
+    /// The function that raises its findings.
+    pub run: Runner,
+}
+
+impl Check {
+    /// `similarity 90%`, `tolerance 0.01, unit-forms 3`, or `—`.
+    pub fn describe_settings(&self, settings: &ReviewSettings) -> String {
+        if self.settings.is_empty() {
+            return "—".into();
+        }
+        self.settings
+            .iter()
+            .map(|s| s.describe(settings))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn is_batch(&self) -> bool {
+        matches!(self.run, Runner::Batch(_))
+    }
+
+    /// The same as [`Check::is_batch`], named for tests reading the runner.
+    pub fn run_is_batch(&self) -> bool {
+        self.is_batch()
+    }
 }
 
 macro_rules! check {
-    ($name:ident, $code:literal, $family:ident, $severity:ident, $threshold:ident, [$($sup:ident),*], $title:literal, $checks:literal, $details:literal) => {
+    ($name:ident, $code:literal, $family:ident, $severity:ident, [$($setting:ident),*], [$($sup:ident),*], $run:expr, $title:literal, $checks:literal, $details:literal) => {
         pub const $name: Check = Check {
             code: $code,
             family: Family::$family,
             severity: Severity::$severity,
             title: $title,
             checks: $checks,
-            threshold: Threshold::$threshold,
+            settings: &[$(setting::$setting),*],
             supersedes: &[$($sup.code),*],
             details: $details,
+            run: $run,
         };
     };
 }
@@ -190,8 +389,9 @@ check!(
     "rate-mismatch",
     Claimed,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(claimed::rate_mismatch),
     "执行率与计算不符 (execution rate differs)",
     "申报的执行率（合计行及各资金来源行）与 全年执行数 / 预算数 相差超过尾差 (a claimed 执行率, of the total row or of a fund-source row, differs from executed / budget by more than the tolerance, in percentage points)",
     "The rate is recomputed from the row's own figures, with the denominator the template names \
@@ -203,8 +403,9 @@ check!(
     "execution-score-mismatch",
     Claimed,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(claimed::execution_score_mismatch),
     "执行率得分与计算不符 (execution score differs)",
     "申报的执行率得分与规则公式的结果相差超过尾差 (the claimed execution score differs from the rules' formula by more than the tolerance)",
     "The execution score is computed with the template's formula (for henan-2023, project forms \
@@ -216,8 +417,9 @@ check!(
     "score-mismatch",
     Claimed,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(claimed::score_mismatch),
     "得分与计算不符 (score differs)",
     "指标或资金管理项目的申报得分与规则计算结果相差超过尾差 (an indicator's or a 资金管理情况 item's claimed score differs from the rules' score by more than the tolerance)",
     "Every level-3 indicator is re-scored with the rule that applies to it (an `indicator` block, \
@@ -231,8 +433,9 @@ check!(
     "deviation-mismatch",
     Claimed,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(claimed::deviation_mismatch),
     "偏差度与计算不符 (deviation differs)",
     "申报的偏差度与规则计算结果相差超过尾差 (a claimed 偏差度 differs from the rules' deviation by more than the tolerance, in percentage points)",
     "偏差度 is computed with the ruleset's `deviation` rule; for henan-2023 it is one-sided (0 \
@@ -243,8 +446,9 @@ check!(
     "total-mismatch",
     Claimed,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(claimed::total_mismatch),
     "自评得分与复核得分不符 (total differs)",
     "申报的自评得分与复核计算的总分相差超过尾差 (the claimed total differs from the recomputed total by more than the tolerance)",
     "The recomputed total is the execution score plus every section item and every indicator as \
@@ -256,8 +460,9 @@ check!(
     "grade-mismatch",
     Claimed,
     Error,
-    None,
     [],
+    [],
+    Runner::Form(claimed::grade_mismatch),
     "等级与复核等级不符 (grade differs from the recomputed grade)",
     "申报等级与复核总分所在的等级不同 (the claimed grade is not the grade of the recomputed total)",
     "Typical of an inflated score: the claimed grade fits the claimed total, but the recomputed \
@@ -269,8 +474,9 @@ check!(
     "fund-sources-sum",
     Consistency,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(consistency::fund_sources_sum),
     "资金来源之和与合计不符 (fund sources do not add up)",
     "各资金来源行的年初预算数、全年预算数、全年执行数之和与合计行相差超过尾差 (the fund-source rows' initial budget, adjusted budget or executed amounts do not add up to the total row)",
     "Each of the three columns is added up separately over the `[[budget.sources]]` rows and held \
@@ -281,8 +487,9 @@ check!(
     "score-above-weight",
     Consistency,
     Error,
-    None,
+    [],
     [SCORE_MISMATCH, EXECUTION_SCORE_MISMATCH],
+    Runner::Form(consistency::score_above_weight),
     "得分超过分值 (score above its weight)",
     "申报得分高于该项分值，或为负数 (a claimed score is above the item's weight, or below 0)",
     "Applies to the execution score, every 资金管理情况 item and every indicator. No tolerance: a \
@@ -293,8 +500,9 @@ check!(
     "weight-sum",
     Consistency,
     Error,
-    None,
     [],
+    [],
+    Runner::Form(consistency::weight_sum),
     "分值之和不符 (weights do not add up)",
     "各三级指标分值之和不等于上级指标的分值，或全表分值合计不为 100 (level-3 weights do not add up to their parent's weight, or the form's weights do not add up to 100)",
     "The template fixes the level-1 (and some level-2) weights; the form's level-3 weights must add \
@@ -306,8 +514,9 @@ check!(
     "template-fit",
     Consistency,
     Error,
-    None,
     [],
+    [],
+    Runner::Form(consistency::template_fit),
     "与评分模板不符 (does not fit the template)",
     "表中的指标、栏目或分值与评分规则的模板不符：未知的一级/二级指标、缺少或多出的评分项、与规则不同的固定分值 (the form does not fit the ruleset's template: unknown level-1/level-2 names, missing or unknown section items, fixed weights that differ from the rules)",
     "These are the template-fit problems the engine finds while scoring (`score::unknown-level1`, \
@@ -319,8 +528,9 @@ check!(
     "odd-cell",
     Consistency,
     Error,
-    None,
     [],
+    [],
+    Runner::Form(consistency::odd_cell),
     "无法按原样核对的单元格 (a cell the rules cannot check as printed)",
     "表中有人能读懂、但无法按规则核对的单元格：空白、数字处填了“/”或“—”、实际完成值写了比较符、单位不一致、无法判断完成程度等；表仍按原样评分 (a cell a person can read but the rules cannot check as printed: a blank, a `/` or `—` where a number belongs, a comparator in an actual, units that do not compare, a completion degree that cannot be told; the form is still scored as printed)",
     "A form loads as printed, whatever its cells hold. What the reader noticed (`form::blank-cell`, \
@@ -334,8 +544,9 @@ check!(
     "qualitative-tier",
     Consistency,
     Error,
-    None,
+    [],
     [SCORE_MISMATCH],
+    Runner::Form(consistency::qualitative_tier),
     "定性得分超出档次 (qualitative score outside its tier)",
     "定性指标的申报得分占分值的比例不在其完成程度所属档次之内 (a qualitative indicator's claimed score, as a share of its weight, lies outside the tier its completion degree puts it in)",
     "The tiers come from the ruleset (`tiers { 达成 [80%, 100%] 部分达成 [60%, 80%) 未达成 [0%, 60%) }` \
@@ -347,8 +558,9 @@ check!(
     "met-lost-points",
     Consistency,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [SCORE_MISMATCH],
+    Runner::Form(consistency::met_lost_points),
     "达成却扣分且无原因 (met target lost points without a reason)",
     "指标已达成年度指标值，申报得分却低于分值和规则得分，且未填写偏差原因 (the target is met, yet the claimed score is below the weight and below the rules' score, and no 偏差原因 is given)",
     "A met target earns full marks unless the rules say otherwise (an over-achievement band, say); \
@@ -359,8 +571,9 @@ check!(
     "unmet-full-marks",
     Consistency,
     Error,
-    None,
+    [],
     [SCORE_MISMATCH],
+    Runner::Form(consistency::unmet_full_marks),
     "未达成却得满分 (unmet target with full marks)",
     "指标未达成年度指标值，却申报满分 (the target is not met, yet the row claims its full weight)",
     "Raised when the actual misses the target (by the target's comparator), the claimed score is the \
@@ -371,8 +584,9 @@ check!(
     "total-sum",
     Consistency,
     Error,
-    Tolerance,
+    [TOLERANCE],
     [TOTAL_MISMATCH],
+    Runner::Form(consistency::total_sum),
     "总分不等于各项得分之和 (total is not the sum of the scores)",
     "申报的自评得分不等于表中各项申报得分（执行率、资金管理、各指标）之和 (the claimed total is not the sum of the form's own claimed scores: execution, sections and indicators)",
     "Provable from the form alone. Checked only when every scored row carries a claimed score."
@@ -382,8 +596,9 @@ check!(
     "grade-band",
     Consistency,
     Error,
-    None,
+    [],
     [GRADE_MISMATCH],
+    Runner::Form(consistency::grade_band),
     "等级与自评得分不符 (grade does not match the claimed total)",
     "申报等级不是申报自评得分所在的等级 (the claimed grade is not the band of the claimed total)",
     "The bands come from the ruleset's `grades` block (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below, lower \
@@ -394,8 +609,9 @@ check!(
     "copied-actuals",
     Plausibility,
     Warning,
-    CopiedActuals,
+    [COPIED_ACTUALS],
     [],
+    Runner::Form(plausibility::copied_actuals),
     "实际值照抄指标值 (actuals copied from targets)",
     "可比较的行中，实际完成值与年度指标值相同的比例达到阈值 (at least the threshold share of the comparable rows have an actual equal to their target)",
     "A row is comparable when its target is a number (other than a 100% rate: reaching exactly 100% \
@@ -409,8 +625,9 @@ check!(
     "copied-text",
     Plausibility,
     Warning,
-    Similarity,
+    [SIMILARITY],
     [],
+    Runner::Form(plausibility::copied_text),
     "完成情况照抄目标 (achieved text copies the expected text)",
     "实际完成情况与预期目标（或年度主要任务的主要内容）的文字相似度达到阈值 (the 实际完成情况 text is at least the threshold similar to the 预期目标 text, or to a task's 主要内容)",
     "Similarity is the Sørensen–Dice coefficient of the two texts' character bigrams (as multisets), \
@@ -424,8 +641,9 @@ check!(
     "low-execution-full-marks",
     Plausibility,
     Warning,
-    LowExecution,
+    [LOW_EXECUTION],
     [],
+    Runner::Form(plausibility::low_execution_full_marks),
     "执行率低而产出满分 (low execution, full output marks)",
     "执行率低于阈值，而每一个产出指标都申报满分 (the execution rate is below the threshold while every output indicator (产出指标) claims full marks)",
     "Money that was not spent rarely bought every planned output. The rate is the recomputed one."
@@ -435,8 +653,9 @@ check!(
     "cost-exceeds-spend",
     Plausibility,
     Warning,
-    Tolerance,
+    [TOLERANCE],
     [],
+    Runner::Form(plausibility::cost_exceeds_spend),
     "成本实际值超过执行数 (cost actuals above the spend)",
     "成本指标的实际完成金额合计超过全年执行数 (the money actuals of the cost indicators add up to more than 全年执行数)",
     "Cost rows are those whose level-1 or level-2 name contains 成本. Their actuals are read with \
@@ -448,8 +667,9 @@ check!(
     "money-unit",
     Plausibility,
     Warning,
-    None,
     [],
+    [],
+    Runner::Form(plausibility::money_unit),
     "金额单位疑似错误 (money in the wrong unit)",
     "金额实际完成值的数字等于表头的全年执行数或全年预算数（万元），单位却不是万元 (a money actual has the same number as 全年执行数 or 全年预算数, which are in 万元, but another unit)",
     "The classic slip: the header says 6.11 万元 was spent and the cost row says `6.11元`, 10,000 times \
@@ -460,8 +680,9 @@ check!(
     "vacuous-target",
     Plausibility,
     Warning,
-    None,
     [],
+    [],
+    Runner::Form(plausibility::vacuous_target),
     "指标值形同虚设 (vacuous target)",
     "任何实际值（包括 0）都能达成的年度指标值：比率的 ≤100%、数量指标的 ≤N、以及 ≥0 (a target that any actual, zero included, meets: `≤100%` on a rate, `≤N` on a quantity indicator, `≥0`)",
     "`≤100%` (or `≤` above 100%, or `<` above 100%) is flagged on a rate unless the name marks a \
@@ -475,8 +696,9 @@ check!(
     "derived-indicator",
     Plausibility,
     Warning,
-    DerivedGap,
+    [DERIVED_GAP],
     [],
+    Runner::Form(plausibility::derived_indicator),
     "指标与表头数据矛盾 (indicator contradicts the header)",
     "可由表头预算数推算的指标（预算调整率、预算执行率）与推算结果相差超过阈值（百分点） (an indicator that the header's budget figures determine (预算调整率, 预算执行率) differs from the derived figure by more than the threshold, in percentage points)",
     "预算调整率 (any name containing it) = |全年预算数 − 年初预算数| / 年初预算数. 预算执行率 (named \
@@ -489,8 +711,9 @@ check!(
     "over-achievement",
     Plausibility,
     Warning,
-    OverAchievement,
+    [OVER_ACHIEVEMENT],
     [],
+    Runner::Form(plausibility::over_achievement),
     "大幅超额且无原因 (far over target, no reason)",
     "实际完成值达到年度指标值的阈值倍数以上（≥、> 指标），且未填写偏差原因 (the actual is at least the threshold multiple of a `≥`/`>` target, and no 偏差原因 is given)",
     "财预〔2020〕10号: an actual far above the target because the target was set too low calls for a \
@@ -501,8 +724,9 @@ check!(
     "unmet-unexplained",
     Plausibility,
     Warning,
-    None,
     [],
+    [],
+    Runner::Form(plausibility::unmet_unexplained),
     "未达成且无偏差原因 (unmet target, no reason)",
     "指标未达成年度指标值，偏差原因分析及改进措施为空 (the target is not met and the 偏差原因分析及改进措施 cell is empty)",
     "Met or unmet is decided by the target's comparator on the aligned quantities (qualitative rows: \
@@ -513,12 +737,251 @@ check!(
     "reason-required",
     Plausibility,
     Warning,
-    None,
     [],
+    [],
+    Runner::Form(plausibility::reason_required),
     "规则要求说明原因 (the rules ask for a reason)",
     "评分规则的 explain 条件要求填写偏差原因（如执行率低于 90%），但未填写 (the ruleset's `explain` condition asks for a 偏差原因 — e.g. an execution rate below 90% — and none is given)",
     "Covers the execution rate (`explain execution when …` in a template) and indicator rows whose \
      `explain` rule fires although the target is met (unmet rows are `unmet-unexplained`)."
+);
+
+check!(
+    MISSING_GROUP,
+    "missing-group",
+    Consistency,
+    Error,
+    [],
+    [WEIGHT_SUM],
+    Runner::Form(consistency::missing_group),
+    "缺少一级指标 (a level-1 group is missing)",
+    "模板规定了分值的一级指标（如满意度指标）在表中没有任何指标，其分值也未按规则移至他项 (a level-1 group the template weighs, such as 满意度指标, has no rows on the form, and its weight was not moved as the rules allow)",
+    "A template's level-1 group with a fixed weight must have rows. A ruleset may say where the weight \
+     goes when it has none (`满意度指标 10 absent -> 效益指标` in central-2020, as 财预〔2020〕10号 \
+     allows); a form that moved it is fine. Otherwise the form is missing the group: this finding \
+     replaces the `weight-sum` finding the engine raises for the empty group."
+);
+check!(
+    BUDGET_ADJUSTED_UNEXPLAINED,
+    "budget-adjusted-unexplained",
+    Plausibility,
+    Warning,
+    [TOLERANCE],
+    [],
+    Runner::Form(plausibility::budget_adjusted_unexplained),
+    "预算调整未说明原因 (budget adjusted, no reason)",
+    "全年预算数与年初预算数不同（年中调整了预算），表中未说明调整原因 (the adjusted budget differs from the initial budget — the budget was changed during the year — and the form gives no reason)",
+    "四川's 2023 template requires a mid-year budget adjustment to be explained. The reason goes in the \
+     budget's `explanation` (偏差原因); amounts within the tolerance are the same."
+);
+check!(
+    UNDER_SPENDING_UNEXPLAINED,
+    "under-spending-unexplained",
+    Plausibility,
+    Warning,
+    [UNDER_SPENDING],
+    [],
+    Runner::Form(plausibility::under_spending_unexplained),
+    "执行率偏低未说明原因 (under-spending, no reason)",
+    "预算执行率低于阈值，表中未说明原因 (the execution rate is below the threshold and the form gives no reason)",
+    "四川 2023: 预算执行率未达到90%的需说明原因. The rate compared is the engine's, rounded as the rules \
+     round rates (89.996% is 90.00%, not below 90%). Unlike `reason-required`, it does not depend on the \
+     ruleset's `explain` rule, and unlike `low-execution-full-marks` it does not look at the outputs."
+);
+check!(
+    LATE_FULL_MARKS,
+    "late-full-marks",
+    Plausibility,
+    Warning,
+    [],
+    [],
+    Runner::Form(plausibility::late_full_marks),
+    "逾期完成却得满分 (late, yet full marks)",
+    "时效指标的实际完成时间晚于指标值的时间，却申报满分 (a timeliness row's actual date is later than its target date, yet it claims full marks)",
+    "Dates are read as written: `10月`, `2023年12月`, `12月31日`, `2023.12` (a month without a year is the \
+     form's year; a target month without a day means its end). When the rules already score the row as \
+     unmet, `unmet-full-marks` says so; this catches the rows the rules read as met — a bare `10月` \
+     compared as `≥`, a `2023.12` read as a number."
+);
+check!(
+    COST_FLOOR,
+    "cost-floor",
+    Design,
+    Error,
+    [],
+    [],
+    Runner::Form(design::cost_floor),
+    "成本指标设下限 (a floor on a cost)",
+    "成本指标的指标值用 ≥ 或 >：成本只能设上限 (a cost indicator's target is written with ≥ or >: a cost takes an upper bound)",
+    "A re-check standard ranks it the most serious defect of indicator setting: a floor on a cost \
+     rewards spending more. Rows under a level-1 or level-2 name with 成本 are cost rows."
+);
+check!(
+    DUPLICATE_INDICATOR,
+    "duplicate-indicator",
+    Design,
+    Error,
+    [],
+    [],
+    Runner::Form(design::duplicate_indicator),
+    "同一指标重复设置 (the same indicator twice)",
+    "同一个三级指标同时设在产出指标和效益指标下 (the same level-3 indicator is set under both 产出 and 效益)",
+    "Project forms only (the re-check standard is for project self-evaluations; a 部门整体 form lists \
+     its key tasks under 产出 and their effect under 效益 by its template's design). Names are \
+     compared without spaces and quotes. The re-check counts one and scores the other 0; the finding \
+     is on the 效益 row and names the 产出 row."
+);
+check!(
+    SPENDING_RATE_OUTPUT,
+    "spending-rate-output",
+    Design,
+    Error,
+    [],
+    [],
+    Runner::Form(design::spending_rate_output),
+    "资金指标作产出指标 (a spending rate as an output)",
+    "资金支付率、预算执行率、资金到位率等资金使用指标设为产出指标 (a spending rate — 资金支付率, 预算执行率, 资金到位率 — is set as an output indicator)",
+    "Execution is scored in its own section (执行率); counting it again as a 数量指标 or any 产出 row \
+     scores the same money twice, and a re-check scores such a row 0. Recognised names: 资金支付率, \
+     预算执行率, 资金到位率, 资金执行率, 支付进度, 资金拨付率, 预算支出率."
+);
+check!(
+    SATISFACTION_NO_SURVEY,
+    "satisfaction-no-survey",
+    Design,
+    Warning,
+    [],
+    [],
+    Runner::Form(design::satisfaction_no_survey),
+    "满意度无调查依据 (satisfaction without a survey)",
+    "满意度指标以无投诉、未收到投诉、零投诉代替调查，或指标值、实际完成值没有满意度的度量 (a satisfaction row counts complaints — 无投诉, 未收到投诉, 零投诉 — instead of surveying, or its target or actual names no measure)",
+    "A re-check standard scores `未收到投诉` taken as 100% satisfaction 0: the absence of complaints is \
+     not a survey. A measure is a percentage or a number (`≥90%`, `95%`); a word such as `满意` or `较高` \
+     is none."
+);
+check!(
+    UNMEASURABLE_BENEFIT,
+    "unmeasurable-benefit",
+    Design,
+    Warning,
+    [],
+    [],
+    Runner::Form(design::unmeasurable_benefit),
+    "效益指标无法衡量 (unmeasurable benefit)",
+    "效益指标有数字却没有衡量对象（如只写 ≥95%），或只有程度词（如 效果明显）：形式上定量、实质上定性 (a benefit row with a number but no object, such as `≥95%` alone, or a degree word such as `效果明显` with no object: quantitative in form, qualitative in substance)",
+    "A percentage target needs a name that says what it is a share of (a name with 率, 度, 比例, 占比, \
+     比重, 指数 …). A name left with fewer than two characters once the vague words (效益, 效果, 明显, \
+     提升, 社会, 经济 …) are taken out names no object. A re-check cuts such rows 30%–100%."
+);
+check!(
+    RATE_TARGET_ABOVE_100,
+    "rate-target-above-100",
+    Design,
+    Warning,
+    [],
+    [],
+    Runner::Form(design::rate_target_above_100),
+    "比率指标值超过 100% (a rate's target above 100%)",
+    "比率类指标（名称含“率”）的指标值超过 100%，且不是上限 (a rate's target — a name with 率 — is above 100% and is not a cap)",
+    "Completion, pass and coverage rates cannot exceed 100%. Growth rates and returns (增长率, 增幅, \
+     回报率 …) can and are left alone, as are lower-is-better rates; a cap above 100% (`≤120%`) is \
+     `vacuous-target`'s."
+);
+check!(
+    DEADLINE_AFTER_YEAR,
+    "deadline-after-year",
+    Design,
+    Warning,
+    [],
+    [],
+    Runner::Form(design::deadline_after_year),
+    "时效指标超出年度 (a deadline after the year)",
+    "时效指标的完成时限在表的年度之后（如 2023 年度的表写 2024年3月） (a timeliness target falls after the form's year, e.g. 2024年3月 on a 2023 form)",
+    "Timeliness rows are those under a 时效 level-2 name or named with 时间, 时限, 日期, 期限 or 进度. \
+     Dates are read as in `late-full-marks`; `次年`, `下年`, `明年` count as after the year. Note: the \
+     form reader does not yet take a year with a month (`2024年3月`) as a value; such a cell is \
+     refused when the form is loaded, and `≤2024年` or `2024.3` reach this check."
+);
+check!(
+    UNIT_FULL_MARKS,
+    "unit-full-marks",
+    Batch,
+    Warning,
+    [UNIT_FORMS],
+    [],
+    Runner::Batch(batch::unit_full_marks),
+    "单位各表全部满分 (every form of a unit at full marks)",
+    "同一单位的表达到阈值张数，且没有一个指标扣分（或全部自评 100 分） (a unit with at least the threshold number of forms in the run, none of which docks any indicator row, or all of which self-score 100)",
+    "The most damaging finding of a published re-check: every project of a unit self-scored 100. A \
+     unit is the form's 实施单位 (`unit`), else its 主管部门 (`department`). The finding is on the \
+     unit's first form and lists the others."
+);
+check!(
+    COPIED_ACROSS_UNITS,
+    "copied-across-units",
+    Batch,
+    Warning,
+    [COPIED_ROW_CHARS],
+    [],
+    Runner::Batch(batch::copied_across_units),
+    "指标跨单位照抄 (indicator copied across units)",
+    "同一三级指标的名称、指标值和实际完成值与其他单位的表逐字相同 (a row's name, target and actual are word for word those of a form of another unit)",
+    "Only rows with enough text to tell them apart are compared (the threshold counts letters besides \
+     digits, units and punctuation): `服务对象满意度 ≥90% 95%` is on every unit's forms honestly. Each \
+     form holding the row gets a finding naming the others."
+);
+check!(
+    NAMES_OTHER_UNIT,
+    "names-other-unit",
+    Batch,
+    Warning,
+    [],
+    [],
+    Runner::Batch(batch::names_other_unit),
+    "满意度写的是其他单位 (satisfaction names another unit)",
+    "满意度指标的文字写的是本次复核中另一个单位的名称 (a satisfaction row's text names another unit of the run)",
+    "Satisfaction text copied from another unit's template keeps that unit's name (its beneficiaries). \
+     Detected where the other unit is in the same run: its 主管部门 or 实施单位 name (4 characters or \
+     more) appears in a 满意度 row of a form of a different unit."
+);
+check!(
+    DUPLICATE_FORM,
+    "duplicate-form",
+    Batch,
+    Error,
+    [],
+    [],
+    Runner::Batch(batch::duplicate_form),
+    "同一张表重复报送 (the same form submitted twice)",
+    "两张表的预算、指标、实际值和得分完全相同，只是名称或文件不同 (two forms have identical budgets, indicators, actuals and scores under different names or files)",
+    "The content compared is everything but the names and free text: the budget figures, every \
+     indicator (names, targets, actuals, weights, claimed scores) and the claimed section scores."
+);
+check!(
+    DUPLICATE_PROJECT,
+    "duplicate-project",
+    Batch,
+    Warning,
+    [],
+    [],
+    Runner::Batch(batch::duplicate_project),
+    "同一项目两张表 (two forms for one project)",
+    "同一单位同一年度的同名项目有两张内容不同的自评表 (a unit has two project forms of the same year for the same project name, with different contents)",
+    "Names are compared without spaces, quotes and a system-code prefix (`51000021R0001-名称`). Forms \
+     with the same content are `duplicate-form`."
+);
+check!(
+    UNIT_SCORE_INFLATION,
+    "unit-score-inflation",
+    Batch,
+    Warning,
+    [UNIT_INFLATION],
+    [],
+    Runner::Batch(batch::unit_score_inflation),
+    "单位自评分虚高 (a unit's scores inflated)",
+    "同一单位各表的申报总分减复核总分之和超过阈值 (the claimed totals of a unit's forms exceed the recomputed totals by more than the threshold, summed)",
+    "The gap (自评 − 复核) is summed over the unit's forms, and units are ranked by it; the ranking is \
+     in the summary's per-unit table in every format."
 );
 
 /// Every check, in the order findings are listed on one line.
@@ -534,6 +997,7 @@ pub const CATALOGUE: &[Check] = &[
     WEIGHT_SUM,
     TEMPLATE_FIT,
     ODD_CELL,
+    MISSING_GROUP,
     QUALITATIVE_TIER,
     MET_LOST_POINTS,
     UNMET_FULL_MARKS,
@@ -549,6 +1013,22 @@ pub const CATALOGUE: &[Check] = &[
     OVER_ACHIEVEMENT,
     UNMET_UNEXPLAINED,
     REASON_REQUIRED,
+    BUDGET_ADJUSTED_UNEXPLAINED,
+    UNDER_SPENDING_UNEXPLAINED,
+    LATE_FULL_MARKS,
+    COST_FLOOR,
+    DUPLICATE_INDICATOR,
+    SPENDING_RATE_OUTPUT,
+    SATISFACTION_NO_SURVEY,
+    UNMEASURABLE_BENEFIT,
+    RATE_TARGET_ABOVE_100,
+    DEADLINE_AFTER_YEAR,
+    UNIT_FULL_MARKS,
+    COPIED_ACROSS_UNITS,
+    NAMES_OTHER_UNIT,
+    DUPLICATE_FORM,
+    DUPLICATE_PROJECT,
+    UNIT_SCORE_INFLATION,
 ];
 
 /// The check with this code.
@@ -556,7 +1036,7 @@ pub fn check(code: &str) -> Option<&'static Check> {
     CATALOGUE.iter().find(|c| c.code == code)
 }
 
-fn catalogue_index(code: &str) -> usize {
+pub(crate) fn catalogue_index(code: &str) -> usize {
     CATALOGUE
         .iter()
         .position(|c| c.code == code)
@@ -654,6 +1134,8 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckSet {
     enabled: Vec<&'static str>,
+    /// The same, by catalogue position: what the review loop tests for every check of every form.
+    chosen: Vec<bool>,
 }
 
 impl Default for CheckSet {
@@ -666,6 +1148,7 @@ impl CheckSet {
     pub fn all() -> CheckSet {
         CheckSet {
             enabled: CATALOGUE.iter().map(|c| c.code).collect(),
+            chosen: vec![true; CATALOGUE.len()],
         }
     }
 
@@ -690,7 +1173,11 @@ impl CheckSet {
             enabled.retain(|c| !skipped.contains(c));
         }
         enabled.sort_by_key(|c| catalogue_index(c));
-        Ok(CheckSet { enabled })
+        let chosen = CATALOGUE
+            .iter()
+            .map(|c| enabled.contains(&c.code))
+            .collect();
+        Ok(CheckSet { enabled, chosen })
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -699,6 +1186,23 @@ impl CheckSet {
 
     pub fn codes(&self) -> &[&'static str] {
         &self.enabled
+    }
+
+    /// Whether a batch check is among the chosen.
+    pub fn has_batch(&self) -> bool {
+        CATALOGUE
+            .iter()
+            .zip(&self.chosen)
+            .any(|(c, on)| *on && c.is_batch())
+    }
+
+    /// The chosen checks, in catalogue order.
+    pub fn checks(&self) -> impl Iterator<Item = &'static Check> + '_ {
+        CATALOGUE
+            .iter()
+            .zip(&self.chosen)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c)
     }
 }
 
@@ -728,7 +1232,7 @@ fn resolve_selector(selector: &str) -> Result<Vec<&'static str>, String> {
     }
     let codes: Vec<&str> = CATALOGUE.iter().map(|c| c.code).collect();
     Err(format!(
-        "未知的检查 `{selector}` (unknown check `{selector}`): expected a code ({}), a family (claimed, consistency, plausibility) or a severity (error, warning); `jixiao review --list-checks` lists them",
+        "未知的检查 `{selector}` (unknown check `{selector}`): expected a code ({}), a family (claimed, consistency, plausibility, design, batch) or a severity (error, warning); `jixiao review --list-checks` lists them",
         codes.join(", ")
     ))
 }
@@ -740,6 +1244,8 @@ pub struct Context<'a> {
     pub sheet: &'a ScoreSheet,
     /// Each indicator row with its score, paired once: every check walks them.
     rows: Vec<(&'a Indicator, &'a IndicatorScore)>,
+    /// The engine's claimed-against-computed comparisons, made once for the six checks of them.
+    mismatches: std::cell::OnceCell<Vec<Mismatch>>,
 }
 
 impl<'a> Context<'a> {
@@ -756,7 +1262,13 @@ impl<'a> Context<'a> {
             form,
             sheet,
             rows,
+            mismatches: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Every claimed figure that differs from the computed one.
+    pub fn mismatches(&self) -> &[Mismatch] {
+        self.mismatches.get_or_init(|| self.sheet.mismatches())
     }
 
     pub fn settings(&self) -> &'a ReviewSettings {
@@ -807,11 +1319,18 @@ pub fn review_with(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> Vec<Finding> {
-    let cx = Context::new(ruleset, form, sheet);
-    let mut findings = claimed::run(&cx);
-    findings.extend(consistency::run(&cx));
-    findings.extend(plausibility::run(&cx));
-    findings.retain(|f| checks.contains(f.code));
+    review_in(&Context::new(ruleset, form, sheet), checks)
+}
+
+/// [`review_with`] on a context already made.
+fn review_in(cx: &Context, checks: &CheckSet) -> Vec<Finding> {
+    let form = cx.form;
+    let mut findings = Vec::new();
+    for check in checks.checks() {
+        if let Runner::Form(run) = check.run {
+            run(cx, &mut findings);
+        }
+    }
     let superseded: Vec<(Option<usize>, String, &'static str)> = findings
         .iter()
         .filter_map(|f| f.check().map(|c| (f, c)))
@@ -845,12 +1364,19 @@ pub struct FormReview {
     pub name: String,
     pub kind: crate::rules::FormKind,
     pub year: i32,
+    /// 主管部门, as the form names it.
+    pub department: Option<String>,
+    /// 实施单位, as the form names it.
+    pub unit: Option<String>,
     pub ruleset: String,
     pub claimed_total: Option<String>,
     pub claimed_grade: Option<String>,
     pub total: String,
     pub grade: String,
     pub findings: Vec<Finding>,
+    /// What the batch checks need of this form, when any of them runs.
+    #[serde(skip)]
+    pub keys: Option<Box<batch::FormKeys>>,
 }
 
 impl FormReview {
@@ -860,12 +1386,15 @@ impl FormReview {
             name: sheet.name.clone(),
             kind: sheet.kind,
             year: sheet.year,
+            department: None,
+            unit: None,
             ruleset: sheet.ruleset.clone(),
             claimed_total: sheet.claimed_total.as_ref().map(|c| c.text.clone()),
             claimed_grade: sheet.claimed_grade.as_ref().map(|c| c.text.clone()),
             total: sheet.total.to_string(),
             grade: sheet.grade.clone(),
             findings,
+            keys: None,
         }
     }
 
@@ -874,6 +1403,18 @@ impl FormReview {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// The unit the form is filed under: its 实施单位, else its 主管部门, else empty.
+    pub fn unit_name(&self) -> &str {
+        self.unit
+            .as_deref()
+            .or(self.department.as_deref())
+            .unwrap_or("")
+    }
+
+    pub fn department_name(&self) -> &str {
+        self.department.as_deref().unwrap_or("")
     }
 }
 
@@ -900,7 +1441,14 @@ pub fn review_form(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> FormReview {
-    FormReview::new(sheet, review_with(ruleset, form, sheet, checks))
+    let cx = Context::new(ruleset, form, sheet);
+    let mut r = FormReview::new(sheet, review_in(&cx, checks));
+    r.department = form.department.clone();
+    r.unit = form.unit.clone();
+    if checks.has_batch() {
+        r.keys = Some(Box::new(batch::FormKeys::collect(&cx)));
+    }
+    r
 }
 
 #[cfg(test)]
@@ -941,13 +1489,55 @@ mod tests {
     #[test]
     fn thresholds_print_as_the_rules_write_them() {
         let s = ReviewSettings::default();
-        assert_eq!(Threshold::Tolerance.describe(&s), "tolerance 0.01");
-        assert_eq!(Threshold::LowExecution.describe(&s), "low-execution 60%");
+        assert_eq!(setting::TOLERANCE.describe(&s), "tolerance 0.01");
+        assert_eq!(setting::LOW_EXECUTION.describe(&s), "low-execution 60%");
         assert_eq!(
-            Threshold::OverAchievement.describe(&s),
+            setting::OVER_ACHIEVEMENT.describe(&s),
             "over-achievement 130%"
         );
-        assert_eq!(Threshold::DerivedGap.describe(&s), "derived-gap 1%");
-        assert_eq!(Threshold::None.describe(&s), "—");
+        assert_eq!(setting::DERIVED_GAP.describe(&s), "derived-gap 1%");
+        assert_eq!(setting::UNIT_FORMS.describe(&s), "unit-forms 3");
+        assert_eq!(GRADE_BAND.describe_settings(&s), "—");
+    }
+
+    #[test]
+    fn every_setting_is_read_by_a_check_and_its_default_is_in_range() {
+        for s in SETTINGS {
+            assert!(
+                CATALOGUE.iter().any(|c| c.settings.contains(s)),
+                "no check reads {}",
+                s.key
+            );
+            assert_eq!(s.out_of_range(s.default_value()), None, "{}", s.key);
+            let mut changed = ReviewSettings::default();
+            s.set(&mut changed, s.min);
+            assert_eq!(
+                s.value(&changed),
+                s.min,
+                "{} is kept where it is read",
+                s.key
+            );
+        }
+        for c in CATALOGUE {
+            for s in c.settings {
+                assert!(
+                    setting_named(s.key).is_some(),
+                    "{}: {} not in SETTINGS",
+                    c.code,
+                    s.key
+                );
+            }
+        }
+        assert!(
+            setting::SIMILARITY
+                .out_of_range(Decimal::new(12, 1))
+                .is_some()
+        );
+        assert!(
+            setting::UNIT_FORMS
+                .out_of_range(Decimal::new(25, 1))
+                .is_some()
+        );
+        assert!(setting::UNIT_FORMS.out_of_range(Decimal::ONE).is_some());
     }
 }

@@ -2,9 +2,10 @@
 //! spend, figures that contradict the header. Warnings: each needs a human to judge.
 
 use super::{
-    COPIED_ACTUALS, COPIED_TEXT, COST_EXCEEDS_SPEND, Context, DERIVED_INDICATOR, Finding,
-    LOW_EXECUTION_FULL_MARKS, MONEY_UNIT, OVER_ACHIEVEMENT, REASON_REQUIRED, Threshold,
-    UNMET_UNEXPLAINED, VACUOUS_TARGET, similarity,
+    BUDGET_ADJUSTED_UNEXPLAINED, COPIED_ACTUALS, COPIED_TEXT, COST_EXCEEDS_SPEND, Context,
+    DERIVED_INDICATOR, Finding, LATE_FULL_MARKS, LOW_EXECUTION_FULL_MARKS, MONEY_UNIT,
+    OVER_ACHIEVEMENT, REASON_REQUIRED, UNDER_SPENDING_UNEXPLAINED, UNMET_UNEXPLAINED,
+    VACUOUS_TARGET, setting, similarity,
 };
 use crate::form::Indicator;
 use crate::form::{text_of, value_of};
@@ -50,23 +51,11 @@ pub const EXECUTION_RATE_NAMES: &[&str] = &[
     "执行率",
 ];
 
+/// Indicator names that mean the share of the budget left unspent (结转结余).
+pub const CARRYOVER_RATE_NAMES: &[&str] = &["结转结余率", "结余结转率", "结余率", "结转率"];
+
 /// Rows needed before a share of copied actuals means anything.
 const MIN_COMPARABLE_ROWS: usize = 3;
-
-pub fn run(cx: &Context) -> Vec<Finding> {
-    let mut out = Vec::new();
-    copied_actuals(cx, &mut out);
-    copied_text(cx, &mut out);
-    low_execution_full_marks(cx, &mut out);
-    cost_exceeds_spend(cx, &mut out);
-    money_unit(cx, &mut out);
-    vacuous_target(cx, &mut out);
-    derived_indicator(cx, &mut out);
-    over_achievement(cx, &mut out);
-    unmet_unexplained(cx, &mut out);
-    reason_required(cx, &mut out);
-    out
-}
 
 fn round4(x: Decimal) -> Decimal {
     Rounding::new(4, RoundingMode::HalfUp).apply(x)
@@ -98,7 +87,7 @@ fn arrow(row: &Indicator) -> String {
     )
 }
 
-fn copied_actuals(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn copied_actuals(cx: &Context, out: &mut Vec<Finding>) {
     let mut copied: Vec<&Indicator> = Vec::new();
     let mut kept: Vec<&Indicator> = Vec::new();
     for (row, _) in cx.rows() {
@@ -157,7 +146,7 @@ fn copied_actuals(cx: &Context, out: &mut Vec<Finding>) {
         .with("比例 (share)", format!("{}/{comparable} = {share_text}", copied.len()))
         .with(
             "阈值 (threshold)",
-            Threshold::CopiedActuals.describe(cx.settings()),
+            setting::COPIED_ACTUALS.describe(cx.settings()),
         )
         .with(
             "不计 (not counted)",
@@ -166,7 +155,7 @@ fn copied_actuals(cx: &Context, out: &mut Vec<Finding>) {
     );
 }
 
-fn copied_text(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn copied_text(cx: &Context, out: &mut Vec<Finding>) {
     let form = cx.form;
     let threshold = cx.settings().similarity;
     let objective_row = match form.kind.value {
@@ -218,7 +207,7 @@ fn copied_text(cx: &Context, out: &mut Vec<Finding>) {
                 ),
             )
             .with("相似度 (similarity)", sim_text)
-            .with("阈值 (threshold)", Threshold::Similarity.describe(cx.settings()))
+            .with("阈值 (threshold)", setting::SIMILARITY.describe(cx.settings()))
             .with(
                 "度量 (measure)",
                 "字符二元组 Dice 系数，去除空白和标点 (character-bigram Dice, whitespace and punctuation removed)",
@@ -246,7 +235,7 @@ fn is_output(level1: &str) -> bool {
     has(level1, "产出")
 }
 
-fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
     let e = &cx.sheet.execution;
     let threshold = cx.settings().low_execution;
     if e.rate >= threshold {
@@ -277,7 +266,7 @@ fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
         .or(b.executed.as_ref())
         .map_or(&b.span, |r| &r.span);
     let rate = percent_text(e.rate);
-    let limit = Threshold::LowExecution.value_text(threshold);
+    let limit = setting::LOW_EXECUTION.value_text(threshold);
     out.push(
         cx.finding(
             &LOW_EXECUTION_FULL_MARKS,
@@ -307,7 +296,7 @@ fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
             "产出指标 (outputs)",
             format!("{} 行，申报得分合计 {weights} / 分值 {weights}", outputs.len()),
         )
-        .with("阈值 (threshold)", Threshold::LowExecution.describe(cx.settings())),
+        .with("阈值 (threshold)", setting::LOW_EXECUTION.describe(cx.settings())),
     );
 }
 
@@ -331,7 +320,7 @@ fn wan_text(yuan: Decimal) -> String {
     }
 }
 
-fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
     let mut rows: Vec<(&Indicator, Decimal)> = Vec::new();
     for (row, _) in cx.rows() {
         if !is_cost(row) {
@@ -395,7 +384,7 @@ fn cost_exceeds_spend(cx: &Context, out: &mut Vec<Finding>) {
     );
 }
 
-fn money_unit(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn money_unit(cx: &Context, out: &mut Vec<Finding>) {
     let b = &cx.form.budget;
     let headers: Vec<(&str, &str, &crate::form::Field<Decimal>)> = [
         ("全年执行数", "executed amount", &b.executed),
@@ -448,7 +437,7 @@ fn is_lower_better_rate(name: &str) -> bool {
     has(name, "率") && LOWER_IS_BETTER_RATES.iter().any(|w| has(name, w))
 }
 
-fn vacuous_target(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn vacuous_target(cx: &Context, out: &mut Vec<Finding>) {
     for (row, _) in cx.rows() {
         let Target::Quantitative {
             comparator: Some(comparator),
@@ -511,7 +500,7 @@ fn bare_name(name: &str) -> String {
         .collect()
 }
 
-fn derived_indicator(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn derived_indicator(cx: &Context, out: &mut Vec<Finding>) {
     let b = &cx.form.budget;
     let gap_limit = cx.settings().derived_gap;
     for (row, _) in cx.rows() {
@@ -537,6 +526,29 @@ fn derived_indicator(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "|全年预算数 − 年初预算数| / 年初预算数 = |{} − {}| / {}",
                     adjusted.text, initial.text, initial.text
+                ),
+            ))
+        } else if CARRYOVER_RATE_NAMES.iter().any(|n| has(&name, n)) {
+            let e = &cx.sheet.execution;
+            let field = match e.denominator {
+                "年初预算数" => &b.initial,
+                _ => &b.adjusted,
+            };
+            let (Some(field), Some(executed)) = (field, &b.executed) else {
+                continue;
+            };
+            let (budget, budget_text) = (field.value, &field.text);
+            let Ok(unspent) = num::sub(budget, executed.value) else {
+                continue;
+            };
+            let Ok(rate) = num::div(unspent.max(Decimal::ZERO), budget) else {
+                continue;
+            };
+            Some((
+                cx.ruleset.rounding.rate.apply(rate),
+                format!(
+                    "({} − 全年执行数) / {} = ({budget_text} − {}) / {budget_text}",
+                    e.denominator, e.denominator, executed.text
                 ),
             ))
         } else if EXECUTION_RATE_NAMES.contains(&name.as_str()) {
@@ -585,12 +597,12 @@ fn derived_indicator(cx: &Context, out: &mut Vec<Finding>) {
             .with("按表头推算 (derived)", derived_text)
             .with("公式 (formula)", formula)
             .with("差距 (gap)", format!("{points} 个百分点 (points)"))
-            .with("阈值 (threshold)", Threshold::DerivedGap.describe(cx.settings())),
+            .with("阈值 (threshold)", setting::DERIVED_GAP.describe(cx.settings())),
         );
     }
 }
 
-fn over_achievement(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn over_achievement(cx: &Context, out: &mut Vec<Finding>) {
     let ratio_limit = cx.settings().over_achievement;
     for (row, scored) in cx.rows() {
         if scored.kind != IndicatorKind::Quantitative
@@ -617,7 +629,7 @@ fn over_achievement(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let ratio_text = percent_text(round4(ratio));
-        let limit = Threshold::OverAchievement.value_text(ratio_limit);
+        let limit = setting::OVER_ACHIEVEMENT.value_text(ratio_limit);
         out.push(
             cx.finding(
                 &OVER_ACHIEVEMENT,
@@ -636,13 +648,13 @@ fn over_achievement(cx: &Context, out: &mut Vec<Finding>) {
             .with("完成比例 (actual / target)", ratio_text)
             .with(
                 "阈值 (threshold)",
-                Threshold::OverAchievement.describe(cx.settings()),
+                setting::OVER_ACHIEVEMENT.describe(cx.settings()),
             ),
         );
     }
 }
 
-fn unmet_unexplained(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn unmet_unexplained(cx: &Context, out: &mut Vec<Finding>) {
     for (row, scored) in cx.rows() {
         if scored.status != Status::Unmet || row.has_explanation() {
             continue;
@@ -667,7 +679,7 @@ fn unmet_unexplained(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn reason_required(cx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn reason_required(cx: &Context, out: &mut Vec<Finding>) {
     let e = &cx.sheet.execution;
     let b = &cx.form.budget;
     if e.explanation_required && !e.has_explanation {
@@ -735,4 +747,119 @@ fn reason_required(cx: &Context, out: &mut Vec<Finding>) {
             .with("规则 (rule)", rule),
         );
     }
+}
+
+pub(super) fn late_full_marks(cx: &Context, out: &mut Vec<Finding>) {
+    let year = cx.form.year.value;
+    for (row, scored) in cx.rows() {
+        if !super::design::is_timeliness(row) || scored.status == Status::Unmet {
+            continue;
+        }
+        let Some(claimed) = &scored.claimed_score else {
+            continue;
+        };
+        if claimed.value < scored.weight || scored.weight.is_zero() {
+            continue;
+        }
+        let (target, actual) = (row.target.text.trim(), row.actual.text.trim());
+        let (Some(due), Some(done)) = (
+            super::design::read_date(target, year),
+            super::design::read_date(actual, year),
+        ) else {
+            continue;
+        };
+        // A day left out is the month's end on the target, its start on the actual.
+        let due = (due.0, due.1, if due.2 == 0 { 31 } else { due.2 });
+        if done <= due {
+            continue;
+        }
+        out.push(
+            cx.finding(
+                &LATE_FULL_MARKS,
+                Some(cx.line(&row.actual.span)),
+                row.name.value.clone(),
+                "实际完成值",
+                format!(
+                    "{} 实际完成时间 {actual} 晚于指标值 {target}，却申报满分 {} (completed at {actual}, later than the target {target}, yet the row claims its full {})",
+                    row.name.value, claimed.text, scored.weight
+                ),
+            )
+            .with("年度指标值 (target)", target.to_string())
+            .with("实际完成值 (actual)", actual.to_string())
+            .with("申报得分 (claimed)", claimed.text.clone())
+            .with("分值 (weight)", scored.weight.to_string())
+            .with("复核得分 (computed)", scored.score.to_string()),
+        );
+    }
+}
+
+fn budget_explained(cx: &Context) -> bool {
+    cx.form
+        .budget
+        .explanation
+        .as_deref()
+        .is_some_and(crate::form::is_a_reason)
+}
+
+pub(super) fn budget_adjusted_unexplained(cx: &Context, out: &mut Vec<Finding>) {
+    let b = &cx.form.budget;
+    let (Some(initial), Some(adjusted)) = (&b.initial, &b.adjusted) else {
+        return;
+    };
+    if !crate::score::beyond(adjusted.value, initial.value, cx.tolerance()) || budget_explained(cx)
+    {
+        return;
+    }
+    let unit = b.unit.name;
+    let change = num::sub(adjusted.value, initial.value).unwrap_or_default();
+    let share = num::div(change.abs(), initial.value)
+        .map(|r| percent_text(round4(r)))
+        .unwrap_or_else(|_| "—".into());
+    out.push(
+        cx.finding(
+            &BUDGET_ADJUSTED_UNEXPLAINED,
+            Some(cx.line(&adjusted.span)),
+            "预算",
+            "全年预算数",
+            format!(
+                "全年预算数 {}{unit} 与年初预算数 {}{unit} 不同（调整 {change}{unit}），未说明调整原因 (the budget was adjusted during the year from {} to {}{unit}, and no reason is given)",
+                adjusted.text, initial.text, initial.text, adjusted.text
+            ),
+        )
+        .with("年初预算数 (initial)", format!("{}{unit}", initial.text))
+        .with("全年预算数 (adjusted)", format!("{}{unit}", adjusted.text))
+        .with("调整 (change)", format!("{change}{unit} ({share})"))
+        .with("偏差原因 (reason)", "—"),
+    );
+}
+
+pub(super) fn under_spending_unexplained(cx: &Context, out: &mut Vec<Finding>) {
+    let e = &cx.sheet.execution;
+    let limit = cx.settings().under_spending;
+    // The engine's rounded rate, as the form shows it: 89.995% is 90.00%, not below 90%.
+    if e.rate >= limit || budget_explained(cx) || e.has_explanation {
+        return;
+    }
+    let b = &cx.form.budget;
+    let span = b
+        .rate
+        .as_ref()
+        .or(b.executed.as_ref())
+        .map_or(&b.span, |r| &r.span);
+    let rate = percent_text(e.rate);
+    let limit_text = setting::UNDER_SPENDING.value_text(limit);
+    out.push(
+        cx.finding(
+            &UNDER_SPENDING_UNEXPLAINED,
+            Some(cx.line(span)),
+            "执行率",
+            "偏差原因",
+            format!(
+                "执行率 {rate} 低于 {limit_text}，未说明原因 (execution is {rate}, below {limit_text}, and no reason is given)"
+            ),
+        )
+        .with("执行率 (execution rate)", rate)
+        .with("全年执行数 (executed)", format!("{}{}", text_of(&b.executed), b.unit.name))
+        .with("阈值 (threshold)", setting::UNDER_SPENDING.describe(cx.settings())),
+    );
 }

@@ -624,36 +624,26 @@ impl<'a> Checker<'a> {
         Some(q.scale())
     }
 
+    /// The `review` block: keys and ranges come from the review catalogue's settings table.
     fn review(&mut self, block: Option<&ast::ReviewBlock>) -> ReviewSettings {
         let mut settings = ReviewSettings::default();
         let Some(block) = block else { return settings };
         for s in &block.settings {
             let v = s.value.value;
-            match s.key.text.as_str() {
-                "tolerance" => settings.tolerance = v,
-                "low-execution" => settings.low_execution = v,
-                "similarity" => {
-                    if v > Decimal::ONE {
-                        self.error(&s.value.span, "相似度阈值应在 0 到 100% 之间 (similarity is a share between 0 and 100%)");
+            match crate::review::setting_named(&s.key.text) {
+                Some(setting) => match setting.out_of_range(v) {
+                    Some(message) => {
+                        self.error(&s.value.span, message);
                     }
-                    settings.similarity = v;
-                }
-                "over-achievement" => settings.over_achievement = v,
-                "copied-actuals" => {
-                    if v > Decimal::ONE {
-                        self.error(&s.value.span, "照抄比例阈值应在 0 到 100% 之间 (copied-actuals is a share between 0 and 100%)");
-                    }
-                    settings.copied_actuals = v;
-                }
-                "derived-gap" => settings.derived_gap = v,
-                other => {
+                    None => setting.set(&mut settings, v),
+                },
+                None => {
+                    let keys: Vec<&str> = crate::review::SETTINGS.iter().map(|x| x.key).collect();
                     self.error(
                         &s.key.span,
-                        format!("未知的复核设置 {other} (unknown review setting)"),
+                        format!("未知的复核设置 {} (unknown review setting)", s.key.text),
                     )
-                    .label = Some(
-                        "expected tolerance, low-execution, similarity, over-achievement, copied-actuals or derived-gap".into(),
-                    );
+                    .label = Some(format!("expected {}", keys.join(", ")));
                 }
             }
         }

@@ -278,6 +278,8 @@ impl Template {
     }
 }
 
+/// The thresholds of re-scoring (复核); each key, its range and meaning is listed once, in
+/// `crate::review::SETTINGS`, which the checker reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewSettings {
     /// 尾差: how far a claimed figure may be from the computed one.
@@ -293,6 +295,14 @@ pub struct ReviewSettings {
     /// A derived indicator (预算调整率 …) more than this many percentage points (as a fraction)
     /// away from what the header gives is flagged.
     pub derived_gap: Decimal,
+    /// An execution rate below this with no reason given is flagged.
+    pub under_spending: Decimal,
+    /// A unit needs at least this many forms before all of them at full marks is flagged.
+    pub unit_forms: Decimal,
+    /// An indicator row repeated across units counts when it has at least this many letters.
+    pub copied_row_chars: Decimal,
+    /// A unit whose claimed totals exceed the recomputed ones by more than this, summed, is flagged.
+    pub unit_inflation: Decimal,
 }
 
 impl Default for ReviewSettings {
@@ -304,6 +314,10 @@ impl Default for ReviewSettings {
             over_achievement: Decimal::new(130, 2),
             copied_actuals: Decimal::new(80, 2),
             derived_gap: Decimal::new(1, 2),
+            under_spending: Decimal::new(90, 2),
+            unit_forms: Decimal::from(3),
+            copied_row_chars: Decimal::from(12),
+            unit_inflation: Decimal::ONE,
         }
     }
 }
