@@ -304,3 +304,410 @@ fn the_cli_neutralises_csv_and_escapes_control_characters() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks that ask for more than they send
+
+mod book {
+    use std::io::Write;
+
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// A workbook: sheets named and pointed at parts, the parts, and the workbook's options.
+    pub struct Book {
+        pub sheets: Vec<(String, String)>,
+        pub parts: Vec<(String, Vec<u8>)>,
+        pub full_calc: bool,
+        /// Parts written uncompressed (so that a test can change their bytes).
+        pub stored: bool,
+    }
+
+    impl Book {
+        /// One sheet `S` with this XML inside `<sheetData>`, and these merges.
+        pub fn sheet(rows: &str, merges: &str) -> Book {
+            Book {
+                sheets: vec![("S".into(), "worksheets/sheet1.xml".into())],
+                parts: vec![("xl/worksheets/sheet1.xml".into(), sheet_xml(rows, merges))],
+                full_calc: false,
+                stored: false,
+            }
+        }
+
+        pub fn shared_strings(mut self, xml: Vec<u8>) -> Book {
+            self.parts.push(("xl/sharedStrings.xml".into(), xml));
+            self
+        }
+
+        pub fn bytes(&self) -> Vec<u8> {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let method = if self.stored {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(method)
+                .compression_level(Some(1))
+                .large_file(false);
+            let sheets: String = self
+                .sheets
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _))| {
+                    format!(
+                        r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#,
+                        i + 1,
+                        i + 1
+                    )
+                })
+                .collect();
+            let calc = if self.full_calc {
+                r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#
+            } else {
+                ""
+            };
+            let workbook = format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheets}</sheets>{calc}</workbook>"#
+            );
+            let rels: String = self
+                .sheets
+                .iter()
+                .enumerate()
+                .map(|(i, (_, target))| {
+                    format!(
+                        r#"<Relationship Id="rId{}" Type="{REL}/worksheet" Target="{target}"/>"#,
+                        i + 1
+                    )
+                })
+                .collect();
+            let rels = format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+            );
+            let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
+            let root_rels = format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            );
+            let mut parts: Vec<(String, Vec<u8>)> = vec![
+                (
+                    "[Content_Types].xml".into(),
+                    content_types.as_bytes().to_vec(),
+                ),
+                ("_rels/.rels".into(), root_rels.into_bytes()),
+                ("xl/workbook.xml".into(), workbook.into_bytes()),
+                ("xl/_rels/workbook.xml.rels".into(), rels.into_bytes()),
+            ];
+            parts.extend(self.parts.iter().cloned());
+            for (name, data) in parts {
+                zip.start_file(name, options).unwrap();
+                zip.write_all(&data).unwrap();
+            }
+            zip.finish().unwrap().into_inner()
+        }
+    }
+
+    pub fn sheet_xml(rows: &str, merges: &str) -> Vec<u8> {
+        let merges = if merges.is_empty() {
+            String::new()
+        } else {
+            format!("<mergeCells>{merges}</mergeCells>")
+        };
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetData>{rows}</sheetData>{merges}</worksheet>"#
+        )
+        .into_bytes()
+    }
+
+    /// An inline-string cell.
+    pub fn text(cell: &str, text: &str) -> String {
+        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    pub fn row(n: u32, cells: &str) -> String {
+        format!(r#"<row r="{n}">{cells}</row>"#)
+    }
+}
+
+use book::{Book, row, text};
+
+/// Every hostile workbook, by name: what the issue saw, each small on disk.
+fn hostile_workbooks() -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    // A 1 MB shared string used by 20,000 cells: 20 GB of text once expanded; and one of
+    // 90 KB (within Excel's cell limit) used by as many: 1.8 GB.
+    for (name, chars) in [
+        ("shared-string-1mb.xlsx", 350_000),
+        ("shared-string-amplified.xlsx", 30_000),
+    ] {
+        let big = "万".repeat(chars);
+        let sst = format!(
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>{big}</t></si></sst>"#
+        );
+        let rows: String = (1..=20_000)
+            .map(|r| row(r, &format!(r#"<c r="A{r}" t="s"><v>0</v></c>"#)))
+            .collect();
+        out.push((
+            name,
+            Book::sheet(&rows, "")
+                .shared_strings(sst.into_bytes())
+                .bytes(),
+        ));
+    }
+    // Millions of empty shared strings.
+    {
+        let sst = format!(
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}</sst>"#,
+            "<si/>".repeat(3_000_000)
+        );
+        out.push((
+            "empty-shared-strings.xlsx",
+            Book::sheet(&row(1, &text("A1", "x")), "")
+                .shared_strings(sst.into_bytes())
+                .bytes(),
+        ));
+    }
+    // 2,000 merged regions of 316 × 316 cells.
+    {
+        let merges: String = (0..2_000)
+            .map(|i| format!(r#"<mergeCell ref="A{}:LD{}"/>"#, i * 316 + 1, i * 316 + 316))
+            .collect();
+        out.push((
+            "merged-area.xlsx",
+            Book::sheet(&row(1, &text("A1", "三级指标")), &merges).bytes(),
+        ));
+    }
+    // One merged region 4 billion columns wide, and 3,000 identical ones.
+    out.push((
+        "merge-4-billion-columns.xlsx",
+        Book::sheet(
+            &row(
+                17,
+                &format!("{}{}", text("K17", "三级指标"), text("L17", "指标值")),
+            ),
+            r#"<mergeCell ref="K17:LXQEASV17"/>"#,
+        )
+        .bytes(),
+    ));
+    {
+        let merges = r#"<mergeCell ref="A2:C4"/>"#.repeat(3_000);
+        let rows = format!(
+            "{}{}",
+            row(
+                1,
+                &format!(
+                    "{}{}{}",
+                    text("A1", "一级指标"),
+                    text("B1", "三级指标"),
+                    text("C1", "指标值")
+                )
+            ),
+            row(2, &text("A2", "产出指标"))
+        );
+        out.push(("identical-merges.xlsx", Book::sheet(&rows, &merges).bytes()));
+    }
+    // 200 sheets that all point at one part of 199,999 cells.
+    {
+        let rows: String = (1..=199_999u32)
+            .map(|r| row(r, &format!(r#"<c r="A{r}"><v>{r}</v></c>"#)))
+            .collect();
+        let mut book = Book::sheet(&rows, "");
+        book.sheets = (1..=200)
+            .map(|i| (format!("S{i}"), "worksheets/sheet1.xml".to_string()))
+            .collect();
+        out.push(("one-part-many-sheets.xlsx", book.bytes()));
+    }
+    // 100,000 header rows: table splitting compared each with every row.
+    {
+        let rows: String = (1..=100_000u32)
+            .map(|r| {
+                row(
+                    r,
+                    &format!(
+                        "{}{}",
+                        text(&format!("A{r}"), "三级指标"),
+                        text(&format!("B{r}"), "指标值")
+                    ),
+                )
+            })
+            .collect();
+        out.push(("header-rows.xlsx", Book::sheet(&rows, "").bytes()));
+    }
+    // A zip bomb: 80 MB of empty cells, a few hundred KB compressed.
+    {
+        let cells = r#"<c r="A1"/>"#.repeat(8_000_000);
+        out.push(("zip-bomb.xlsx", Book::sheet(&row(1, &cells), "").bytes()));
+    }
+    // A cell of 70 MB.
+    {
+        let big = "x".repeat(70 << 20);
+        out.push((
+            "huge-cell.xlsx",
+            Book::sheet(&row(1, &text("A1", &big)), "").bytes(),
+        ));
+    }
+    out
+}
+
+/// Run `jixiao score` on a workbook written to a scratch folder beside a good form; the bad
+/// workbook is a located error (exit 2), and the good form is still scored.
+fn score_beside_a_good_form(name: &str, bytes: &[u8]) -> (String, String) {
+    let dir = common::scratch("hostile-book");
+    std::fs::write(dir.join(name), bytes).unwrap();
+    std::fs::write(dir.join("good.toml"), FORM).unwrap();
+    let output = common::jixiao(&["score", &dir.to_string_lossy()]);
+    let stdout = common::stdout(&output);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+    assert!(
+        stdout.contains("测试项目"),
+        "{name}: the good form was not scored\n{stdout}"
+    );
+    assert!(
+        stderr.contains(name),
+        "{name}: the workbook is not named\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+#[test]
+fn each_hostile_workbook_is_a_located_error_and_the_batch_goes_on() {
+    let expected = [
+        ("shared-string-1mb.xlsx", "Excel's limit"),
+        ("shared-string-amplified.xlsx", "bytes of cell text"),
+        ("empty-shared-strings.xlsx", "shared strings"),
+        ("merged-area.xlsx", "merged regions cover more than"),
+        (
+            "merge-4-billion-columns.xlsx",
+            "merged regions cover more than",
+        ),
+        ("identical-merges.xlsx", ""),
+        (
+            "one-part-many-sheets.xlsx",
+            "filled cells in all sheets together",
+        ),
+        ("header-rows.xlsx", "header rows"),
+        ("zip-bomb.xlsx", "inflates to"),
+        ("huge-cell.xlsx", "inflates to"),
+    ];
+    let books = hostile_workbooks();
+    if let Ok(dir) = std::env::var("JIXIAO_HOSTILE_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in &books {
+            std::fs::write(std::path::Path::new(&dir).join(name), bytes).unwrap();
+        }
+    }
+    for (name, bytes) in &books {
+        let (_, stderr) = score_beside_a_good_form(name, bytes);
+        let wanted = expected.iter().find(|(n, _)| n == name).unwrap().1;
+        assert!(
+            stderr.contains(wanted),
+            "{name}: expected {wanted:?}\n{stderr}"
+        );
+    }
+}
+
+/// An exported form workbook, as the tests' base for changing one thing.
+fn exported_form(dir: &std::path::Path) -> Vec<u8> {
+    let form = dir.join("form.toml");
+    std::fs::write(&form, FORM).unwrap();
+    let out = dir.join("form.xlsx");
+    let output = common::jixiao(&[
+        "export",
+        &form.to_string_lossy(),
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    std::fs::read(out).unwrap()
+}
+
+/// The parts of a workbook, and a workbook from parts (stored: no compression, so that a test
+/// can change bytes in place).
+fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+fn zipped(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in parts {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A zip entry whose bytes no longer match its CRC (a budget figure changed in transit) is
+/// refused, naming the part, instead of being imported with the changed figure.
+#[test]
+fn a_workbook_entry_that_fails_its_crc_is_refused() {
+    let dir = common::scratch("hostile-crc");
+    let good = zipped(&parts(&exported_form(&dir)));
+    // Change one digit inside the stored bytes of a sheet part, past its local header.
+    let sheet = parts(&good)
+        .into_iter()
+        .find(|(n, _)| n.starts_with("xl/worksheets/"))
+        .unwrap();
+    let at = good
+        .windows(sheet.1.len().min(64))
+        .position(|w| w == &sheet.1[..sheet.1.len().min(64)])
+        .unwrap();
+    let digit = (at..at + sheet.1.len())
+        .find(|&i| good[i].is_ascii_digit() && good[i - 1] == b'>')
+        .unwrap();
+    let mut bad = good.clone();
+    bad[digit] = if bad[digit] == b'9' {
+        b'8'
+    } else {
+        bad[digit] + 1
+    };
+    let path = dir.join("changed.xlsx");
+    std::fs::write(&path, &bad).unwrap();
+    let output = common::jixiao(&["score", &path.to_string_lossy()]);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("xlsx::corrupt") && stderr.contains("xl/worksheets/"),
+        "{stderr}"
+    );
+}
+
+/// A formula cell is named with its formula, and a workbook marked for recalculation on opening
+/// says that its saved values may be stale.
+#[test]
+fn formula_cells_are_flagged_and_stale_values_said_so() {
+    let dir = common::scratch("hostile-formula");
+    let mut parts = parts(&exported_form(&dir));
+    for (name, data) in parts.iter_mut() {
+        let text = String::from_utf8(data.clone()).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = match text.find("<calcPr") {
+                Some(_) => text.replace("<calcPr", r#"<calcPr fullCalcOnLoad="1""#),
+                None => text.replace("</workbook>", r#"<calcPr fullCalcOnLoad="1"/></workbook>"#),
+            };
+            *data = text.into_bytes();
+        } else if name.starts_with("xl/worksheets/") && text.contains("<v>90</v>") {
+            *data = text
+                .replacen("<v>90</v>", "<f>SUM(D7:D9)</f><v>90</v>", 1)
+                .into_bytes();
+        }
+    }
+    let path = dir.join("formula.xlsx");
+    std::fs::write(&path, zipped(&parts)).unwrap();
+    let output = common::jixiao(&["score", &path.to_string_lossy()]);
+    let stderr = common::stderr(&output);
+    assert!(stderr.contains("xlsx::formula"), "{stderr}");
+    assert!(stderr.contains("=SUM(D7:D9)"), "{stderr}");
+    assert!(stderr.contains("fullCalcOnLoad"), "{stderr}");
+}
