@@ -711,3 +711,67 @@ fn formula_cells_are_flagged_and_stale_values_said_so() {
     assert!(stderr.contains("=SUM(D7:D9)"), "{stderr}");
     assert!(stderr.contains("fullCalcOnLoad"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Templates and rules
+
+/// 50,000 nested sections are refused when parsed (they overflowed the stack when rendered), and
+/// lists nested 15 deep stop at the output limit instead of allocating gigabytes.
+#[test]
+fn templates_are_bounded_in_depth_and_output() {
+    use jixiao::report::template::{Fields, Template, Value};
+    let deep = format!("{}x{}", "{{#a}}".repeat(50_000), "{{/a}}".repeat(50_000));
+    let errors = Template::parse("deep.txt", &deep).unwrap_err();
+    assert!(
+        errors[0].message.contains("nested more than"),
+        "{}",
+        errors[0]
+    );
+
+    let levels = jixiao::report::template::MAX_DEPTH;
+    let wide = format!(
+        "{}{{{{name}}}}{}",
+        "{{#items}}".repeat(levels),
+        "{{/items}}".repeat(levels)
+    );
+    let template = Template::parse("wide.txt", &wide).unwrap();
+    let item: Fields = [("name".to_string(), Value::from("项目名称很长"))].into();
+    let data: Fields = [("items".to_string(), Value::List(vec![item; 8]))].into();
+    let start = std::time::Instant::now();
+    let errors = template.render(&data).unwrap_err();
+    assert_eq!(errors[0].code, "template::too-large", "{}", errors[0]);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+/// A rule file with 65,000 step bands is refused at once (the pairwise overlap check took 33 s),
+/// and overlapping bands among many are still found.
+#[test]
+fn step_bands_are_bounded_and_checked_in_n_log_n() {
+    let rules = |bands: &str| {
+        format!(
+            "ruleset many-bands {{\n  version 1\n  years 2023..\n}}\n\nformula s = steps rate {{\n{bands}  else -> 0\n}}\n"
+        )
+    };
+    let many: String = (0..65_000).map(|i| format!("={i}->1\n")).collect();
+    let start = std::time::Instant::now();
+    let errors = jixiao::rules::load_str("many.rules", &rules(&many)).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.message.contains("bands")),
+        "{}",
+        errors[0]
+    );
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+
+    let overlapping: String = (0..900)
+        .map(|i| format!("  [{i}, {}) -> 1\n", i + 1))
+        .chain(["  [450.5, 451.5] -> 2\n".to_string()])
+        .collect();
+    let errors = jixiao::rules::load_str("overlap.rules", &rules(&overlapping)).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("overlaps an earlier one")),
+        "{}",
+        errors[0]
+    );
+}
