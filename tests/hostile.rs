@@ -775,3 +775,182 @@ fn step_bands_are_bounded_and_checked_in_n_log_n() {
         errors[0]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The file system: links, FIFOs, outputs
+
+/// A submissions folder with a link back to itself (`same -> .`) and two more links to `.`: the
+/// walk does not follow them, so every form is read once, the disclosure gives the true figures,
+/// and the links are named as not followed.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_folder_is_read_once_and_the_links_are_named() {
+    let dir = common::scratch("hostile-links");
+    for entry in std::fs::read_dir(common::root().join("evaluations/xuchang-2023")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    std::os::unix::fs::symlink(".", dir.join("same")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("again")).unwrap();
+    std::os::unix::fs::symlink(&*dir, dir.join("absolute")).unwrap();
+    let output = common::jixiao(&["report", "--disclosure", &dir.to_string_lossy()]);
+    let stdout = common::stdout(&output);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("涉及项目3个，项目金额251.11万元"),
+        "{stdout}"
+    );
+    for link in ["same", "again", "absolute"] {
+        assert!(
+            stderr.contains(&format!("{link}: 符号链接")),
+            "{link}\n{stderr}"
+        );
+    }
+}
+
+/// A FIFO named like a form, passed directly or found in a folder, never blocks the batch.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_form_does_not_block() {
+    let dir = common::scratch("hostile-fifo");
+    let fifo = dir.join("b.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    std::fs::write(dir.join("good.toml"), FORM).unwrap();
+    let start = std::time::Instant::now();
+    let direct = common::jixiao(&[
+        "score",
+        &fifo.to_string_lossy(),
+        &dir.join("good.toml").to_string_lossy(),
+    ]);
+    let stderr = common::stderr(&direct);
+    assert_eq!(direct.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("FIFO"), "{stderr}");
+    assert!(common::stdout(&direct).contains("测试项目"));
+    let walked = common::jixiao(&["score", &dir.to_string_lossy()]);
+    assert_eq!(walked.status.code(), Some(0), "{}", common::stderr(&walked));
+    assert!(start.elapsed().as_secs() < 30);
+}
+
+/// Outputs: `--force` replaces only a regular file (not a link, a FIFO, a directory), `-o` equal
+/// to an input is refused, the temporary file has a random name, and `rules fmt` writes through
+/// a link keeping it a link.
+#[cfg(unix)]
+#[test]
+fn outputs_replace_only_regular_files_and_never_an_input() {
+    let dir = common::scratch("hostile-writes");
+    let form = dir.join("form.toml");
+    std::fs::write(&form, FORM).unwrap();
+    let form_arg = form.to_string_lossy().into_owned();
+    // -o equal to the input.
+    let same = common::jixiao(&[
+        "report", &form_arg, "--format", "markdown", "-o", &form_arg, "--force",
+    ]);
+    assert_eq!(same.status.code(), Some(2));
+    assert!(
+        common::stderr(&same).contains("output::is-input"),
+        "{}",
+        common::stderr(&same)
+    );
+    assert_eq!(std::fs::read_to_string(&form).unwrap(), FORM);
+    // --force on a link to a file of someone else's.
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "keep").unwrap();
+    let link = dir.join("out.md");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let linked = common::jixiao(&[
+        "report",
+        &form_arg,
+        "--format",
+        "markdown",
+        "-o",
+        &link.to_string_lossy(),
+        "--force",
+    ]);
+    assert_eq!(linked.status.code(), Some(2), "{}", common::stderr(&linked));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    // --force on a directory.
+    let sub = dir.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let into_dir = common::jixiao(&[
+        "report",
+        &form_arg,
+        "--format",
+        "markdown",
+        "-o",
+        &sub.to_string_lossy(),
+        "--force",
+    ]);
+    assert_eq!(into_dir.status.code(), Some(2));
+    assert!(sub.is_dir());
+    // No temporary file is left, and a stale one of ours is cleaned up by the next write.
+    let stale = dir.join(".old.md.jixiao-0123456789abcdef.tmp");
+    std::fs::write(&stale, "left by kill -9").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let fresh = dir.join(".recent.md.jixiao-fedcba9876543210.tmp");
+    std::fs::write(&fresh, "a write in progress").unwrap();
+    let ok = common::jixiao(&[
+        "report",
+        &form_arg,
+        "--format",
+        "markdown",
+        "-o",
+        &dir.join("r.md").to_string_lossy(),
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", common::stderr(&ok));
+    assert!(!stale.exists(), "a stale temporary file was left");
+    assert!(
+        fresh.exists(),
+        "a recent temporary file (another run's) was removed"
+    );
+    // rules fmt through a link: the link stays a link, its target is formatted.
+    let rules = dir.join("real.rules");
+    let text =
+        std::fs::read_to_string(common::root().join("tests/fixtures/constructs/steps.rules"))
+            .unwrap();
+    std::fs::write(&rules, text.replace("  version 1", "    version 1")).unwrap();
+    let rules_link = dir.join("link.rules");
+    std::os::unix::fs::symlink("real.rules", &rules_link).unwrap();
+    let fmt = common::jixiao(&["rules", "fmt", &rules_link.to_string_lossy()]);
+    assert_eq!(fmt.status.code(), Some(0), "{}", common::stderr(&fmt));
+    assert!(
+        std::fs::symlink_metadata(&rules_link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&rules)
+            .unwrap()
+            .contains("\n  version 1")
+    );
+    // rules fmt on a file with a second hard link: refused, both names unchanged.
+    let hard = dir.join("hard.rules");
+    std::fs::hard_link(&rules, &hard).unwrap();
+    std::fs::write(&rules, text.replace("  version 1", "    version 1")).unwrap();
+    let fmt = common::jixiao(&["rules", "fmt", &hard.to_string_lossy()]);
+    assert_eq!(fmt.status.code(), Some(2), "{}", common::stderr(&fmt));
+    assert!(common::stderr(&fmt).contains("hard links"));
+}
+
+/// `-j` far above the machine is capped, with a message, and the batch runs.
+#[test]
+fn jobs_are_capped() {
+    let output = common::jixiao(&["score", "-j", "20000", "tests/fixtures/valid-minimal.toml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        common::stderr(&output).contains("above the cap"),
+        "{}",
+        common::stderr(&output)
+    );
+}
