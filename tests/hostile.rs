@@ -954,3 +954,93 @@ fn jobs_are_capped() {
         common::stderr(&output)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/// Project names Excel would refuse as sheet names (31 emoji are 62 UTF-16 units; a trailing
+/// `'`; control characters) and control characters in cell text: the export writes a workbook
+/// whose every XML part is well-formed and holds no character XML 1.0 forbids.
+#[cfg(feature = "xlsx")]
+#[test]
+fn export_survives_hostile_names_and_writes_well_formed_xml() {
+    use std::io::Read;
+    let dir = common::scratch("hostile-export");
+    let names = [
+        "😀".repeat(31),
+        "项目'".to_string(),
+        "'[a]:b*c?/d\\\\e'".to_string(),
+        "控制\u{1}\u{1b}[31m字符\u{7f}".to_string(),
+        "控制\u{1}\u{1b}[31m字符\u{7f}".to_string(),
+        "x".repeat(40) + "'",
+    ];
+    let mut paths = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let path = dir.join(format!("f{i}.toml"));
+        let text = FORM.replace("\"测试项目\"", &toml_string(name)).replace(
+            "\"设备维修数量\"",
+            &toml_string("维修\u{2}\u{1b}]0;title\u{7}数量"),
+        );
+        std::fs::write(&path, text).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let out = dir.join("out.xlsx");
+    let mut args = vec!["export".to_string()];
+    args.extend(paths);
+    args.extend(["-o".to_string(), out.to_string_lossy().into_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = common::jixiao(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let bytes = std::fs::read(&out).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet_names = Vec::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        if !name.ends_with(".xml") && !name.ends_with(".rels") && !name.ends_with(".vml") {
+            continue;
+        }
+        let mut text = String::new();
+        part.read_to_string(&mut text).unwrap();
+        for c in text.chars() {
+            let allowed = matches!(c, '\t' | '\n' | '\r')
+                || (!c.is_control() && c != '\u{fffe}' && c != '\u{ffff}');
+            assert!(allowed, "{name}: a character XML cannot hold: {c:?}");
+        }
+        let mut reader = quick_xml::Reader::from_str(&text);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Empty(e)) if name == "xl/workbook.xml" => {
+                    if e.local_name().as_ref() == "sheet" {
+                        let n = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == "name")
+                            .unwrap();
+                        sheet_names.push(
+                            n.value
+                                .replace("&apos;", "'")
+                                .replace("&quot;", "\"")
+                                .replace("&lt;", "<")
+                                .replace("&gt;", ">")
+                                .replace("&amp;", "&"),
+                        );
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => panic!("{name}: not well-formed: {e}"),
+            }
+        }
+    }
+    assert_eq!(sheet_names.len(), names.len() + 1, "{sheet_names:?}");
+    let mut lower: Vec<String> = sheet_names.iter().map(|n| n.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), sheet_names.len(), "{sheet_names:?}");
+    for n in &sheet_names {
+        assert!(n.encode_utf16().count() <= 31, "{n}");
+        assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n}");
+        assert!(!n.contains(['[', ']', ':', '*', '?', '/', '\\']), "{n}");
+    }
+}
