@@ -239,15 +239,20 @@ impl Diagnostic {
     }
 
     /// A one-line form for summaries: `file:line:col: message`.
+    /// Control characters from the input are shown as visible escapes.
     pub fn headline(&self) -> String {
-        if let Some((document, origin)) = self.cell() {
-            return format!("{document}:{}: {}", origin.place, self.message);
-        }
-        match (self.file_name(), self.location()) {
-            (Some(name), Some((line, col))) => format!("{name}:{line}:{col}: {}", self.message),
-            (Some(name), None) => format!("{name}: {}", self.message),
-            _ => self.message.clone(),
-        }
+        let line = if let Some((document, origin)) = self.cell() {
+            format!("{document}:{}: {}", origin.place, self.message)
+        } else {
+            match (self.file_name(), self.location()) {
+                (Some(name), Some((line, col))) => {
+                    format!("{name}:{line}:{col}: {}", self.message)
+                }
+                (Some(name), None) => format!("{name}: {}", self.message),
+                _ => self.message.clone(),
+            }
+        };
+        visible_text(&line).into_owned()
     }
 
     /// The workbook and cell this diagnostic points at, for text generated from a workbook.
@@ -297,7 +302,18 @@ pub struct DiagnosticJson<'a> {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Shown as a person reads it on a terminal: every control character that came from the input
+    /// (a file name, a cell, a line of the file) as a visible escape.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.render_into(&mut text)?;
+        f.write_str(&visible_text(&text))
+    }
+}
+
+impl Diagnostic {
+    fn render_into(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write;
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -320,7 +336,7 @@ impl fmt::Display for Diagnostic {
                 let pad = " ".repeat(gutter);
                 writeln!(f, "{pad}--> {}:{line}:{col}", file.name())?;
                 writeln!(f, "{pad} |")?;
-                let text = expand_tabs(file.line_text(line));
+                let text = visible(&expand_tabs(file.line_text(line))).into_owned();
                 let (lead, width) = caret_geometry(file, line, &span);
                 let (text, lead, width) = window(&text, lead, width);
                 writeln!(f, "{line} | {text}")?;
@@ -357,11 +373,12 @@ impl fmt::Display for Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic in text generated from a workbook: the cell, what it shows, a caret.
-    fn fmt_cell(&self, f: &mut fmt::Formatter<'_>, document: &str, origin: &Origin) -> fmt::Result {
+    fn fmt_cell(&self, f: &mut String, document: &str, origin: &Origin) -> fmt::Result {
+        use std::fmt::Write;
         writeln!(f, "  --> {document}:{}", origin.place)?;
         writeln!(f, "   |")?;
         let shown = origin.text.replace(['\n', '\r'], " ");
-        writeln!(f, "   | {}", expand_tabs(&shown))?;
+        writeln!(f, "   | {}", visible(&expand_tabs(&shown)))?;
         let (lead, width) = match (origin.verbatim_at, &self.span) {
             (Some(at), Some(span)) if span.start >= at && span.start - at <= origin.text.len() => {
                 let start = span.start - at;
@@ -393,9 +410,15 @@ fn expand_tabs(text: &str) -> String {
     text.replace('\t', "    ")
 }
 
+/// Columns on a terminal, as the text is shown: a tab as 4, a control character as its visible
+/// escape (`\u{1b}`).
 fn display_width(text: &str) -> usize {
     text.chars()
-        .map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) })
+        .map(|c| match c {
+            '\t' => 4,
+            c if is_hidden_control(c) => c.escape_unicode().count(),
+            c => c.width().unwrap_or(0),
+        })
         .sum()
 }
 
@@ -480,7 +503,40 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn is_hidden_control(c: char) -> bool {
+/// [`visible`] for text of several lines: line breaks (`\n`, and `\r\n`) and tabs are kept,
+/// every other control character (a lone `\r` included: it would let a line overwrite itself) is
+/// shown as a visible escape. What every human-facing output goes through before it is printed.
+pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = is_hidden_control_in_text;
+    let lone_cr = text
+        .match_indices('\r')
+        .any(|(i, _)| !text.get(i + 1..).is_some_and(|rest| rest.starts_with('\n')));
+    if !lone_cr && !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let keep = match c {
+            '\r' => chars.peek() == Some(&'\n'),
+            c => !hidden(c),
+        };
+        if keep {
+            out.push(c);
+        } else {
+            out.push_str(&c.escape_unicode().to_string());
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`is_hidden_control`] but for the line breaks and tabs that text of several lines holds.
+pub fn is_hidden_control_in_text(c: char) -> bool {
+    is_hidden_control(c) && !matches!(c, '\n' | '\t' | '\r')
+}
+
+/// Whether a character would act on a terminal (or hide what follows) rather than show.
+pub fn is_hidden_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

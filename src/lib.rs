@@ -100,6 +100,22 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Vec<Diagnostic>>
             format!("文件过大 (the file {name} is {len} bytes; the limit is {limit})"),
         )]
     };
+    // Opening a FIFO for reading waits for a writer: a FIFO (or a socket) named like a form
+    // would block the whole batch. Its type is checked before it is opened.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = std::fs::metadata(path).map_err(io_error)?.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            return Err(vec![Diagnostic::error(
+                "input::not-a-file",
+                format!(
+                    "不是普通文件 (cannot read {}: it is a FIFO or a socket, not a file)",
+                    diag::visible(&name.to_string())
+                ),
+            )]);
+        }
+    }
     // One open: the size comes from the open file, and the read stops past the limit, so a file
     // that grows meanwhile (or a device that never ends) cannot exceed it either.
     let file = std::fs::File::open(path).map_err(io_error)?;

@@ -15,17 +15,31 @@ const PROGRESS_THRESHOLD: usize = 200;
 /// between two emissions, small enough that memory stays flat.
 const WINDOW_PER_THREAD: usize = 256;
 
+/// The most workers a batch runs, whatever `-j` asks.
+pub const MAX_JOBS: usize = 64;
+
 pub struct Batch {
     pool: rayon::ThreadPool,
     jobs: usize,
 }
 
 impl Batch {
-    /// `jobs`: worker threads; `None` uses every core.
+    /// `jobs` workers (default: one a core), at most [`MAX_JOBS`] or four a core, whichever is
+    /// less: more only costs memory (each worker holds a file's forms) and thread start-up
+    /// (`-j 20000` ran 30 s before doing anything). A request above the cap says so on stderr.
     pub fn new(jobs: Option<usize>) -> io::Result<Batch> {
-        let jobs = jobs
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let cap = MAX_JOBS.min(4 * cores).max(1);
+        let jobs = match jobs.filter(|&n| n > 0) {
+            Some(n) if n > cap => {
+                eprintln!(
+                    "jixiao: -j {n} 超过上限，使用 {cap} 个线程 (-j {n} is above the cap of {cap} workers: 4 a core, at most {MAX_JOBS}; using {cap})"
+                );
+                cap
+            }
+            Some(n) => n,
+            None => cores.min(cap),
+        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .thread_name(|i| format!("jixiao-worker-{i}"))

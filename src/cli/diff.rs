@@ -41,6 +41,10 @@ pub struct DiffArgs {
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// CSV fields exactly as they are, for programs: no `'` before a field that a spreadsheet
+    /// would run as a formula (`=`, `+`, `-`, `@`), no escaping of control characters.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 /// A side of the diff, loaded on its own: `--from henan-2023 --to draft.rules` compares the
@@ -125,9 +129,12 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
     let text = match args.format {
         Format::Table => render::table_text(&report_data),
         Format::Json => render::json_text(&report_data),
-        Format::Csv => render::csv_text(&report_data),
+        Format::Csv => render::csv_text_with(&report_data, super::csv_style(args.csv_raw)),
         Format::Markdown => render::markdown_text(&report_data),
     };
+    if args.format == Format::Csv && args.csv_raw {
+        out.verbatim(true);
+    }
     out.write_str(&text)?;
     let mut outcome = Outcome::Ok;
     for d in &diffs {

@@ -36,6 +36,9 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
         }
     };
     let scored = session.score_all(&args.paths, ScoreOptions { trace: true });
+    // What the walk passed over (links not followed, formats not read) is said, not dropped.
+    let found = crate::app::sources::find(&args.paths);
+    super::output::report_skipped(out, &found)?;
     let views: Vec<FormView> = reviewed_views(&scored.forms);
     let findings: Vec<_> = views.iter().flat_map(|v| v.findings.clone()).collect();
     let mut outcome = scored.outcome();
@@ -49,7 +52,10 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
     } else {
         Overwrite::Refuse
     };
-    let written = crate::xlsx::export::export(&views, &findings)
+    let mut inputs = found.files.clone();
+    inputs.extend(args.paths.iter().cloned());
+    let written = crate::write::refuse_input(&args.output, &inputs)
+        .and_then(|()| crate::xlsx::export::export(&views, &findings))
         .and_then(|bytes| write_atomic(&args.output, &bytes, overwrite));
     report(&scored.warnings);
     report(&scored.errors);

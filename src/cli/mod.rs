@@ -67,6 +67,15 @@ pub enum Command {
 
 pub(crate) use crate::app::Outcome;
 
+/// `--csv-raw`: fields as they are; else neutralised for spreadsheets.
+fn csv_style(raw: bool) -> crate::render::csv::CsvStyle {
+    if raw {
+        crate::render::csv::CsvStyle::Raw
+    } else {
+        crate::render::csv::CsvStyle::Safe
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Out::stdout();

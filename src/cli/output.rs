@@ -3,14 +3,20 @@
 use crate::diag::Diagnostic;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
+/// Standard output. Everything written is shown as a person would read it: a control character
+/// that came from a form or a file name (ESC, a lone carriage return, a bidirectional override)
+/// is written as a visible escape (`\u{1b}`), whatever the renderer did, unless the output was
+/// made [`verbatim`](Out::verbatim) (`--csv-raw`).
 pub struct Out {
     inner: Box<dyn Write>,
+    verbatim: bool,
 }
 
 impl Out {
     pub fn stdout() -> Out {
         Out {
             inner: Box::new(BufWriter::new(io::stdout().lock())),
+            verbatim: false,
         }
     }
 
@@ -18,15 +24,25 @@ impl Out {
     pub fn buffer(buffer: SharedBuffer) -> Out {
         Out {
             inner: Box::new(buffer),
+            verbatim: false,
         }
     }
 
+    /// Write text exactly as given from now on: for output meant for programs (`--csv-raw`).
+    pub fn verbatim(&mut self, verbatim: bool) {
+        self.verbatim = verbatim;
+    }
+
     pub fn write_str(&mut self, text: &str) -> io::Result<()> {
-        self.inner.write_all(text.as_bytes())
+        if self.verbatim {
+            return self.inner.write_all(text.as_bytes());
+        }
+        self.inner
+            .write_all(crate::diag::visible_text(text).as_bytes())
     }
 
     pub fn line(&mut self, text: &str) -> io::Result<()> {
-        self.inner.write_all(text.as_bytes())?;
+        self.write_str(text)?;
         self.inner.write_all(b"\n")
     }
 

@@ -84,6 +84,9 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
         }
     };
     let scored = session.score_all(&args.paths, ScoreOptions { trace: true });
+    // What the walk passed over (links not followed, formats not read) is said, not dropped.
+    let found = crate::app::sources::find(&args.paths);
+    super::output::report_skipped(out, &found)?;
     let mut outcome = scored.outcome();
     if scored.forms.is_empty() {
         report(&scored.warnings);
@@ -134,7 +137,12 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
             } else {
                 Overwrite::Refuse
             };
-            match write_atomic(path, text.as_bytes(), overwrite) {
+            let mut inputs = found.files.clone();
+            inputs.extend(args.paths.iter().cloned());
+            inputs.extend(args.template.iter().cloned());
+            match crate::write::refuse_input(path, &inputs)
+                .and_then(|()| write_atomic(path, text.as_bytes(), overwrite))
+            {
                 Ok(()) => out.line(&format!("{}", path.display()))?,
                 Err(e) => {
                     report(&[e]);

@@ -92,6 +92,10 @@ pub struct ReviewArgs {
     /// Start CSV output with a UTF-8 byte-order mark, so that Excel reads the Chinese text.
     #[arg(long)]
     pub bom: bool,
+    /// CSV fields exactly as they are, for programs: no `'` before a field that a spreadsheet
+    /// would run as a formula (`=`, `+`, `-`, `@`), no escaping of control characters.
+    #[arg(long)]
+    pub csv_raw: bool,
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -116,6 +120,9 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     };
     if args.list_checks {
         return list_checks(&args, &session, &checks, out);
+    }
+    if args.format == Format::Csv && args.csv_raw {
+        out.verbatim(true);
     }
     let found = sources::find(&args.paths);
     let files = &found.files;
@@ -150,7 +157,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
                 },
                 Format::Markdown => render::form_markdown(r),
                 Format::Json => render::form_json(r),
-                Format::Csv => render::form_csv(r),
+                Format::Csv => render::form_csv_with(r, super::csv_style(args.csv_raw)),
             })
             .collect();
         (result, rendered)

@@ -58,7 +58,7 @@ pub fn run(files: &[PathBuf], check: bool, out: &mut Out) -> io::Result<Outcome>
             }
             continue;
         }
-        match write_atomic(file, formatted.as_bytes(), Overwrite::Allow) {
+        match write_atomic(file, formatted.as_bytes(), Overwrite::InPlace) {
             Ok(()) => out.line(&format!("{shown}: 已格式化 (formatted)"))?,
             Err(d) => {
                 out.flush()?;

@@ -2,6 +2,7 @@
 
 use super::{Change, FormDiff, RuleRef, Side, Status, Summary};
 use crate::diag::Diagnostic;
+use crate::render::csv::{CsvStyle, LineEnd};
 use crate::render::{right, table};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -79,6 +80,10 @@ fn error_lines(errors: &[Diagnostic], limit: usize) -> Vec<String> {
 }
 
 pub fn table_text(report: &Report<'_>) -> String {
+    crate::diag::visible_text(&table_text_unescaped(report)).into_owned()
+}
+
+fn table_text_unescaped(report: &Report<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "评分规则对比 (ruleset diff)");
     let _ = writeln!(out, "  from  {}", report.from.label());
@@ -234,15 +239,6 @@ pub fn json_text(report: &Report<'_>) -> String {
     text
 }
 
-/// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 const CSV_HEADER: &[&str] = &[
     "file",
     "form",
@@ -265,13 +261,21 @@ const CSV_HEADER: &[&str] = &[
     "to_formula",
 ];
 
-/// One row per change; a form with no change (or that failed) gets one row of its own.
+/// One row per change; a form with no change (or that failed) gets one row of its own. Fields
+/// that a spreadsheet would run as a formula are neutralised ([`crate::render::csv`]).
 pub fn csv_text(report: &Report<'_>) -> String {
+    csv_text_with(report, CsvStyle::Safe)
+}
+
+/// [`csv_text`] with the fields written as `style` says (`--csv-raw`: exactly as they are).
+pub fn csv_text_with(report: &Report<'_>, style: CsvStyle) -> String {
     let mut out = String::new();
     let mut row = |fields: Vec<String>| {
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.push_str(&crate::render::csv::row(
+            fields.iter().map(String::as_str),
+            style,
+            LineEnd::CrLf,
+        ));
     };
     row(CSV_HEADER.iter().map(|s| s.to_string()).collect());
     let status_text = |s: Status| {
@@ -342,17 +346,21 @@ pub fn csv_text(report: &Report<'_>) -> String {
 }
 
 fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', "<br>")
+    crate::render::md_escape(text)
+}
+
+fn code(text: &str) -> String {
+    crate::render::md_code(text)
 }
 
 pub fn markdown_text(report: &Report<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# 评分规则对比 (ruleset diff)\n");
-    let _ = writeln!(out, "- from: `{}`", report.from.label());
-    let _ = writeln!(out, "- to: `{}`\n", report.to.label());
+    let _ = writeln!(out, "- from: {}", code(&report.from.label()));
+    let _ = writeln!(out, "- to: {}\n", code(&report.to.label()));
     for d in report.diffs.iter().filter(|d| d.status == Status::Changed) {
         let _ = writeln!(out, "## {} ({}, {}年度)\n", md(&d.name), d.kind, d.year);
-        let _ = writeln!(out, "`{}` · {}\n", d.file, md(&totals(d)));
+        let _ = writeln!(out, "{} · {}\n", code(&d.file), md(&totals(d)));
         let _ = writeln!(
             out,
             "| 项目 (item) | 字段 | from | to | Δ | 规则 from | 规则 to |\n|---|---|---:|---:|---:|---|---|"
@@ -382,7 +390,13 @@ pub fn markdown_text(report: &Report<'_>) -> String {
     if !failed.is_empty() {
         let _ = writeln!(out, "## 无法评分 (could not be scored)\n");
         for d in failed {
-            let _ = writeln!(out, "- `{}` {}: {}", d.file, md(&d.name), d.status.label());
+            let _ = writeln!(
+                out,
+                "- {} {}: {}",
+                code(&d.file),
+                md(&d.name),
+                d.status.label()
+            );
             for (side, errors) in [("from", &d.from_errors), ("to", &d.to_errors)] {
                 for line in error_lines(errors, 5) {
                     let _ = writeln!(out, "  - {side}: {}", md(&line));
@@ -399,7 +413,13 @@ pub fn markdown_text(report: &Report<'_>) -> String {
     if !unchanged.is_empty() {
         let _ = writeln!(out, "## 无变化 (unchanged)\n");
         for d in unchanged {
-            let _ = writeln!(out, "- `{}` {} · {}", d.file, md(&d.name), md(&totals(d)));
+            let _ = writeln!(
+                out,
+                "- {} {} · {}",
+                code(&d.file),
+                md(&d.name),
+                md(&totals(d))
+            );
         }
         let _ = writeln!(out);
     }
@@ -428,14 +448,14 @@ pub fn markdown_text(report: &Report<'_>) -> String {
         for m in &s.largest_moves {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} → {} | {} `{}` |",
+                "| {} | {} | {} | {} → {} | {} {} |",
                 m.delta,
                 m.from_total,
                 m.to_total,
                 m.from_grade,
                 m.to_grade,
                 md(&m.name),
-                m.file
+                code(&m.file)
             );
         }
     }

@@ -1,10 +1,14 @@
 //! Markdown: the same content as the table, for reports and issue trackers.
 
-use super::{check_mark, md_escape, pct};
+use super::{check_mark, md_code, md_escape, pct};
 use crate::score::{ScoreSheet, Status};
 use std::fmt::Write;
 
 pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
+    crate::diag::visible_text(&render_unescaped(sheet, explain)).into_owned()
+}
+
+fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
     let mut out = String::new();
     let tol = sheet.tolerance;
     let _ = writeln!(
@@ -14,11 +18,12 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         sheet.kind,
         sheet.year
     );
-    let _ = writeln!(out, "- 文件 (file): `{}`", sheet.file);
+    let _ = writeln!(out, "- 文件 (file): {}", md_code(&sheet.file));
     let _ = writeln!(
         out,
-        "- 评分规则 (ruleset): `{}` ({})",
-        sheet.ruleset, sheet.ruleset_selection
+        "- 评分规则 (ruleset): {} ({})",
+        md_code(&sheet.ruleset),
+        sheet.ruleset_selection
     );
     let _ = writeln!(
         out,
@@ -142,14 +147,24 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
         let _ = writeln!(out, "- ⚠ {}", md_escape(&d.headline()));
     }
     if explain {
+        let lines = super::table::explain_lines(sheet);
+        // A fence longer than any run of backticks in the lines (which quote names from the
+        // form), so that no line can close the code block and write Markdown or HTML.
+        let longest = lines
+            .iter()
+            .flat_map(|l| l.split(|c| c != '`'))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
         let _ = writeln!(
             out,
-            "\n<details><summary>计算过程 (how each number was computed)</summary>\n\n```text"
+            "\n<details><summary>计算过程 (how each number was computed)</summary>\n\n{fence}text"
         );
-        for line in super::table::explain_lines(sheet) {
+        for line in lines {
             let _ = writeln!(out, "{line}");
         }
-        let _ = writeln!(out, "```\n\n</details>\n");
+        let _ = writeln!(out, "{fence}\n\n</details>\n");
     }
     out
 }

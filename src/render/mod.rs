@@ -2,6 +2,7 @@
 //!
 //! Every renderer reads the same [`ScoreSheet`](crate::score::ScoreSheet), so all outputs agree.
 
+pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod review;
@@ -42,11 +43,51 @@ pub fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-/// Text for a Markdown table cell: pipes escaped, line breaks as `<br>`.
+/// A file name or an identifier as Markdown code (`` `a.toml` ``); one that a code span cannot
+/// hold as it is (a backtick, a pipe, a line break, a control character) is written as escaped
+/// text instead ([`md_escape`]).
+pub fn md_code(text: &str) -> String {
+    if text.contains(['`', '|', '\\'])
+        || text.chars().any(crate::diag::is_hidden_control)
+        || text.is_empty()
+    {
+        md_escape(text)
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// Text from a form for Markdown (a table cell or a line): what a submitter wrote is shown as
+/// text, never run as Markdown or HTML. Pipes and backslashes are escaped, `<`, `>` and `&` are
+/// written as entities (no raw HTML, no `<javascript:…>` autolink), `[` and `]` are escaped (so
+/// no `[text](javascript:…)` link and no `![](https://…)` remote image can form: both need a
+/// bracket; parentheses and `!` stay readable), control characters are shown as visible escapes,
+/// and line breaks become `<br>`. Every Markdown output (score, review, diff, report) uses this one.
 pub fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('\r', "")
-        .replace('\n', "<br>")
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' | '\\' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if crate::diag::is_hidden_control(c) && c != '\t' => {
+                for e in c.escape_unicode() {
+                    if e == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(e);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 use crate::score::{Claimed, Trace};
 use rust_decimal::Decimal;

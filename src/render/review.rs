@@ -1,7 +1,8 @@
 //! Review output: findings grouped by form, then a summary — as text, Markdown, CSV or JSON —
 //! and the check catalogue (`--list-checks`).
 
-use super::{md_escape, right};
+use super::csv::CsvStyle;
+use super::{md_code, md_escape, right};
 use crate::diag::{Diagnostic, Severity};
 use crate::review::batch::BatchFinding;
 use crate::review::{CATALOGUE, Check, CheckSet, Finding, FormReview};
@@ -310,6 +311,10 @@ fn counts_text(r: &FormReview) -> String {
 
 /// One finding, rustc-style: the headline, where, then the evidence.
 pub fn finding_text(f: &Finding) -> String {
+    crate::diag::visible_text(&finding_text_unescaped(f)).into_owned()
+}
+
+fn finding_text_unescaped(f: &Finding) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -334,6 +339,10 @@ pub fn finding_text(f: &Finding) -> String {
 
 /// The findings of one form, as text.
 pub fn form_text(r: &FormReview) -> String {
+    crate::diag::visible_text(&form_text_unescaped(r)).into_owned()
+}
+
+fn form_text_unescaped(r: &FormReview) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "== {} · {} · {}年度", r.name, r.kind, r.year);
     let _ = writeln!(out, "   {} · 评分规则 {}", r.file, r.ruleset);
@@ -370,6 +379,15 @@ pub fn text_summary(summary: &Summary, input_errors: &[Diagnostic]) -> String {
 
 /// [`text_summary`] with its tables fitted to `width` terminal columns.
 pub fn text_summary_fit(
+    summary: &Summary,
+    input_errors: &[Diagnostic],
+    width: Option<u16>,
+) -> String {
+    crate::diag::visible_text(&text_summary_fit_unescaped(summary, input_errors, width))
+        .into_owned()
+}
+
+fn text_summary_fit_unescaped(
     summary: &Summary,
     input_errors: &[Diagnostic],
     width: Option<u16>,
@@ -483,8 +501,8 @@ pub fn form_markdown(r: &FormReview) -> String {
         r.kind,
         r.year
     );
-    let _ = writeln!(out, "- 文件 (file): `{}`", r.file);
-    let _ = writeln!(out, "- 评分规则 (ruleset): `{}`", r.ruleset);
+    let _ = writeln!(out, "- 文件 (file): {}", md_code(&r.file));
+    let _ = writeln!(out, "- 评分规则 (ruleset): {}", md_code(&r.ruleset));
     let _ = writeln!(
         out,
         "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
@@ -538,9 +556,9 @@ pub fn markdown_summary(summary: &Summary, input_errors: &[Diagnostic]) -> Strin
         for f in &summary.forms {
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 md_escape(&f.name),
-                f.file,
+                md_code(&f.file),
                 md_escape(&f.claimed),
                 f.recomputed,
                 f.errors,
@@ -626,23 +644,14 @@ pub fn markdown_summary(summary: &Summary, input_errors: &[Diagnostic]) -> Strin
     out
 }
 
-/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+/// One CSV row, through the shared writer ([`super::csv`]): quoted where RFC 4180 needs it, and
+/// with `style`, formulas neutralised.
+fn csv_row_with(fields: &[&str], style: CsvStyle) -> String {
+    super::csv::row(fields.iter().copied(), style, super::csv::LineEnd::Lf)
 }
 
 fn csv_row(fields: &[&str]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
+    csv_row_with(fields, CsvStyle::Safe)
 }
 
 pub const CSV_HEADER: &[&str] = &[
@@ -667,41 +676,55 @@ pub fn csv_header() -> String {
 
 /// One row per finding of a form. Input errors are not findings: they go to stderr.
 pub fn form_csv(r: &FormReview) -> String {
+    form_csv_with(r, CsvStyle::Safe)
+}
+
+/// [`form_csv`] with the fields written as `style` says (`--csv-raw`: exactly as they are).
+pub fn form_csv_with(r: &FormReview, style: CsvStyle) -> String {
     let mut out = String::new();
     for f in &r.findings {
-        out.push_str(&finding_csv(f, &r.name, r.department_name(), r.unit_name()));
+        out.push_str(&finding_csv(
+            f,
+            &r.name,
+            r.department_name(),
+            r.unit_name(),
+            style,
+        ));
     }
     out
 }
 
-fn finding_csv(f: &Finding, form: &str, department: &str, unit: &str) -> String {
+fn finding_csv(f: &Finding, form: &str, department: &str, unit: &str, style: CsvStyle) -> String {
     let line = f
         .place
         .clone()
         .or(f.line.map(|l| l.to_string()))
         .unwrap_or_default();
     let family = f.family().map(|x| x.name()).unwrap_or("");
-    csv_row(&[
-        &f.file,
-        &line,
-        form,
-        department,
-        unit,
-        severity_name(f.severity),
-        f.code,
-        family,
-        &f.row,
-        &f.field,
-        &f.message,
-        &f.evidence_text(),
-    ])
+    csv_row_with(
+        &[
+            &f.file,
+            &line,
+            form,
+            department,
+            unit,
+            severity_name(f.severity),
+            f.code,
+            family,
+            &f.row,
+            &f.field,
+            &f.message,
+            &f.evidence_text(),
+        ],
+        style,
+    )
 }
 
 /// The batch findings, one row each, after the forms' rows.
 pub fn batch_csv(findings: &[BatchFinding]) -> String {
     findings
         .iter()
-        .map(|b| finding_csv(&b.finding, &b.form, &b.department, &b.unit))
+        .map(|b| finding_csv(&b.finding, &b.form, &b.department, &b.unit, CsvStyle::Safe))
         .collect()
 }
 
@@ -1107,18 +1130,4 @@ pub fn catalogue_json(source: &CatalogueView) -> String {
     });
     text.push('\n');
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("成本指标"), "成本指标");
-        assert_eq!(csv_field("10万元, 5万元"), "\"10万元, 5万元\"");
-        assert_eq!(csv_field("说\"明\""), "\"说\"\"明\"\"\"");
-        assert_eq!(csv_field("第一行\n第二行"), "\"第一行\n第二行\"");
-        assert_eq!(csv_field(""), "");
-    }
 }

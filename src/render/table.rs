@@ -14,6 +14,10 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
 /// and each claimed-figure check joins the figure it checks (`10.00 ✓`) instead of a column of
 /// its own.
 pub fn render_fit(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -> String {
+    crate::diag::visible_text(&render_fit_unescaped(sheet, explain, width)).into_owned()
+}
+
+fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -> String {
     let table = |header: &[&str]| table_fit(header, width);
     let compact = width.is_some();
     let mut out = String::new();

@@ -43,6 +43,10 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c if crate::diag::is_hidden_control_in_text(c) => {
+                out.extend(c.escape_unicode());
+            }
             c => out.push(c),
         }
     }

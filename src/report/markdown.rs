@@ -5,7 +5,7 @@ use super::layout::{Figure, FormView};
 use std::fmt::Write;
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', "<br>")
+    crate::render::md_escape(text)
 }
 
 fn figure(f: &Figure, notes: &mut Vec<String>) -> String {
@@ -172,7 +172,12 @@ fn form(out: &mut String, v: &FormView) {
         "| **总分** | | | | | {} | {total} | 等级 | {grade} |",
         v.total_weight
     );
-    let _ = writeln!(out, "\n评分规则 `{}` · `{}`", v.ruleset, v.file);
+    let _ = writeln!(
+        out,
+        "\n评分规则 {} · {}",
+        crate::render::md_code(&v.ruleset),
+        crate::render::md_code(&v.file)
+    );
     if !notes.is_empty() {
         out.push('\n');
         for (i, n) in notes.iter().enumerate() {

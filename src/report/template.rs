@@ -16,6 +16,15 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// What a template is filled with.
+/// Sections (`{{#…}}`, `{{^…}}`) nested deeper than this are refused when the template is
+/// parsed: rendering recurses once per level, and each level of lists multiplies the text (a
+/// 423-byte template nested 18 deep allocated 7 GB; 50,000 nested sections overflowed the stack).
+pub const MAX_DEPTH: usize = 16;
+/// Text a template may make: the disclosure narrative is a few kilobytes.
+pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
+/// Errors reported from one rendering (an unknown field inside a list repeats per item).
+const MAX_ERRORS: usize = 100;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
@@ -109,6 +118,15 @@ impl Template {
             }
             if let Some(name) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
                 let inverted = tag.starts_with('^');
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(
+                        span,
+                        format!(
+                            "段落嵌套过深 (sections nested more than {MAX_DEPTH} deep: each level of lists multiplies the text)"
+                        ),
+                        "this section is one level too deep",
+                    ));
+                }
                 stack.push((name.trim().to_string(), inverted, located, Vec::new()));
                 continue;
             }
@@ -179,6 +197,18 @@ impl Template {
         let mut errors = Vec::new();
         let mut scopes = vec![data];
         self.render_nodes(&self.nodes, &mut scopes, &mut out, &mut errors);
+        if out.len() > MAX_OUTPUT_BYTES {
+            return Err(vec![
+                Diagnostic::error(
+                    "template::too-large",
+                    format!(
+                        "模板生成的文本过长 (the template makes more than {MAX_OUTPUT_BYTES} bytes of text: nested lists multiply it)"
+                    ),
+                )
+                .at(&self.source, 0..0)
+                .label("rendering stopped at the limit"),
+            ]);
+        }
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -215,6 +245,10 @@ impl Template {
         errors: &mut Vec<Diagnostic>,
     ) {
         for node in nodes {
+            // Past the limit, rendering unwinds at once; `render` reports it.
+            if out.len() > MAX_OUTPUT_BYTES || errors.len() >= MAX_ERRORS {
+                return;
+            }
             match node {
                 Node::Text(t) => out.push_str(t),
                 Node::Field { name, span } => match Self::lookup(scopes, name) {

@@ -49,7 +49,7 @@ impl Cell {
 }
 
 /// A merged region, inclusive, 0-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Merge {
     pub first_row: u32,
     pub first_col: u32,
@@ -62,14 +62,23 @@ pub struct Grid {
     pub sheet: String,
     pub cells: BTreeMap<(u32, u32), Cell>,
     pub merges: Vec<Merge>,
-    /// Every cell inside a merged region, but its top-left one → the region.
-    covered: HashMap<(u32, u32), usize>,
+    /// The top-left cell of each merged region → the region (the first, of identical ones).
+    by_corner: HashMap<(u32, u32), usize>,
+    /// Each row a merged region covers → the regions over it. The regions are kept as
+    /// rectangles: a hash map of every covered cell cost 4.5 GB for 2,000 regions of 100,000
+    /// cells each. A region taller than a sheet can matter is not indexed.
+    by_row: HashMap<u32, Vec<usize>>,
 }
+
+/// Rows of a merged region indexed for `covering`: taller regions are not followed (no form has
+/// one; the workbook reader refuses regions past `MAX_MERGED_CELLS` in all before this).
+const MAX_INDEXED_MERGE_ROWS: u64 = 100_000;
 
 impl Grid {
     pub fn new(sheet: impl Into<String>, cells: Vec<Cell>, merges: Vec<Merge>) -> Grid {
-        // A region written corner to corner the other way round (`C3:A1`) is the same region.
-        let merges: Vec<Merge> = merges
+        // A region written corner to corner the other way round (`C3:A1`) is the same region;
+        // a region listed twice is one region (3,000 identical merges took 10 s).
+        let mut merges: Vec<Merge> = merges
             .into_iter()
             .map(|m| Merge {
                 first_row: m.first_row.min(m.last_row),
@@ -78,21 +87,20 @@ impl Grid {
                 last_col: m.first_col.max(m.last_col),
             })
             .collect();
-        let mut covered = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        merges.retain(|m| seen.insert(*m));
+        let mut by_corner = HashMap::new();
+        let mut by_row: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut indexed_rows = 0u64;
         for (i, m) in merges.iter().enumerate() {
-            // A sheet may claim huge merged regions; only record what can matter. (The corners
-            // are ordered above; a side is at most 2^32 cells, so the area saturates.)
+            by_corner.entry((m.first_row, m.first_col)).or_insert(i);
             let rows = u64::from(m.last_row - m.first_row) + 1;
-            let cols = u64::from(m.last_col - m.first_col) + 1;
-            if rows.saturating_mul(cols) > 100_000 {
+            if rows > MAX_INDEXED_MERGE_ROWS || indexed_rows + rows > 10 * MAX_INDEXED_MERGE_ROWS {
                 continue;
             }
+            indexed_rows += rows;
             for r in m.first_row..=m.last_row {
-                for c in m.first_col..=m.last_col {
-                    if (r, c) != (m.first_row, m.first_col) {
-                        covered.insert((r, c), i);
-                    }
-                }
+                by_row.entry(r).or_default().push(i);
             }
         }
         Grid {
@@ -103,7 +111,8 @@ impl Grid {
                 .map(|c| ((c.row, c.col), c))
                 .collect(),
             merges,
-            covered,
+            by_corner,
+            by_row,
         }
     }
 
@@ -113,16 +122,36 @@ impl Grid {
 
     /// The merged region whose top-left cell is here.
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.merges
-            .iter()
-            .find(|m| m.first_row == row && m.first_col == col)
+        self.by_corner
+            .get(&(row, col))
+            .and_then(|&i| self.merges.get(i))
     }
 
     /// The merged region that covers this cell (not as its top-left).
     pub fn covering(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.covered
-            .get(&(row, col))
-            .and_then(|&i| self.merges.get(i))
+        self.covering_in(row, col, col)
+    }
+
+    /// The merged region that covers the leftmost cell of this row between columns `first` and
+    /// `last` that a region covers (not as its top-left cell): a lookup by region, never a walk
+    /// over the columns (a region `K17:LXQEASV17` spans 4 billion of them).
+    pub fn covering_in(&self, row: u32, first: u32, last: u32) -> Option<&Merge> {
+        self.by_row
+            .get(&row)?
+            .iter()
+            .filter_map(|&i| self.merges.get(i))
+            .filter_map(|m| {
+                // The first column of the overlap that is not the region's top-left cell.
+                let (a, b) = (m.first_col.max(first), m.last_col.min(last));
+                let a = if row == m.first_row && a == m.first_col {
+                    a.checked_add(1)?
+                } else {
+                    a
+                };
+                (a <= b).then_some((a, m))
+            })
+            .min_by_key(|&(a, _)| a)
+            .map(|(_, m)| m)
     }
 
     /// The columns a cell spans (its merged region, or itself).
@@ -263,6 +292,9 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
     if !bytes.starts_with(b"PK") {
         return Err(vec![not_a_workbook(name, &bytes)]);
     }
+    // Budgets and CRCs first: calamine reads what the archive claims.
+    let facts = super::budget::inspect(name, &bytes)?;
+    let mut spent = super::budget::Spent::default();
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut sheets = Vec::new();
     let mut notes = Vec::new();
@@ -283,18 +315,30 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
             notes.push(note);
             continue;
         }
-        let cells = read_cells(&mut workbook, name, &sheet.name)?;
-        let merges = workbook
+        let cells = read_cells(&mut workbook, name, &sheet.name, &mut spent)?;
+        let mut merges = Vec::new();
+        for d in workbook
             .merge_cells_by_sheet_name(&sheet.name)
             .map_err(|e| unreadable(&e))?
-            .into_iter()
-            .map(|d| Merge {
-                first_row: d.start.0,
-                first_col: d.start.1,
-                last_row: d.end.0,
-                last_col: d.end.1,
-            })
-            .collect();
+        {
+            let m = Merge {
+                first_row: d.start.0.min(d.end.0),
+                first_col: d.start.1.min(d.end.1),
+                last_row: d.start.0.max(d.end.0),
+                last_col: d.start.1.max(d.end.1),
+            };
+            let area = (u64::from(m.last_row - m.first_row) + 1)
+                .saturating_mul(u64::from(m.last_col - m.first_col) + 1);
+            let place = format!(
+                "{}!{}:{}",
+                sheet_ref(&sheet.name),
+                cell_name(m.first_row, m.first_col),
+                cell_name(m.last_row, m.last_col)
+            );
+            spent.merge(name, &place, area)?;
+            merges.push(m);
+        }
+        notes.extend(super::budget::formula_notes(name, &sheet.name, &facts));
         sheets.push(Grid::new(sheet.name.clone(), cells, merges));
     }
     Ok(Workbook {
@@ -308,6 +352,7 @@ fn read_cells(
     workbook: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     sheet: &str,
+    spent: &mut super::budget::Spent,
 ) -> Result<Vec<Cell>, Vec<Diagnostic>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         vec![Diagnostic::error(
@@ -339,6 +384,7 @@ fn read_cells(
             .unwrap_or_default();
         let (row, col) = cell.get_position();
         if let Some((text, kind)) = convert(cell.get_value(), &format) {
+            spent.cell(name, sheet, (row, col), &text)?;
             cells.push(Cell {
                 row,
                 col,

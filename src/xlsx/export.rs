@@ -52,8 +52,9 @@ fn build(views: &[FormView], findings: &[FindingRow]) -> Result<Vec<u8>, XlsxErr
     workbook.save_to_buffer()
 }
 
-/// Sheet names: the form's name, cut to Excel's 31 characters, without the characters Excel
-/// refuses, unique.
+/// Sheet names: the form's name, cut to Excel's 31 UTF-16 units (an emoji is two), without the
+/// characters Excel refuses (`[]:*?/\\`, control characters, a leading or trailing `'`),
+/// unique whatever the case. A name Excel would refuse aborted the whole export.
 fn sheet_names(views: &[FormView]) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::from([SUMMARY_SHEET.to_lowercase()]);
     views
@@ -64,25 +65,55 @@ fn sheet_names(views: &[FormView]) -> Vec<String> {
                 .name
                 .chars()
                 .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+                .filter(|c| !c.is_control())
                 .collect();
-            let clean = clean.trim_matches('\'').trim().to_string();
+            let clean = trim_name(&clean);
             let base = if clean.is_empty() {
                 format!("表{}", i + 1)
             } else {
                 clean
             };
-            let mut name: String = base.chars().take(31).collect();
+            let mut name = fit(&base, "");
             let mut n = 2;
             while taken.contains(&name.to_lowercase()) {
-                let suffix = format!("({n})");
-                let keep = 31 - suffix.chars().count();
-                name = base.chars().take(keep).collect::<String>() + &suffix;
+                name = fit(&base, &format!("({n})"));
                 n += 1;
             }
             taken.insert(name.to_lowercase());
             name
         })
         .collect()
+}
+
+/// Excel's limit on a sheet name, in UTF-16 units.
+const SHEET_NAME_UNITS: usize = 31;
+
+fn trim_name(name: &str) -> String {
+    name.trim().trim_matches('\'').trim().to_string()
+}
+
+/// `base` cut so that it and `suffix` fit in 31 UTF-16 units, never ending in `'`.
+fn fit(base: &str, suffix: &str) -> String {
+    let room = SHEET_NAME_UNITS.saturating_sub(suffix.encode_utf16().count());
+    let mut used = 0;
+    let cut: String = base
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= room
+        })
+        .collect();
+    let mut name = trim_name(&cut);
+    if name.is_empty() {
+        name = "表".into();
+    }
+    name + suffix
+}
+
+/// Text for a cell: control characters (which XML 1.0 cannot hold, and which would make the
+/// written file not well-formed) shown as visible escapes; line breaks and tabs kept.
+fn cell_text(text: &str) -> String {
+    crate::diag::visible_text(text).into_owned()
 }
 
 struct Styles {
@@ -170,9 +201,10 @@ impl FormSheet<'_> {
         f: &Format,
     ) -> Result<(), XlsxError> {
         if r0 == r1 && c0 == c1 {
-            self.ws.write_string_with_format(r0, c0, text, f)?;
+            self.ws
+                .write_string_with_format(r0, c0, cell_text(text), f)?;
         } else {
-            self.ws.merge_range(r0, c0, r1, c1, text, f)?;
+            self.ws.merge_range(r0, c0, r1, c1, &cell_text(text), f)?;
         }
         Ok(())
     }
@@ -190,7 +222,7 @@ impl FormSheet<'_> {
         };
         self.number_or_text(row, c0, c1, &figure.text, &base)?;
         if let Some(note) = figure.note() {
-            let note = Note::new(note)
+            let note = Note::new(cell_text(&note))
                 .set_author("jixiao")
                 .add_author_prefix(false)
                 .set_width(320)
@@ -217,7 +249,8 @@ impl FormSheet<'_> {
                 self.ws.write_number_with_format(row, c0, number, &f)?;
             }
             None => {
-                self.ws.write_string_with_format(row, c0, text, base)?;
+                self.ws
+                    .write_string_with_format(row, c0, cell_text(text), base)?;
             }
         }
         Ok(())
@@ -245,13 +278,16 @@ impl FormSheet<'_> {
             let r = self.row;
             match pairs.as_slice() {
                 [(label, value)] => {
-                    self.ws.write_string_with_format(r, 0, label, &s.label)?;
+                    self.ws
+                        .write_string_with_format(r, 0, cell_text(label), &s.label)?;
                     self.merge(r, 1, r, LAST, value, &s.text)?;
                 }
                 [(l1, v1), (l2, v2)] => {
-                    self.ws.write_string_with_format(r, 0, l1, &s.label)?;
+                    self.ws
+                        .write_string_with_format(r, 0, cell_text(l1), &s.label)?;
                     self.merge(r, 1, r, 4, v1, &s.text)?;
-                    self.ws.write_string_with_format(r, 5, l2, &s.label)?;
+                    self.ws
+                        .write_string_with_format(r, 5, cell_text(l2), &s.label)?;
                     self.merge(r, 6, r, LAST, v2, &s.text)?;
                 }
                 _ => {}
@@ -263,19 +299,20 @@ impl FormSheet<'_> {
         let top = self.row;
         let bottom = top + v.budget.len() as u32;
         self.merge(top, 0, bottom, 0, v.budget_label, &s.label)?;
-        self.ws.write_string_with_format(top, 1, "", &s.header)?;
+        self.ws
+            .write_string_with_format(top, 1, cell_text(""), &s.header)?;
         for (col, text) in ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率 %"]
             .into_iter()
             .enumerate()
         {
             self.ws
-                .write_string_with_format(top, 2 + col as u16, text, &s.header)?;
+                .write_string_with_format(top, 2 + col as u16, cell_text(text), &s.header)?;
         }
         self.merge(top, 7, top, LAST, "得分", &s.header)?;
         for (i, line) in v.budget.iter().enumerate() {
             let r = top + 1 + i as u32;
             self.ws
-                .write_string_with_format(r, 1, &line.label, &s.text)?;
+                .write_string_with_format(r, 1, cell_text(&line.label), &s.text)?;
             self.number_or_text(r, 2, 2, &line.initial, &s.center)?;
             self.number_or_text(r, 3, 3, &line.adjusted, &s.center)?;
             self.number_or_text(r, 4, 4, &line.executed, &s.center)?;
@@ -292,17 +329,18 @@ impl FormSheet<'_> {
             let top = self.row;
             let bottom = top + section.lines.len() as u32;
             self.merge(top, 0, bottom, 0, &section.name, &s.label)?;
-            self.ws.write_string_with_format(top, 1, "", &s.header)?;
+            self.ws
+                .write_string_with_format(top, 1, cell_text(""), &s.header)?;
             self.merge(top, 2, top, 4, "情况说明", &s.header)?;
             self.ws
-                .write_string_with_format(top, 5, "分值", &s.header)?;
+                .write_string_with_format(top, 5, cell_text("分值"), &s.header)?;
             self.ws
-                .write_string_with_format(top, 6, "得分", &s.header)?;
+                .write_string_with_format(top, 6, cell_text("得分"), &s.header)?;
             self.merge(top, 7, top, LAST, "存在问题和改进措施", &s.header)?;
             for (i, line) in section.lines.iter().enumerate() {
                 let r = top + 1 + i as u32;
                 self.ws
-                    .write_string_with_format(r, 1, &line.name, &s.text)?;
+                    .write_string_with_format(r, 1, cell_text(&line.name), &s.text)?;
                 self.merge(r, 2, r, 4, &line.description, &s.text)?;
                 self.number_or_text(r, 5, 5, &line.weight, &s.center)?;
                 self.figure(r, 6, 6, &line.score)?;
@@ -330,13 +368,13 @@ impl FormSheet<'_> {
             let bottom = top + v.tasks.len() as u32;
             self.merge(top, 0, bottom, 0, "年度主要任务", &s.label)?;
             self.ws
-                .write_string_with_format(top, 1, "任务名称", &s.header)?;
+                .write_string_with_format(top, 1, cell_text("任务名称"), &s.header)?;
             self.merge(top, 2, top, 5, "主要内容", &s.header)?;
             self.merge(top, 6, top, LAST, "实际完成情况", &s.header)?;
             for (i, task) in v.tasks.iter().enumerate() {
                 let r = top + 1 + i as u32;
                 self.ws
-                    .write_string_with_format(r, 1, &task.name, &s.text)?;
+                    .write_string_with_format(r, 1, cell_text(&task.name), &s.text)?;
                 self.merge(r, 2, r, 5, &task.content, &s.text)?;
                 self.merge(r, 6, r, LAST, &task.achieved, &s.text)?;
                 let longest = task
@@ -369,7 +407,7 @@ impl FormSheet<'_> {
         .enumerate()
         {
             self.ws
-                .write_string_with_format(top, 1 + col as u16, text, &s.header)?;
+                .write_string_with_format(top, 1 + col as u16, cell_text(text), &s.header)?;
         }
         for (level, col) in [(1, 1u16), (2, 2u16)] {
             for (start, len) in v.runs(level) {
@@ -393,11 +431,11 @@ impl FormSheet<'_> {
                 continue;
             }
             self.ws
-                .write_string_with_format(r, 3, &line.name, &s.text)?;
+                .write_string_with_format(r, 3, cell_text(&line.name), &s.text)?;
             self.ws
-                .write_string_with_format(r, 4, &line.target, &s.center)?;
+                .write_string_with_format(r, 4, cell_text(&line.target), &s.center)?;
             self.ws
-                .write_string_with_format(r, 5, &line.actual, &s.center)?;
+                .write_string_with_format(r, 5, cell_text(&line.actual), &s.center)?;
             self.number_or_text(r, 6, 6, &line.weight, &s.center)?;
             self.figure(r, 7, 7, &line.score)?;
             self.figure(r, 8, 8, &line.deviation)?;
@@ -407,7 +445,7 @@ impl FormSheet<'_> {
                 s.text.clone()
             };
             self.ws
-                .write_string_with_format(r, 9, &line.explanation, &explanation)?;
+                .write_string_with_format(r, 9, cell_text(&line.explanation), &explanation)?;
             if line.explanation_missing {
                 let note = Note::new("按评分规则需填写偏差原因 (the rules ask for a reason here)")
                     .set_author("jixiao")
@@ -419,11 +457,12 @@ impl FormSheet<'_> {
         self.merge(r, 0, r, 5, "总分", &s.label)?;
         self.number_or_text(r, 6, 6, &v.total_weight.to_string(), &s.center)?;
         self.figure(r, 7, 7, &v.total)?;
-        self.ws.write_string_with_format(r, 8, "等级", &s.label)?;
+        self.ws
+            .write_string_with_format(r, 8, cell_text("等级"), &s.label)?;
         self.figure(r, 9, 9, &v.grade)?;
         let r = r + 1;
         self.ws
-            .write_string_with_format(r, 0, "评分规则", &s.label)?;
+            .write_string_with_format(r, 0, cell_text("评分规则"), &s.label)?;
         self.merge(r, 1, r, 3, &v.ruleset, &s.text)?;
         self.ws.set_print_area(0, 0, r, LAST)?;
         Ok(())
@@ -472,7 +511,7 @@ fn summary(
         "文件",
     ];
     for (col, text) in header.into_iter().enumerate() {
-        ws.write_string_with_format(3, col as u16, text, &styles.header)?;
+        ws.write_string_with_format(3, col as u16, cell_text(text), &styles.header)?;
     }
     for (i, (v, name)) in views.iter().zip(names).enumerate() {
         let r = 4 + i as u32;
@@ -488,26 +527,26 @@ fn summary(
         let link =
             rust_xlsxwriter::Url::new(format!("internal:{}!A1", sheet_ref(name))).set_text(name);
         ws.write_url_with_format(r, 1, link, &styles.text)?;
-        ws.write_string_with_format(r, 2, &v.name, &styles.text)?;
-        ws.write_string_with_format(r, 3, v.kind.name(), &styles.center)?;
+        ws.write_string_with_format(r, 2, cell_text(&v.name), &styles.text)?;
+        ws.write_string_with_format(r, 3, cell_text(v.kind.name()), &styles.center)?;
         ws.write_number_with_format(r, 4, f64::from(v.year), &styles.center)?;
-        ws.write_string_with_format(r, 5, &v.ruleset, &styles.center)?;
-        ws.write_string_with_format(r, 6, &v.total.text, &styles.center)?;
+        ws.write_string_with_format(r, 5, cell_text(&v.ruleset), &styles.center)?;
+        ws.write_string_with_format(r, 6, cell_text(&v.total.text), &styles.center)?;
         let claimed_total = v
             .total
             .differs_from
             .clone()
             .unwrap_or_else(|| v.total.text.clone());
-        ws.write_string_with_format(r, 7, &claimed_total, &styles.center)?;
-        ws.write_string_with_format(r, 8, &v.grade.text, &styles.center)?;
+        ws.write_string_with_format(r, 7, cell_text(&claimed_total), &styles.center)?;
+        ws.write_string_with_format(r, 8, cell_text(&v.grade.text), &styles.center)?;
         let claimed_grade = v
             .grade
             .differs_from
             .clone()
             .unwrap_or_else(|| v.grade.text.clone());
-        ws.write_string_with_format(r, 9, &claimed_grade, &styles.center)?;
+        ws.write_string_with_format(r, 9, cell_text(&claimed_grade), &styles.center)?;
         ws.write_number_with_format(r, 10, differing as f64, &flagged(&styles.center))?;
-        ws.write_string_with_format(r, 11, &v.file, &styles.text)?;
+        ws.write_string_with_format(r, 11, cell_text(&v.file), &styles.text)?;
     }
     let mut r = 4 + views.len() as u32 + 1;
     ws.merge_range(r, 0, r, last, "审核发现 (findings)", &styles.label)?;
@@ -518,9 +557,9 @@ fn summary(
     {
         let c = col as u16;
         if c == 6 {
-            ws.merge_range(r, 6, r, last, text, &styles.header)?;
+            ws.merge_range(r, 6, r, last, &cell_text(text), &styles.header)?;
         } else {
-            ws.write_string_with_format(r, c, text, &styles.header)?;
+            ws.write_string_with_format(r, c, cell_text(text), &styles.header)?;
         }
     }
     if findings.is_empty() {
@@ -542,11 +581,11 @@ fn summary(
             other => other,
         };
         ws.write_number_with_format(r, 0, (i + 1) as f64, &styles.center)?;
-        ws.write_string_with_format(r, 1, &f.file, &styles.text)?;
-        ws.write_string_with_format(r, 2, &f.form, &styles.text)?;
-        ws.write_string_with_format(r, 3, severity, &styles.center)?;
-        ws.write_string_with_format(r, 4, &f.code, &styles.text)?;
-        ws.write_string_with_format(r, 5, &f.place, &styles.text)?;
+        ws.write_string_with_format(r, 1, cell_text(&f.file), &styles.text)?;
+        ws.write_string_with_format(r, 2, cell_text(&f.form), &styles.text)?;
+        ws.write_string_with_format(r, 3, cell_text(severity), &styles.center)?;
+        ws.write_string_with_format(r, 4, cell_text(&f.code), &styles.text)?;
+        ws.write_string_with_format(r, 5, cell_text(&f.place), &styles.text)?;
         ws.merge_range(r, 6, r, last, &f.message, &styles.text)?;
     }
     ws.set_active(true);

@@ -357,6 +357,10 @@ struct Sheet<'a> {
     used: HashSet<(u32, u32)>,
 }
 
+/// Header rows (budget, indicator, section, task, objective) one sheet may hold: four per form
+/// for 50 forms on one sheet.
+pub const MAX_HEADER_ROWS: usize = 200;
+
 fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &mut Import) {
     let rows = grid.rows();
     if rows.is_empty() {
@@ -372,7 +376,24 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
     let headers: Vec<Header> = rows
         .iter()
         .filter_map(|&r| classify_header(grid, r))
+        .take(MAX_HEADER_ROWS + 1)
         .collect();
+    if let Some(extra) = headers.get(MAX_HEADER_ROWS) {
+        // Splitting a sheet into tables compares header rows with rows: bounded here, so that
+        // 100,000 rows of `三级指标 | 指标值` (815 KB) are refused at once, not in 600 s.
+        let place = grid.place(extra.row, extra.first_col());
+        import.forms.push(Err(vec![cell_diagnostic(
+            document,
+            &place,
+            &row_text(grid, extra.row),
+            "input::too-large",
+            format!(
+                "工作表「{}」的表头行过多 (more than {MAX_HEADER_ROWS} header rows in sheet {}: no workbook of forms has so many tables)",
+                grid.sheet, grid.sheet
+            ),
+        )]));
+        return;
+    }
     let indicator_headers: Vec<&Header> = headers
         .iter()
         .filter(|h| h.block == Block::Indicators)
@@ -652,7 +673,7 @@ impl TableReader<'_, '_> {
         }
         let (a, b) = span?;
         let grid = self.grid();
-        let merged = (a..=b).find_map(|c| grid.covering(row, c)).copied()?;
+        let merged = grid.covering_in(row, a, b).copied()?;
         let cell = grid.get(merged.first_row, merged.first_col).cloned()?;
         Some(self.value(&cell))
     }

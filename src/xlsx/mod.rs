@@ -4,6 +4,7 @@
 //! - [`import`]: 自评表 found in those grids by their header cells, written as form-file text;
 //! - [`export`]: scored forms written back in the official layout.
 
+pub mod budget;
 pub mod cells;
 pub mod export;
 pub mod import;
