@@ -1048,3 +1048,25 @@ fn export_survives_hostile_names_and_writes_well_formed_xml() {
         assert!(!n.contains(['[', ']', ':', '*', '?', '/', '\\']), "{n}");
     }
 }
+
+/// A form padded to 8 MiB with line breaks, or with an array of millions of numbers, is refused
+/// before the TOML parser builds a token for each (480 MB and 860 MB a worker before).
+#[test]
+fn padded_forms_are_refused_before_parsing() {
+    let dir = common::scratch("hostile-padded");
+    let pad = (8 << 20) - FORM.len() - 64;
+    let newlines = format!("{FORM}{}", "\n".repeat(pad));
+    let array = format!("{FORM}padding = [{}1]\n", "1,".repeat(pad / 2 - 16));
+    for (name, text) in [("newlines.toml", newlines), ("array.toml", array)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let output = common::jixiao(&["score", &path.to_string_lossy()]);
+        let stderr = common::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("line breaks and separators"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}:")),
+            "not located: {stderr}"
+        );
+    }
+}
