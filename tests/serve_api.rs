@@ -223,6 +223,51 @@ fn bad_input_gets_a_4xx_with_the_located_messages_of_the_cli_never_a_500() {
     assert_eq!(get(a, "/api/score").status, 405);
 }
 
+/// A bureau uploads its folder of submissions as one .zip: each form in it is reviewed; the
+/// archive's folders, hidden files and macOS resource forks are passed over; an archive that
+/// unpacks past the body limit is refused with 413.
+#[test]
+fn a_zip_of_submissions_is_reviewed_form_by_form() {
+    use std::io::Write;
+    let zip_of = |entries: &[(&str, &[u8])]| {
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in entries {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    };
+    let seal = reference("03-e-seal-service.toml");
+    let citizen = reference("01-citizen-center-operations.toml");
+    let archive = zip_of(&[
+        ("inbox/a.toml", &seal),
+        ("inbox/b.toml", &citizen),
+        ("__MACOSX/inbox/._a.toml", b"\x00\x05"),
+        ("inbox/.DS_Store", b"junk"),
+    ]);
+    let s = default_server();
+    let (ct, body) = multipart(&[("inbox.zip", &archive)]);
+    let r = post(s.addr(), "/api/review", &ct, &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let out = r.json();
+    assert_eq!(out["summary"]["reviewed"], 2, "{out}");
+    assert_eq!(out["summary"]["errors"], 0);
+
+    let small = server(Config {
+        max_body: 64 * 1024,
+        ..Config::default()
+    });
+    let big = vec![b' '; 200 * 1024];
+    let archive = zip_of(&[("inbox/padded.toml", &big)]);
+    let (ct, body) = multipart(&[("inbox.zip", &archive)]);
+    assert_eq!(post(small.addr(), "/api/review", &ct, &body).status, 413);
+    let (ct, body) = multipart(&[("inbox.zip", b"not a zip")]);
+    assert_eq!(post(s.addr(), "/api/review", &ct, &body).status, 400);
+}
+
 #[test]
 fn review_takes_one_form_or_many_and_gives_a_summary_and_csv() {
     let s = default_server();

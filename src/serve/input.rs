@@ -97,7 +97,7 @@ pub async fn uploads(
                 "上传中没有文件 (the multipart upload holds no file)",
             ));
         }
-        return Ok(files);
+        return expand_zips(files, limits.max_forms, limits.max_body);
     }
     let json = content_type.starts_with("application/json");
     let body = body_bytes(request, limits.max_body).await?;
@@ -188,4 +188,77 @@ pub fn text(upload: Upload) -> Result<(String, String), ApiError> {
     crate::decode_text(&name, bytes)
         .map(|text| (name, text))
         .map_err(ApiError::unprocessable)
+}
+
+/// A `.zip` among the uploads (a bureau's folder of submissions) stands for the files in it: each
+/// entry becomes an upload named `archive.zip/entry`. Bounded like the request itself: at most
+/// `max_forms` files, each and all together at most `max_body` bytes uncompressed (the read stops
+/// past it, whatever the archive declares), every entry's CRC checked by reading it whole.
+fn expand_zips(
+    files: Vec<Upload>,
+    max_forms: usize,
+    max_body: usize,
+) -> Result<Vec<Upload>, ApiError> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(files.len());
+    let mut total = 0usize;
+    for file in files {
+        if !file.name.to_ascii_lowercase().ends_with(".zip") {
+            out.push(file);
+            continue;
+        }
+        let bad = |why: String| ApiError::bad_request(format!("{}: {why}", file.name));
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.as_slice()))
+            .map_err(|e| {
+                bad(format!(
+                    "不是可读的 zip 压缩包 (not a readable zip archive: {e})"
+                ))
+            })?;
+        for i in 0..archive.len() {
+            let mut entry = archive
+                .by_index(i)
+                .map_err(|e| bad(format!("zip 条目无法读取 (an entry cannot be read: {e})")))?;
+            let inner = entry
+                .name()
+                .map_err(|e| {
+                    bad(format!(
+                        "zip 条目名称无法读取 (an entry's name cannot be read: {e})"
+                    ))
+                })?
+                .replace('\\', "/");
+            let base = inner.rsplit('/').next().unwrap_or("");
+            // Folders, hidden files and the resource forks macOS adds are not submissions.
+            if entry.is_dir()
+                || base.is_empty()
+                || base.starts_with('.')
+                || base.starts_with("~$")
+                || inner.starts_with("__MACOSX/")
+            {
+                continue;
+            }
+            if out.len() >= max_forms {
+                return Err(ApiError::too_large(format!(
+                    "压缩包中的文件过多 (more than {max_forms} files in one request, the server's limit)"
+                )));
+            }
+            let budget = max_body.saturating_sub(total);
+            let mut bytes = Vec::new();
+            (&mut entry)
+                .take(budget as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| bad(format!("{inner}: 解压失败 (cannot be unpacked: {e})")))?;
+            if bytes.len() > budget {
+                return Err(ApiError::too_large(format!(
+                    "{}: 解压后超过 {max_body} 字节 (unpacked, the archive is larger than the server's limit of {max_body} bytes)",
+                    file.name
+                )));
+            }
+            total += bytes.len();
+            out.push(Upload {
+                name: clean_name(&format!("{}/{inner}", file.name), "form.toml"),
+                bytes,
+            });
+        }
+    }
+    Ok(out)
 }
