@@ -45,9 +45,26 @@ fn load_form(which: &str) -> jixiao::form::Form {
     jixiao::form::load_str("form.toml", divan::black_box(text)).unwrap()
 }
 
+/// Whether the engine writes a trace per number: a named case in the bench output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Traces {
+    Without,
+    With,
+}
+
+impl std::fmt::Display for Traces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Traces::Without => "without traces",
+            Traces::With => "with traces",
+        })
+    }
+}
+
 /// Score one loaded form (target: under 50 µs), with and without traces.
-#[divan::bench(args = [false, true])]
-fn score_form(bencher: divan::Bencher, trace: bool) {
+#[divan::bench(args = [Traces::Without, Traces::With])]
+fn score_form(bencher: divan::Bencher, traces: Traces) {
+    let trace = traces == Traces::With;
     let ruleset = jixiao::rules::load_str("henan-2023.rules", HENAN).unwrap();
     let form = jixiao::form::load_str("form.toml", DEPARTMENT).unwrap();
     bencher.bench(|| {

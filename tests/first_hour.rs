@@ -193,3 +193,16 @@ fn init_writes_a_form_in_chinese_keys_that_reads_as_the_english_one() {
     };
     assert_eq!(codes("zh"), codes("en"));
 }
+
+#[test]
+fn a_form_given_to_rules_check_is_named_as_a_form() {
+    let output = jixiao(&[
+        "rules",
+        "check",
+        "evaluations/xuchang-2023/03-e-seal-service.toml",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("a form file, not a rule file"), "{err}");
+    assert!(err.contains("jixiao score"), "{err}");
+}

@@ -146,6 +146,19 @@ fn check(files: &[PathBuf], out: &mut Out) -> io::Result<Outcome> {
     // Files checked together must not claim the same id, version and year.
     let mut together = Registry::new();
     for file in files {
+        if crate::app::sources::is_form_file(file) {
+            // A form given where a rule file is expected: said so, with the command that takes it.
+            report(&[crate::diag::Diagnostic::error(
+                "input::form-file",
+                format!(
+                    "{} 是表格文件，不是评分规则文件 (a form file, not a rule file)",
+                    crate::diag::visible(&file.display().to_string())
+                ),
+            )
+            .help(format!("score it with `jixiao score {}`", file.display()))]);
+            outcome = outcome.worst(Outcome::BadInput);
+            continue;
+        }
         match rules::load_path(file) {
             Ok(r) => {
                 out.line(&format!(
