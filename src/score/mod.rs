@@ -424,27 +424,7 @@ impl<'a> Engine<'a> {
                 self.ruleset.rounding.rate
             )],
         });
-        let mut env = self.form_env();
-        env.weight = Some(rule.weight);
-        env.rate = Some(rate);
-        let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
-            Ok(v) => v,
-            Err(e) => {
-                let d = self.eval_error(&e, &rule.formula, &b.span, "执行率得分");
-                self.errors.push(d);
-                return None;
-            }
-        };
-        let (bounded, clamped) = bound_score(raw, rule.weight);
-        let score = self.ruleset.rounding.execution.apply(bounded);
-        let trace = if self.options.trace {
-            let mut notes: Vec<String> = clamped.into_iter().collect();
-            notes.push(format!("rounded {}", self.ruleset.rounding.execution));
-            let label = format!("form {} · execution", template.kind);
-            self.trace(label, &rule.formula, &env, raw, score.to_string(), notes)
-        } else {
-            None
-        };
+        let (score, trace, env) = self.execution_score(template, rate, None)?;
         let explanation_required = match &rule.explain {
             Some(explain) => match explain.expr.eval_bool(&env, self.ruleset) {
                 Ok(v) => v,
@@ -529,6 +509,41 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The rules' execution score of a rate: the template's formula, bounded by the weight and
+    /// rounded, with its trace (`basis` says where the rate came from when not from the amounts),
+    /// and the variables it was computed with.
+    fn execution_score(
+        &mut self,
+        template: &'a Template,
+        rate: Decimal,
+        basis: Option<&str>,
+    ) -> Option<(Decimal, Option<Trace>, Env)> {
+        let rule = &template.execution;
+        let mut env = self.form_env();
+        env.weight = Some(rule.weight);
+        env.rate = Some(rate);
+        let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = self.eval_error(&e, &rule.formula, &self.form.budget.span, "执行率得分");
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let (bounded, clamped) = bound_score(raw, rule.weight);
+        let score = self.ruleset.rounding.execution.apply(bounded);
+        let trace = if self.options.trace {
+            let mut notes: Vec<String> = basis.map(str::to_string).into_iter().collect();
+            notes.extend(clamped);
+            notes.push(format!("rounded {}", self.ruleset.rounding.execution));
+            let label = format!("form {} · execution", template.kind);
+            self.trace(label, &rule.formula, &env, raw, score.to_string(), notes)
+        } else {
+            None
+        };
+        Some((score, trace, env))
+    }
+
     /// Execution where the budget block cannot give the rate: the printed rate (and the rules'
     /// score of it) where one is printed, else 0, said in the trace.
     fn execution_as_printed(&mut self, template: &'a Template) -> Option<ExecutionScore> {
@@ -537,34 +552,12 @@ impl<'a> Engine<'a> {
         let printed = b.rate.as_ref().map(|r| r.value);
         let rate = printed.unwrap_or(Decimal::ZERO);
         self.rate = Some(rate);
-        let mut env = self.form_env();
-        env.weight = Some(rule.weight);
-        env.rate = Some(rate);
-        let raw = match rule.formula.expr.eval_num(&env, self.ruleset) {
-            Ok(v) => v,
-            Err(e) => {
-                let d = self.eval_error(&e, &rule.formula, &b.span, "执行率得分");
-                self.errors.push(d);
-                return None;
-            }
-        };
-        let (bounded, _) = bound_score(raw, rule.weight);
-        let score = self.ruleset.rounding.execution.apply(bounded);
         let basis = if printed.is_some() {
             "the rate as printed (the amounts do not give it)"
         } else {
             "no rate: neither the amounts nor a printed rate give it, counted 0%"
         };
-        let trace = if self.options.trace {
-            let notes = vec![
-                basis.to_string(),
-                format!("rounded {}", self.ruleset.rounding.execution),
-            ];
-            let label = format!("form {} · execution", template.kind);
-            self.trace(label, &rule.formula, &env, raw, score.to_string(), notes)
-        } else {
-            None
-        };
+        let (score, trace, _) = self.execution_score(template, rate, Some(basis))?;
         Some(ExecutionScore {
             weight: rule.weight,
             denominator: rule.denominator.name(),
