@@ -84,11 +84,17 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         };
         let stream = TcpStream::connect(format!("127.0.0.1:{port}")).map_err(|e| e.to_string())?;
+        // A loaded machine (CI builds beside the browser) may take seconds to answer the
+        // handshake: a short read timeout there fails it with WouldBlock. The short timeout that
+        // the event loop polls with is set once the socket is a WebSocket.
         stream
-            .set_read_timeout(Some(Duration::from_millis(200)))
+            .set_read_timeout(Some(Duration::from_secs(30)))
             .map_err(|e| e.to_string())?;
         let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream)
             .map_err(|e| format!("WebSocket handshake: {e}"))?;
+        ws.get_ref()
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .map_err(|e| e.to_string())?;
         let mut browser = Browser {
             child,
             ws,
