@@ -260,11 +260,7 @@ pub(super) fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let b = &cx.form.budget;
-    let span = b
-        .rate
-        .as_ref()
-        .or(b.executed.as_ref())
-        .map_or(&b.span, |r| &r.span);
+    let span = execution_span(b);
     let rate = percent_text(e.rate);
     let limit = setting::LOW_EXECUTION.value_text(threshold);
     out.push(
@@ -793,6 +789,15 @@ pub(super) fn late_full_marks(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// Where a finding about the execution rate points: the printed rate, else the executed amount,
+/// else the budget block.
+fn execution_span(b: &crate::form::Budget) -> &crate::form::Span {
+    b.rate
+        .as_ref()
+        .or(b.executed.as_ref())
+        .map_or(&b.span, |r| &r.span)
+}
+
 fn budget_explained(cx: &Context) -> bool {
     cx.form
         .budget
@@ -841,11 +846,7 @@ pub(super) fn under_spending_unexplained(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let b = &cx.form.budget;
-    let span = b
-        .rate
-        .as_ref()
-        .or(b.executed.as_ref())
-        .map_or(&b.span, |r| &r.span);
+    let span = execution_span(b);
     let rate = percent_text(e.rate);
     let limit_text = setting::UNDER_SPENDING.value_text(limit);
     out.push(
