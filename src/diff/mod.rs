@@ -431,6 +431,12 @@ pub fn sheet_changes(a: &ScoreSheet, b: &ScoreSheet, from: &Side, to: &Side) -> 
             );
         }
     }
+    indicator_changes(&mut out, a, b);
+    out.changes
+}
+
+/// The indicator rows' scores, deviations and whether a 偏差原因 is required.
+fn indicator_changes(out: &mut Builder, a: &ScoreSheet, b: &ScoreSheet) {
     for (ra, rb) in a.indicators.iter().zip(&b.indicators) {
         let row = Some((ra.level1.as_str(), ra.level2.as_str(), ra.line));
         out.number(
@@ -469,7 +475,6 @@ pub fn sheet_changes(a: &ScoreSheet, b: &ScoreSheet, from: &Side, to: &Side) -> 
             (None, None),
         );
     }
-    out.changes
 }
 
 /// How many forms moved from one grade to another.
