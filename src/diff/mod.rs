@@ -165,6 +165,8 @@ impl FormDiff {
 
 /// Score a form under a ruleset; a form that does not fit the template counts as failed.
 fn score_under(side: &Side, form: &Form) -> Result<ScoreSheet, Vec<Diagnostic>> {
+    let placed = score::place_blank_level1(&side.ruleset, form);
+    let form = placed.as_ref().unwrap_or(form);
     let sheet = score::score(
         &side.ruleset,
         form,
