@@ -56,7 +56,8 @@ fn check_sheet(sheet: &ScoreSheet) {
         // (`score::no-weight`): there is no weight to hold it to.
         let capped = row.status != Status::Unverifiable || !row.weight.is_zero();
         assert!(
-            row.score >= Decimal::ZERO && (!capped || row.score <= row.weight),
+            // A negative weight (a finding) caps the score at 0.
+            row.score >= Decimal::ZERO && (!capped || row.score <= row.weight.max(Decimal::ZERO)),
             "indicator score {} outside [0, {}]",
             row.score,
             row.weight
