@@ -6,8 +6,10 @@
 //! misfit and every score. Where a number cannot be computed at all (a budget of 0, a division by
 //! zero in a rule), scoring fails with a located error.
 
+pub mod claim;
 pub mod sheet;
 
+pub use claim::{Agreement, Scale, agreement, beyond};
 pub use sheet::*;
 
 use crate::diag::Diagnostic;
