@@ -48,7 +48,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Write a blank form with the sections and indicator levels of a ruleset's template.
     Init(init::InitArgs),
-    /// Print the JSON Schema of form files, for TOML editors.
+    /// Print a JSON Schema: of form files (for TOML editors), or of the JSON output of score, review or diff.
     Schema(schema::SchemaArgs),
     /// Print a reference page built into jixiao: form-format, rules-language, review-checks, excel, disclosure.
     Docs(docs::DocsArgs),

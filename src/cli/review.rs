@@ -136,7 +136,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     match args.format {
         Format::Table => {}
         Format::Markdown => out.write_str(render::MARKDOWN_HEADING)?,
-        Format::Json => out.write_str(render::JSON_OPENING)?,
+        Format::Json => out.write_str(&render::json_opening())?,
         Format::Csv => {
             if args.bom {
                 out.write_str("\u{feff}")?;
@@ -166,16 +166,25 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     // Grouped output holds each group's rendered forms (text, not forms) until the end.
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut group_numbers: HashMap<String, usize> = HashMap::new();
-    // The batch checks see only each form's small keys.
-    let mut index = batch::Index::new();
+    // The batch checks keep only numbers of each form; the few forms their findings name are
+    // read again, from their files, for names, lines and texts.
+    let mut index = batch::Index::with_resolver(|file, n| {
+        let path = files.get(file as usize)?;
+        let mut again = session.review_path(path, &checks);
+        let r = again.reviews.get_mut(n as usize)?;
+        r.keys.take().map(|k| *k)
+    });
+    let mut file_number = 0u32;
     batch.run(files, work, |(result, rendered)| {
+        let file = file_number;
+        file_number = file_number.saturating_add(1);
         errors.extend(result.errors);
         warnings.extend(result.warnings);
         for (mut r, text) in result.reviews.into_iter().zip(rendered) {
             summary.add(&r);
             failing |= r.findings.iter().any(|f| args.fail_on.fails(f.severity));
             if let Some(keys) = r.keys.take() {
-                index.add(*keys);
+                index.add(*keys, file);
             }
             match grouping.key(&r) {
                 None => {

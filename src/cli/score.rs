@@ -64,7 +64,11 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut scored = 0usize;
     let batch = Batch::new(args.jobs)?;
     if args.format == Format::Json {
-        out.write_str("{\n\"forms\": [")?;
+        // The schema version first (`jixiao schema score`), then the forms as they are scored.
+        out.write_str(&format!(
+            "{{\n\"schema_version\": {},\n\"forms\": [",
+            render::schema::SCHEMA_VERSION
+        ))?;
     }
     let mut warnings = Vec::new();
     // One path may hold several forms (a workbook's tables): each is rendered in the worker.

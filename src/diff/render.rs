@@ -211,6 +211,8 @@ struct FormJson<'a> {
 
 #[derive(Serialize)]
 struct ReportJson<'a> {
+    /// `jixiao schema diff`.
+    schema_version: u32,
     from: SideJson,
     to: SideJson,
     forms: Vec<FormJson<'a>>,
@@ -220,6 +222,7 @@ struct ReportJson<'a> {
 
 pub fn json_text(report: &Report<'_>) -> String {
     let value = ReportJson {
+        schema_version: crate::render::schema::SCHEMA_VERSION,
         from: SideJson::of(report.from),
         to: SideJson::of(report.to),
         forms: report

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod review;
+pub mod schema;
 pub mod table;
 
 use crate::num::percent_text;
@@ -89,10 +90,12 @@ pub fn md_escape(text: &str) -> String {
     }
     out
 }
-use crate::score::{Claimed, Trace};
+use crate::score::{Agreement, Claimed, Scale, Trace, agreement};
 use rust_decimal::Decimal;
 
-/// How a claimed figure compares with the computed one, for a table cell.
+/// How a claimed figure compares with the computed one, for a table cell: `✓` where it is the
+/// same number, `✓ 申报 99%` where it agrees only as printed (both figures shown), `✗ 申报 …` where
+/// it differs. Rates and deviations (`percent`) are compared at the claim's printed precision.
 pub fn check_mark(
     claimed: Option<&Claimed>,
     computed: Decimal,
@@ -102,15 +105,15 @@ pub fn check_mark(
     let Some(claimed) = claimed else {
         return String::new();
     };
-    let tolerance = if percent {
-        tolerance / Decimal::ONE_HUNDRED
+    let scale = if percent {
+        Scale::Percent
     } else {
-        tolerance
+        Scale::Points
     };
-    if crate::score::beyond(claimed.value, computed, tolerance) {
-        format!("✗ 申报 {}", claimed.text)
-    } else {
-        "✓".to_string()
+    match agreement(claimed, computed, scale, tolerance) {
+        Agreement::Same => "✓".to_string(),
+        Agreement::AsPrinted => format!("✓ 申报 {}", claimed.text),
+        Agreement::Differs => format!("✗ 申报 {}", claimed.text),
     }
 }
 

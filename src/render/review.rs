@@ -890,7 +890,13 @@ struct RecomputedJson<'a> {
     grade: &'a str,
 }
 
-pub const JSON_OPENING: &str = "{\n\"forms\": [";
+/// The start of the JSON document: its schema version (`jixiao schema review`), then the forms.
+pub fn json_opening() -> String {
+    format!(
+        "{{\n\"schema_version\": {},\n\"forms\": [",
+        super::schema::SCHEMA_VERSION
+    )
+}
 
 /// One form as a JSON object, for the `forms` array.
 pub fn form_json(r: &FormReview) -> String {

@@ -24,6 +24,7 @@ td.num, td.c { text-align: center; }
 td.num { white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.differs { background: #ffc7ce; font-weight: bold; }
+td.as-printed sup { color: #555; }
 td.missing { background: #ffc7ce; }
 sup { font-size: 7pt; }
 .meta { color: #333; font-size: 8.5pt; margin: 2mm 0; }
@@ -108,8 +109,14 @@ fn figure_cell(f: &Figure, class: &str, colspan: usize, notes: &mut Vec<String>)
     match f.note() {
         Some(note) => {
             notes.push(note.clone());
+            // A claim that agrees only as printed is noted, not flagged.
+            let flag = if f.differs_from.is_some() {
+                "differs"
+            } else {
+                "as-printed"
+            };
             format!(
-                "<td class=\"{class} differs\"{span} title=\"{}\">{}<sup>{}</sup></td>",
+                "<td class=\"{class} {flag}\"{span} title=\"{}\">{}<sup>{}</sup></td>",
                 escape(&note),
                 escape(&f.text),
                 notes.len()

@@ -8,18 +8,21 @@ use crate::form::Form;
 use crate::form::text_of;
 use crate::num::percent_text;
 use crate::rules::FormKind;
-use crate::score::{Claimed, ScoreSheet, Status, beyond};
+use crate::score::{Agreement, Claimed, Scale, ScoreSheet, Status, agreement};
 use rust_decimal::Decimal;
 
-/// One figure as printed: the computed value, and the claim where it differs.
+/// One figure as printed: the computed value, and the claim where it is not the same number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// What the cell shows: the claimed text where it agrees with the computed figure (so that its
-    /// scale is kept), else the computed figure.
+    /// What the cell shows: the claimed text where it is the computed figure (so that its scale
+    /// is kept), else the computed figure.
     pub text: String,
     pub value: Option<Decimal>,
-    /// The claim, when it differs from the computed figure beyond the tolerance.
+    /// The claim, when it differs from the computed figure ([`agreement`]: a mismatch).
     pub differs_from: Option<String>,
+    /// The claim, when it is not the computed number but agrees at the precision it was printed
+    /// with (`99%` for 99.10%) or within the tolerance: accepted, and shown beside.
+    pub printed_as: Option<String>,
     /// How the computed figure was obtained, for the note on a differing cell.
     pub formula: Option<String>,
 }
@@ -30,6 +33,7 @@ impl Figure {
             text: text.into(),
             value: None,
             differs_from: None,
+            printed_as: None,
             formula: None,
         }
     }
@@ -46,36 +50,38 @@ impl Figure {
         } else {
             value.to_string()
         };
-        let tolerance = if percent {
-            tolerance / Decimal::ONE_HUNDRED
+        let scale = if percent {
+            Scale::Percent
         } else {
-            tolerance
+            Scale::Points
         };
-        match claimed {
-            Some(c) if beyond(c.value, value, tolerance) => Figure {
-                text: computed_text,
-                value: Some(value),
-                differs_from: Some(c.text.clone()),
-                formula,
-            },
-            // Equal values: keep the claim's writing (`2`, `0.00%`, `45.18`).
-            Some(c) if c.value == value => Figure {
-                text: c.text.clone(),
-                value: Some(value),
-                differs_from: None,
-                formula,
-            },
-            _ => Figure {
-                text: computed_text,
-                value: Some(value),
-                differs_from: None,
-                formula,
-            },
+        let mut figure = Figure {
+            text: computed_text,
+            value: Some(value),
+            differs_from: None,
+            printed_as: None,
+            formula,
+        };
+        if let Some(c) = claimed {
+            match agreement(c, value, scale, tolerance) {
+                // The same number: keep the claim's writing (`2`, `0.00%`, `45.18`).
+                Agreement::Same => figure.text = c.text.clone(),
+                Agreement::AsPrinted => figure.printed_as = Some(c.text.clone()),
+                Agreement::Differs => figure.differs_from = Some(c.text.clone()),
+            }
         }
+        figure
     }
 
-    /// The note for a differing cell: both figures.
+    /// The note for a cell whose claim is not the computed number: both figures, and whether
+    /// the claim agrees as printed.
     pub fn note(&self) -> Option<String> {
+        if let Some(printed) = &self.printed_as {
+            return Some(format!(
+                "申报 {printed}，按评分规则计算为 {}，按申报的精度相符 (claimed {printed}, computed {}: they agree at the precision the claim is printed with)",
+                self.text, self.text
+            ));
+        }
         let claimed = self.differs_from.as_ref()?;
         let mut note = format!(
             "申报 {claimed}，按评分规则计算为 {} (claimed {claimed}, computed {})",
@@ -445,6 +451,7 @@ impl FormView {
                 text: sheet.grade.clone(),
                 value: None,
                 differs_from: Some(c.text.clone()),
+                printed_as: None,
                 formula: Some("等级按自评得分所在区间确定 (grade band of the total)".into()),
             },
             _ => Figure::plain(sheet.grade.clone()),

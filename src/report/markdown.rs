@@ -10,9 +10,14 @@ fn cell(text: &str) -> String {
 
 fn figure(f: &Figure, notes: &mut Vec<String>) -> String {
     match f.note() {
-        Some(note) => {
+        Some(note) if f.differs_from.is_some() => {
             notes.push(note);
             format!("**{}** ⚠[{}]", cell(&f.text), notes.len())
+        }
+        // A claim that agrees only as printed (`99%` for 99.10%): noted, not flagged.
+        Some(note) => {
+            notes.push(note);
+            format!("{} ≈[{}]", cell(&f.text), notes.len())
         }
         None => cell(&f.text),
     }
@@ -23,7 +28,7 @@ pub fn render(views: &[FormView], title: &str) -> String {
     let _ = writeln!(out, "# {}\n", cell(title));
     let _ = writeln!(
         out,
-        "得分、偏差度、自评得分和等级均按评分规则计算；与申报数不同之处以 ⚠ 标出，并在表下注明两个数字。\n"
+        "得分、偏差度、自评得分和等级均按评分规则计算；与申报数不同之处以 ⚠ 标出，按申报的精度相符但数字不同之处以 ≈ 标出，均在表下注明两个数字。\n"
     );
     let _ = writeln!(
         out,

@@ -3,21 +3,28 @@
 //! two forms for one project, and score inflation summed per unit.
 //!
 //! They must not hold the forms: a batch of 100,000 forms streams past, each form reviewed and
-//! rendered by a worker and dropped. Each form leaves only its [`FormKeys`] — a content hash,
-//! its names and totals, a hash per distinctive indicator row, the few 满意度 texts that name
-//! an organisation — which the [`Index`] files under its department and unit. The batch checks
-//! run once, on the index, after the last form.
+//! rendered by a worker and dropped. Each worker collects a form's [`FormKeys`] (its names, totals,
+//! row hashes and texts), and the [`Index`] keeps of them only numbers: a content hash, a project
+//! hash, the unit's number, a hash per distinctive indicator row, and per unit running totals.
+//! No text of a form is kept. The batch checks run once, on the index, after the last form; the
+//! few forms a finding names are read again (through the index's resolver) for their names,
+//! lines and texts.
 
-use super::{
-    COPIED_ACROSS_UNITS, Check, Context, DUPLICATE_FORM, DUPLICATE_PROJECT, Finding,
-    NAMES_OTHER_UNIT, UNIT_FULL_MARKS, UNIT_SCORE_INFLATION, setting,
+mod checks;
+
+pub(super) use checks::{
+    copied_across_units, duplicate_form, duplicate_project, names_other_unit, unit_full_marks,
+    unit_score_inflation,
 };
-use crate::num::{self};
+
+use super::{Check, Context, Finding};
 use crate::rules::FormKind;
 use crate::rules::ruleset::ReviewSettings;
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 /// FNV-1a, 64 bits: fast on the short texts of a form, and the same on every run and machine.
 struct Fnv(u64);
@@ -52,7 +59,8 @@ pub struct BatchFinding {
 /// A finding of a batch check, with the index of the form it is about.
 pub type Raised = (u32, Finding);
 
-/// What one form leaves for the batch checks.
+/// What a worker collects of one form for the batch checks. The [`Index`] keeps only numbers of
+/// it; the whole keys are made again, by the resolver, for the few forms a finding names.
 #[derive(Debug, Clone, Default)]
 pub struct FormKeys {
     pub file: String,
@@ -191,89 +199,186 @@ impl FormKeys {
     }
 }
 
-/// A distinctive row: its text once, and every (form, line) it is on.
-type RowPlaces = (Box<str>, Vec<(u32, u32)>);
-
-/// A unit's summed gap (claimed − recomputed) and each form's gap.
-pub type UnitGap = (u32, Decimal, Vec<(u32, Decimal)>);
-
-/// One form in the index: its keys without the rows.
-#[derive(Debug)]
-struct Entry {
-    file: Box<str>,
-    name: Box<str>,
-    unit: u32,
-    year: i32,
-    project: bool,
-    content: u64,
-    claimed_total: Option<Decimal>,
-    total: Decimal,
-    docked: bool,
+/// A project's name as the same project would be written twice: no spaces or quotes, and no
+/// system code prefix (`51000021R0001-名称`).
+fn project_key(name: &str) -> String {
+    let name = name.rsplit_once(['-', '－']).map_or(name, |(_, n)| n);
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '「' | '」'))
+        .collect()
 }
 
-/// The keys of every form of a run, filed by unit.
-#[derive(Debug, Default)]
-pub struct Index {
+/// One form in the index: numbers only (24 bytes).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// A hash of everything the form says except its names.
+    content: u64,
+    /// A hash of its project name and year, for a 项目 form that names a project; else 0.
+    project: u64,
+    unit: u32,
+}
+
+/// One distinctive indicator row: its hash and its form (12 bytes; the line and the text are
+/// read again for the rows a finding is about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey {
+    hash: [u32; 2],
+    form: u32,
+}
+
+impl RowKey {
+    fn new(hash: u64, form: u32) -> RowKey {
+        // The high half first, so that the order is the hash's order.
+        RowKey {
+            hash: [(hash >> 32) as u32, hash as u32],
+            form,
+        }
+    }
+
+    fn hash(&self) -> u64 {
+        (u64::from(self.hash[0]) << 32) | u64::from(self.hash[1])
+    }
+}
+
+/// At most this many forms are named in one finding's evidence.
+pub(super) const LISTED: usize = 10;
+
+/// A unit's figures, kept as its forms are added.
+#[derive(Debug, Clone)]
+struct UnitStats {
+    forms: u32,
+    /// Its first forms (at most [`LISTED`]), for the evidence.
+    first: Vec<u32>,
+    any_docked: bool,
+    all_full: bool,
+    /// Claimed − recomputed totals, summed; `None` once the sum overflows.
+    gap_sum: Option<Decimal>,
+    /// Forms with a claimed total.
+    gaps: u32,
+    /// The largest positive gaps (at most [`LISTED`]), largest first.
+    largest: Vec<(u32, Decimal)>,
+}
+
+impl Default for UnitStats {
+    fn default() -> Self {
+        UnitStats {
+            forms: 0,
+            first: Vec::new(),
+            any_docked: false,
+            all_full: true,
+            gap_sum: Some(Decimal::ZERO),
+            gaps: 0,
+            largest: Vec::new(),
+        }
+    }
+}
+
+/// Reads a form's whole keys again: given the number of its file in the run and its place in
+/// the file, the keys as the worker collected them.
+pub type Resolver<'r> = Box<dyn FnMut(u32, u32) -> Option<FormKeys> + 'r>;
+
+/// The keys of every form of a run, as numbers, filed by unit.
+#[derive(Default)]
+pub struct Index<'r> {
     forms: Vec<Entry>,
+    /// Where the forms came from: (file number, first form of it), one per file with forms.
+    files: Vec<(u32, u32)>,
     /// (department, unit) by number.
     units: Vec<(String, String)>,
     unit_numbers: HashMap<(String, String), u32>,
-    /// Each distinctive row: the text once, and every (form, line) it is on.
-    rows: HashMap<u64, RowPlaces>,
-    satisfaction: Vec<(u32, u32, Box<str>)>,
+    unit_stats: Vec<UnitStats>,
+    /// Every distinctive row of every form, sorted by hash before the checks run.
+    rows: Vec<RowKey>,
+    /// Forms with a 满意度 row that names an organisation.
+    satisfaction: Vec<u32>,
+    resolver: RefCell<Option<Resolver<'r>>>,
+    /// The whole keys of the forms read again, by form number.
+    resolved: RefCell<HashMap<u32, Option<Rc<FormKeys>>>>,
 }
 
-fn small(n: usize) -> u32 {
+impl std::fmt::Debug for Index<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("forms", &self.forms.len())
+            .field("units", &self.units.len())
+            .field("rows", &self.rows.len())
+            .finish()
+    }
+}
+
+pub(super) fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl Index {
-    pub fn new() -> Index {
+impl<'r> Index<'r> {
+    pub fn new() -> Index<'r> {
         Index::default()
     }
 
-    /// File one form's keys; forms are numbered in the order they are added.
-    ///
-    /// What is kept is copied here, on the thread that owns the index, and the keys (made by a
-    /// worker) are dropped: a long-lived string left in a worker's allocation would pin the
-    /// page it shares with the form's short-lived data, and memory would grow with the batch.
-    pub fn add(&mut self, keys: FormKeys) {
+    /// An index whose findings can name their forms: `resolve(file, n)` gives the keys of the
+    /// `n`-th form of the run's file `file` again.
+    pub fn with_resolver(resolve: impl FnMut(u32, u32) -> Option<FormKeys> + 'r) -> Index<'r> {
+        Index {
+            resolver: RefCell::new(Some(Box::new(resolve))),
+            ..Index::default()
+        }
+    }
+
+    /// File one form's keys, from the run's file number `file`; forms are numbered in the order
+    /// they are added, and the forms of one file are added together. Only numbers are kept.
+    pub fn add(&mut self, mut keys: FormKeys, file: u32) {
         let form = small(self.forms.len());
-        let unit_key = (keys.department, keys.unit);
+        if self.files.last().is_none_or(|(f, _)| *f != file) {
+            self.files.push((file, form));
+        }
+        let unit_key = (
+            std::mem::take(&mut keys.department),
+            std::mem::take(&mut keys.unit),
+        );
         let unit = match self.unit_numbers.get(&unit_key) {
             Some(n) => *n,
             None => {
                 let n = small(self.units.len());
+                // Copied here, so that no worker allocation is kept alive by the index.
                 let owned = (
                     unit_key.0.as_str().to_owned(),
                     unit_key.1.as_str().to_owned(),
                 );
                 self.units.push(owned.clone());
                 self.unit_numbers.insert(owned, n);
+                self.unit_stats.push(UnitStats::default());
                 n
             }
         };
-        for (hash, line, text) in keys.rows {
-            let entry = self
-                .rows
-                .entry(hash)
-                .or_insert_with(|| (Box::from(&*text), Vec::new()));
-            entry.1.push((form, small(line)));
+        let project = match project_key(&keys.name) {
+            key if keys.kind == Some(FormKind::Project) && !key.is_empty() => {
+                let mut h = Fnv::new();
+                key.hash(&mut h);
+                keys.year.hash(&mut h);
+                h.finish().max(1)
+            }
+            _ => 0,
+        };
+        let mut seen: Vec<u64> = Vec::with_capacity(keys.rows.len());
+        for (hash, _, _) in &keys.rows {
+            if !seen.contains(hash) {
+                seen.push(*hash);
+                self.rows.push(RowKey::new(*hash, form));
+            }
         }
-        for (line, text) in keys.satisfaction {
-            self.satisfaction
-                .push((form, small(line), Box::from(&*text)));
+        if !keys.satisfaction.is_empty() {
+            self.satisfaction.push(form);
+        }
+        let full = keys
+            .claimed_total
+            .is_some_and(|c| c >= Decimal::ONE_HUNDRED);
+        if let Some(stats) = self.unit_stats.get_mut(unit as usize) {
+            stats.add(form, &keys, full);
         }
         self.forms.push(Entry {
-            file: Box::from(keys.file.as_str()),
-            name: Box::from(keys.name.as_str()),
-            unit,
-            year: keys.year,
-            project: keys.kind == Some(FormKind::Project),
             content: keys.content,
-            claimed_total: keys.claimed_total,
-            total: keys.total,
-            docked: keys.docked,
+            project,
+            unit,
         });
     }
 
@@ -289,13 +394,39 @@ impl Index {
         self.forms.get(form as usize)
     }
 
+    /// The whole keys of a form, read again (once) through the resolver.
+    pub(super) fn named(&self, form: u32) -> Option<Rc<FormKeys>> {
+        if let Some(known) = self.resolved.borrow().get(&form) {
+            return known.clone();
+        }
+        let place = self.files.partition_point(|(_, first)| *first <= form);
+        let keys = place
+            .checked_sub(1)
+            .and_then(|i| self.files.get(i))
+            .and_then(|(file, first)| {
+                let mut resolver = self.resolver.borrow_mut();
+                resolver.as_mut().and_then(|r| r(*file, form - first))
+            })
+            .map(Rc::new);
+        self.resolved.borrow_mut().insert(form, keys.clone());
+        keys
+    }
+
+    fn file_of(&self, form: u32) -> String {
+        self.named(form).map(|n| n.file.clone()).unwrap_or_default()
+    }
+
+    pub(super) fn name_of(&self, form: u32) -> String {
+        self.named(form).map(|n| n.name.clone()).unwrap_or_default()
+    }
+
     fn unit_of(&self, form: u32) -> (&str, &str) {
         self.entry(form)
             .and_then(|e| self.units.get(e.unit as usize))
             .map_or(("", ""), |(d, u)| (d.as_str(), u.as_str()))
     }
 
-    fn finding(
+    pub(super) fn finding(
         &self,
         check: &Check,
         form: u32,
@@ -304,29 +435,17 @@ impl Index {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Finding {
-        let file = self.entry(form).map_or("", |e| &*e.file);
-        Finding::new(check, file, line, row, field, message)
+        Finding::new(check, &self.file_of(form), line, row, field, message)
     }
 
     /// `name (file)`, for evidence.
-    fn describe(&self, form: u32) -> String {
-        self.entry(form)
-            .map(|e| format!("{} ({})", e.name, e.file))
+    pub(super) fn describe(&self, form: u32) -> String {
+        self.named(form)
+            .map(|n| format!("{} ({})", n.name, n.file))
             .unwrap_or_default()
     }
 
-    /// Forms by unit number, in the order they were added.
-    fn by_unit(&self) -> Vec<Vec<u32>> {
-        let mut groups = vec![Vec::new(); self.units.len()];
-        for (i, e) in self.forms.iter().enumerate() {
-            if let Some(g) = groups.get_mut(e.unit as usize) {
-                g.push(small(i));
-            }
-        }
-        groups
-    }
-
-    fn unit_label(&self, unit: u32) -> String {
+    pub(super) fn unit_label(&self, unit: u32) -> String {
         match self.units.get(unit as usize) {
             Some((d, u)) if d.is_empty() && u.is_empty() => "（未填单位）(no unit)".into(),
             Some((d, u)) if d == u || d.is_empty() => u.clone(),
@@ -336,7 +455,13 @@ impl Index {
     }
 
     /// Run the chosen batch checks; findings sorted by form, then in catalogue order.
-    pub fn run(&self, settings: &ReviewSettings, checks: &super::CheckSet) -> Vec<BatchFinding> {
+    pub fn run(
+        &mut self,
+        settings: &ReviewSettings,
+        checks: &super::CheckSet,
+    ) -> Vec<BatchFinding> {
+        // Equal rows next to each other, in the order of their forms.
+        self.rows.sort_unstable();
         let mut raised: Vec<Raised> = Vec::new();
         for check in checks.checks() {
             if let super::Runner::Batch(run) = check.run {
@@ -349,10 +474,7 @@ impl Index {
             .map(|(form, finding)| {
                 let (department, unit) = self.unit_of(form);
                 BatchFinding {
-                    form: self
-                        .entry(form)
-                        .map(|e| e.name.to_string())
-                        .unwrap_or_default(),
+                    form: self.name_of(form),
                     department: department.to_string(),
                     unit: unit.to_string(),
                     finding,
@@ -362,343 +484,28 @@ impl Index {
     }
 }
 
-/// At most this many forms are named in one finding's evidence.
-const LISTED: usize = 10;
-
-fn listed(index: &Index, forms: &[u32]) -> String {
-    let mut names: Vec<String> = forms
-        .iter()
-        .take(LISTED)
-        .map(|f| index.describe(*f))
-        .collect();
-    if forms.len() > LISTED {
-        names.push(format!(
-            "…… 另有 {} 个 ({} more)",
-            forms.len() - LISTED,
-            forms.len() - LISTED
-        ));
-    }
-    names.join("；")
-}
-
-pub(super) fn unit_full_marks(index: &Index, settings: &ReviewSettings, out: &mut Vec<Raised>) {
-    let needed = settings.unit_forms;
-    for (unit, forms) in index.by_unit().into_iter().enumerate() {
-        if Decimal::from(forms.len()) < needed || forms.is_empty() {
-            continue;
+impl UnitStats {
+    fn add(&mut self, form: u32, keys: &FormKeys, full: bool) {
+        self.forms = self.forms.saturating_add(1);
+        if self.first.len() < LISTED {
+            self.first.push(form);
         }
-        let entries: Vec<&Entry> = forms.iter().filter_map(|f| index.entry(*f)).collect();
-        if entries.iter().any(|e| e.docked) {
-            continue;
-        }
-        let hundred = Decimal::ONE_HUNDRED;
-        let all_full = entries
-            .iter()
-            .all(|e| e.claimed_total.is_some_and(|c| c >= hundred));
-        let label = index.unit_label(small(unit));
-        let n = forms.len();
-        let (chinese, english) = if all_full {
-            ("全部自评满分 100", "every one self-scored 100")
-        } else {
-            (
-                "没有一个指标扣分",
-                "no indicator row of any of them was docked",
-            )
+        self.any_docked |= keys.docked;
+        self.all_full &= full;
+        let Some(claimed) = keys.claimed_total else {
+            return;
         };
-        let Some(first) = forms.first() else { continue };
-        let totals: Vec<String> = entries
-            .iter()
-            .take(LISTED)
-            .map(|e| {
-                format!(
-                    "{} 申报 {} / 复核 {}",
-                    e.name,
-                    e.claimed_total.map_or("—".into(), |c| c.to_string()),
-                    e.total
-                )
-            })
-            .collect();
-        out.push((
-            *first,
-            index
-                .finding(
-                    &UNIT_FULL_MARKS,
-                    *first,
-                    None,
-                    label.clone(),
-                    "自评得分",
-                    format!(
-                        "{label} 的 {n} 张自评表{chinese} (all {n} forms of {label}: {english})"
-                    ),
-                )
-                .with("表数 (forms)", n.to_string())
-                .with("自评得分 (totals)", totals.join("；"))
-                .with("阈值 (threshold)", setting::UNIT_FORMS.describe(settings)),
-        ));
-    }
-}
-
-pub(super) fn copied_across_units(index: &Index, settings: &ReviewSettings, out: &mut Vec<Raised>) {
-    let mut groups: Vec<(&RowPlaces, u32)> = index
-        .rows
-        .values()
-        .filter_map(|g| g.1.first().map(|(f, _)| (g, *f)))
-        .collect();
-    groups.sort_by_key(|(_, first)| *first);
-    for ((text, places), _) in groups {
-        let units: Vec<u32> = places
-            .iter()
-            .filter_map(|(f, _)| index.entry(*f).map(|e| e.unit))
-            .collect();
-        let Some(first_unit) = units.first() else {
-            continue;
+        let Ok(gap) = crate::num::sub(claimed, keys.total) else {
+            return;
         };
-        if units.iter().all(|u| u == first_unit) {
-            continue;
+        self.gaps = self.gaps.saturating_add(1);
+        self.gap_sum = self.gap_sum.and_then(|s| s.checked_add(gap));
+        if gap > Decimal::ZERO {
+            self.largest.push((form, gap));
+            self.largest
+                .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            self.largest.truncate(LISTED);
         }
-        let mut distinct: Vec<u32> = units.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        for (i, (form, line)) in places.iter().enumerate() {
-            let own = units.get(i).copied().unwrap_or_default();
-            let others: Vec<String> = places
-                .iter()
-                .zip(&units)
-                .filter(|(_, u)| **u != own)
-                .take(LISTED)
-                .map(|((f, l), u)| {
-                    let file = index.entry(*f).map_or("", |e| &*e.file);
-                    format!("{} {file}:{l}", index.unit_label(*u))
-                })
-                .collect();
-            let row = text.split(' ').next().unwrap_or_default().to_string();
-            out.push((
-*form,
-                index
-                    .finding(
-                        &COPIED_ACROSS_UNITS,
-                        *form,
-                        Some(*line as usize),
-                        row,
-                        "三级指标",
-                        format!(
-                            "指标「{text}」的名称、指标值和实际完成值与其他 {} 个单位的表逐字相同 (this row's name, target and actual are word for word those of forms of {} other units: copied?)",
-                            distinct.len() - 1,
-                            distinct.len() - 1
-                        ),
-                    )
-                    .with("本单位 (this unit)", index.unit_label(own))
-                    .with("相同的行 (same row in)", others.join("；"))
-                    .with("阈值 (threshold)", setting::COPIED_ROW_CHARS.describe(settings)),
-            ));
-        }
-    }
-}
-
-pub(super) fn names_other_unit(index: &Index, _: &ReviewSettings, out: &mut Vec<Raised>) {
-    // Names worth looking for: long enough not to be a word of ordinary text.
-    let names: Vec<(u32, &str)> = index
-        .units
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (d, u))| [(small(i), d.as_str()), (small(i), u.as_str())])
-        .filter(|(_, n)| n.chars().count() >= 4)
-        .collect();
-    for (form, line, text) in &index.satisfaction {
-        let Some(entry) = index.entry(*form) else {
-            continue;
-        };
-        let (own_department, own_unit) = index.unit_of(*form);
-        let other = names.iter().find(|(unit, name)| {
-            *unit != entry.unit
-                && text.contains(name)
-                && !own_unit.contains(name)
-                && !own_department.contains(name)
-        });
-        let Some((other_unit, name)) = other else {
-            continue;
-        };
-        let row = text.split(' ').next().unwrap_or_default().to_string();
-        out.push((
-*form,
-            index
-                .finding(
-                    &NAMES_OTHER_UNIT,
-                    *form,
-                    Some(*line as usize),
-                    row,
-                    "满意度指标",
-                    format!(
-                        "满意度指标「{text}」写的是 {name}，不是本单位 {own_unit}：疑似套用其他单位的模板 (the satisfaction row names {name}, not this form's unit {own_unit}: copied from another unit's template?)"
-                    ),
-                )
-                .with("本单位 (this unit)", index.unit_label(entry.unit))
-                .with("所写单位 (unit named)", index.unit_label(*other_unit)),
-        ));
-    }
-}
-
-pub(super) fn duplicate_form(index: &Index, _: &ReviewSettings, out: &mut Vec<Raised>) {
-    let mut by_content: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (i, e) in index.forms.iter().enumerate() {
-        by_content.entry(e.content).or_default().push(small(i));
-    }
-    let mut groups: Vec<Vec<u32>> = by_content.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
-    for group in groups {
-        for form in &group {
-            let others: Vec<u32> = group.iter().copied().filter(|f| f != form).collect();
-            let Some(entry) = index.entry(*form) else {
-                continue;
-            };
-            out.push((
-*form,
-                index
-                    .finding(
-                        &DUPLICATE_FORM,
-                        *form,
-                        None,
-                        entry.name.to_string(),
-                        "全表",
-                        format!(
-                            "{} 与另外 {} 张表内容完全相同（预算、指标、得分），只是名称或文件不同：同一张表重复报送 (the form's budget, indicators and scores are identical to {} other form(s) under another name or file: submitted twice)",
-                            entry.name,
-                            others.len(),
-                            others.len()
-                        ),
-                    )
-                    .with("相同的表 (identical forms)", listed(index, &others)),
-            ));
-        }
-    }
-}
-
-/// A project's name as the same project would be written twice: no spaces or quotes, and no
-/// system code prefix (`51000021R0001-名称`).
-fn project_key(name: &str) -> String {
-    let name = name.rsplit_once(['-', '－']).map_or(name, |(_, n)| n);
-    name.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '「' | '」'))
-        .collect()
-}
-
-pub(super) fn duplicate_project(index: &Index, _: &ReviewSettings, out: &mut Vec<Raised>) {
-    let mut by_project: HashMap<(u32, i32, String), Vec<u32>> = HashMap::new();
-    for (i, e) in index.forms.iter().enumerate() {
-        let key = project_key(&e.name);
-        if !e.project || key.is_empty() {
-            continue;
-        }
-        by_project
-            .entry((e.unit, e.year, key))
-            .or_default()
-            .push(small(i));
-    }
-    let mut groups: Vec<Vec<u32>> = by_project.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
-    for group in groups {
-        let contents: Vec<u64> = group
-            .iter()
-            .filter_map(|f| index.entry(*f).map(|e| e.content))
-            .collect();
-        // The same content twice is `duplicate-form`.
-        if contents.iter().all(|c| Some(c) == contents.first()) {
-            continue;
-        }
-        for form in &group {
-            let others: Vec<u32> = group.iter().copied().filter(|f| f != form).collect();
-            let Some(entry) = index.entry(*form) else {
-                continue;
-            };
-            out.push((
-*form,
-                index
-                    .finding(
-                        &DUPLICATE_PROJECT,
-                        *form,
-                        None,
-                        entry.name.to_string(),
-                        "项目名称",
-                        format!(
-                            "同一单位同一年度的项目 {} 有 {} 张自评表，内容不同 (the unit has {} forms for project {} in {}, with different contents)",
-                            entry.name,
-                            group.len(),
-                            group.len(),
-                            entry.name,
-                            entry.year
-                        ),
-                    )
-                    .with("单位 (unit)", index.unit_label(entry.unit))
-                    .with("其他表 (other forms)", listed(index, &others)),
-            ));
-        }
-    }
-}
-
-/// Claimed minus recomputed totals, summed per unit: (unit, gap, forms with a claimed total).
-pub fn inflation_by_unit(index: &Index) -> Vec<UnitGap> {
-    let mut out = Vec::new();
-    for (unit, forms) in index.by_unit().into_iter().enumerate() {
-        let mut gaps = Vec::new();
-        for f in forms {
-            let Some(e) = index.entry(f) else { continue };
-            if let Some(claimed) = e.claimed_total
-                && let Ok(gap) = num::sub(claimed, e.total)
-            {
-                gaps.push((f, gap));
-            }
-        }
-        let Ok(sum) = num::sum(gaps.iter().map(|(_, g)| *g)) else {
-            continue;
-        };
-        out.push((small(unit), sum, gaps));
-    }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
-}
-
-pub(super) fn unit_score_inflation(
-    index: &Index,
-    settings: &ReviewSettings,
-    out: &mut Vec<Raised>,
-) {
-    let limit = settings.unit_inflation;
-    let by_unit = index.by_unit();
-    for (rank, (unit, sum, mut gaps)) in inflation_by_unit(index).into_iter().enumerate() {
-        if sum <= limit {
-            continue;
-        }
-        gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let Some(first) = by_unit.get(unit as usize).and_then(|f| f.first().copied()) else {
-            continue;
-        };
-        let label = index.unit_label(unit);
-        let largest: Vec<String> = gaps
-            .iter()
-            .filter(|(_, g)| *g > Decimal::ZERO)
-            .take(LISTED)
-            .map(|(f, g)| format!("{} +{g}", index.describe(*f)))
-            .collect();
-        out.push((
-first,
-            index
-                .finding(
-                    &UNIT_SCORE_INFLATION,
-                    first,
-                    None,
-                    label.clone(),
-                    "自评得分",
-                    format!(
-                        "{label} 各表申报总分比复核总分合计高 {sum} 分，在本次复核的单位中排第 {} (the claimed totals of {label} exceed the recomputed ones by {sum} points in all, rank {} of the run's units)",
-                        rank + 1,
-                        rank + 1
-                    ),
-                )
-                .with("申报 − 复核 合计 (claimed − recomputed, summed)", sum.to_string())
-                .with("表数 (forms)", gaps.len().to_string())
-                .with("高估最多的表 (most inflated forms)", largest.join("；"))
-                .with("阈值 (threshold)", setting::UNIT_INFLATION.describe(settings)),
-        ));
     }
 }
 
@@ -709,11 +516,13 @@ pub fn run_over(
     settings: &ReviewSettings,
     checks: &super::CheckSet,
 ) -> Vec<BatchFinding> {
-    let mut index = Index::new();
-    for r in reviews.iter_mut() {
-        if let Some(keys) = r.keys.take() {
-            index.add(*keys);
-        }
+    let keys: Vec<FormKeys> = reviews
+        .iter_mut()
+        .filter_map(|r| r.keys.take().map(|k| *k))
+        .collect();
+    let mut index = Index::with_resolver(|file, _| keys.get(file as usize).cloned());
+    for (i, k) in keys.iter().enumerate() {
+        index.add(k.clone(), small(i));
     }
     index.run(settings, checks)
 }

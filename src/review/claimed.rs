@@ -93,10 +93,14 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
                 "公式 (formula)",
                 format!("全年执行数 / {}", sheet.execution.denominator),
             )
-            .with("全年执行数 (executed)", format!("{executed}万元"))
+            // In the form's own unit (元 on a form that prints its budget in 元).
+            .with(
+                "全年执行数 (executed)",
+                format!("{executed}{}", cx.form.budget.unit.name),
+            )
             .with(
                 format!("{} (budget)", sheet.execution.denominator),
-                format!("{budget}万元"),
+                format!("{budget}{}", cx.form.budget.unit.name),
             )
         }
         "得分" if Some(m.line) == execution_score_line => base(

@@ -9,7 +9,7 @@ use super::{
 use crate::diag::Diagnostic;
 use crate::form::{Field, FundSource};
 use crate::num::{self, percent_text};
-use crate::score::{IndicatorKind, Status, beyond};
+use crate::score::{IndicatorKind, Scale, Status, agreement, beyond};
 use rust_decimal::Decimal;
 
 type Column = fn(&FundSource) -> &Option<Field<Decimal>>;
@@ -259,7 +259,7 @@ pub(super) fn qualitative_tier(cx: &Context, out: &mut Vec<Finding>) {
         };
         // The engine's own rounded score is never wrong: 79% of 0.5 is 0.395, rounded to 0.40,
         // which is 80% of the weight, "outside" [60%, 80%) only before rounding.
-        if !beyond(claimed.value, scored.score, cx.tolerance()) {
+        if !agreement(claimed, scored.score, Scale::Points, cx.tolerance()).differs() {
             continue;
         }
         if tier_allows(cx, tier, scored.weight, claimed.value) {
@@ -351,7 +351,7 @@ fn met_and_unmet(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
                     && claimed.value < weight
                     && beyond(claimed.value, weight, tolerance)
                     && claimed.value < scored.score
-                    && beyond(claimed.value, scored.score, tolerance)
+                    && agreement(claimed, scored.score, Scale::Points, tolerance).differs()
                     && !row.has_explanation() =>
             {
                 out.push(evidence(cx.finding(

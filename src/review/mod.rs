@@ -200,7 +200,7 @@ pub mod setting {
         ZERO,
         None,
         tolerance,
-        "尾差: how far a claimed figure may be from the computed one (scores and totals in points, rates and deviations in percentage points, amounts in 万元)"
+        "尾差: how far a claimed figure may be from the computed one (scores and totals in points, amounts in 万元; a claimed rate or deviation is compared at the precision it is printed with instead)"
     );
     setting!(
         LOW_EXECUTION,
@@ -389,14 +389,16 @@ check!(
     "rate-mismatch",
     Claimed,
     Error,
-    [TOLERANCE],
+    [],
     [],
     Runner::Form(claimed::rate_mismatch),
     "执行率与计算不符 (execution rate differs)",
-    "申报的执行率（合计行及各资金来源行）与 全年执行数 / 预算数 相差超过尾差 (a claimed 执行率, of the total row or of a fund-source row, differs from executed / budget by more than the tolerance, in percentage points)",
+    "申报的执行率（合计行及各资金来源行）与 全年执行数 / 预算数 在申报的精度上不符 (a claimed 执行率, of the total row or of a fund-source row, differs from executed / budget at the precision it is printed with)",
     "The rate is recomputed from the row's own figures, with the denominator the template names \
-     (全年预算数 or 年初预算数), rounded as the rules say, and compared in percentage points: with \
-     `tolerance 0.01`, a claimed 45.19% against a computed 45.18% passes and 45.20% does not."
+     (全年预算数 or 年初预算数), rounded as the rules say, and compared at the precision the claim \
+     is printed with (rounded half up): a claimed `99%` agrees with a computed 99.10%, a claimed \
+     45.19% does not agree with 45.18%. A claim that agrees only as printed is shown beside the \
+     computed figure in every output."
 );
 check!(
     EXECUTION_SCORE_MISMATCH,
@@ -433,11 +435,11 @@ check!(
     "deviation-mismatch",
     Claimed,
     Error,
-    [TOLERANCE],
+    [],
     [],
     Runner::Form(claimed::deviation_mismatch),
     "偏差度与计算不符 (deviation differs)",
-    "申报的偏差度与规则计算结果相差超过尾差 (a claimed 偏差度 differs from the rules' deviation by more than the tolerance, in percentage points)",
+    "申报的偏差度与规则计算结果在申报的精度上不符 (a claimed 偏差度 differs from the rules' deviation at the precision it is printed with: `0%` agrees with 0.40%, `0.50%` does not agree with 0.40%)",
     "偏差度 is computed with the ruleset's `deviation` rule; for henan-2023 it is one-sided (0 \
      whenever the target is met), so a form that prints 4.00% for 96% against `≥95%` is flagged."
 );

@@ -74,8 +74,11 @@ fn quantities(row: &Indicator) -> Option<(Option<Comparator>, &Quantity, &Quanti
     }
 }
 
-fn is_full_rate(q: &Quantity) -> bool {
-    q.unit == Unit::Percent && q.value == Decimal::ONE
+/// A target of 100%: `100%`, or a bare `100` on a row whose name is a rate (`资金支付率` printing
+/// only completion rates, where 100 means 100%).
+fn is_full_rate(q: &Quantity, name: &str) -> bool {
+    (q.unit == Unit::Percent && q.value == Decimal::ONE)
+        || (q.unit == Unit::None && q.value == Decimal::ONE_HUNDRED && name.trim().ends_with('率'))
 }
 
 fn arrow(row: &Indicator) -> String {
@@ -93,7 +96,7 @@ pub(super) fn copied_actuals(cx: &Context, out: &mut Vec<Finding>) {
     for (row, _) in cx.rows() {
         let is_copy = match (&row.target.value, &row.actual.value) {
             (Target::Quantitative { quantity, .. }, Actual::Quantity(actual)) => {
-                if is_full_rate(quantity) {
+                if is_full_rate(quantity, &row.name.value) {
                     continue;
                 }
                 matches!(value::align(quantity, actual), Ok((t, a)) if t == a)

@@ -6,11 +6,12 @@
 //! misfit and every score. Where a number cannot be computed at all (a budget of 0, a division by
 //! zero in a rule), scoring fails with a located error.
 
+pub mod claim;
 mod place;
 pub mod sheet;
 
+pub use claim::{Agreement, Scale, agreement, beyond};
 pub use place::place_blank_level1;
-
 pub use sheet::*;
 
 use crate::diag::Diagnostic;

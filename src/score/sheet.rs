@@ -1,5 +1,6 @@
 //! The score sheet: every figure of a form as the rules compute it, beside what was claimed.
 
+use super::claim::{Scale, agreement};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::num::percent_text;
 use crate::rules::FormKind;
@@ -17,6 +18,31 @@ fn as_percent<S: Serializer>(fraction: &Decimal, s: S) -> Result<S::Ok, S::Error
 fn as_optional_percent<S: Serializer>(fraction: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match fraction {
         Some(f) => as_percent(f, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// A claimed rate in JSON: the same fields, the value in percent (`"99"` for `99%`), as the field's
+/// `_percent` name says.
+fn as_optional_claimed_percent<S: Serializer>(
+    claimed: &Option<Claimed>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct ClaimedPercent<'a> {
+        value: Option<Decimal>,
+        text: &'a str,
+        line: usize,
+    }
+    match claimed {
+        Some(c) => Serialize::serialize(
+            &ClaimedPercent {
+                value: crate::num::percent_number(c.value),
+                text: &c.text,
+                line: c.line,
+            },
+            s,
+        ),
         None => s.serialize_none(),
     }
 }
@@ -67,6 +93,11 @@ pub struct ExecutionScore {
     #[serde(rename = "rate_percent", serialize_with = "as_percent")]
     pub rate: Decimal,
     pub score: Decimal,
+    /// A fraction here, in percent in JSON (`claimed_rate_percent`), like `rate_percent`.
+    #[serde(
+        rename = "claimed_rate_percent",
+        serialize_with = "as_optional_claimed_percent"
+    )]
     pub claimed_rate: Option<Claimed>,
     pub claimed_score: Option<Claimed>,
     /// The rules ask for a reason for this execution rate.
@@ -83,6 +114,10 @@ pub struct SourceRate {
     /// `None` where the budget of the row is 0.
     #[serde(rename = "rate_percent", serialize_with = "as_optional_percent")]
     pub rate: Option<Decimal>,
+    #[serde(
+        rename = "claimed_rate_percent",
+        serialize_with = "as_optional_claimed_percent"
+    )]
     pub claimed_rate: Option<Claimed>,
 }
 
@@ -154,6 +189,11 @@ pub struct IndicatorScore {
     pub explanation_required: bool,
     pub has_explanation: bool,
     pub claimed_score: Option<Claimed>,
+    /// A fraction here, in percent in JSON (`claimed_deviation_percent`).
+    #[serde(
+        rename = "claimed_deviation_percent",
+        serialize_with = "as_optional_claimed_percent"
+    )]
     pub claimed_deviation: Option<Claimed>,
     pub score_trace: Option<Trace>,
     pub deviation_trace: Option<Trace>,
@@ -203,7 +243,7 @@ pub struct ScoreSheet {
     pub source: Arc<SourceFile>,
 }
 
-/// A claimed figure that differs from the computed one by more than the tolerance.
+/// A claimed figure that differs from the computed one ([`agreement`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mismatch {
     /// 执行率, 得分, 偏差度, 自评得分, 等级 …
@@ -229,13 +269,6 @@ impl Mismatch {
     }
 }
 
-/// Whether two figures differ by more than the tolerance; an overflowing difference differs.
-pub fn beyond(claimed: Decimal, computed: Decimal, tolerance: Decimal) -> bool {
-    claimed
-        .checked_sub(computed)
-        .is_none_or(|d| d.abs() > tolerance)
-}
-
 impl ScoreSheet {
     /// A line of the form, as a user can find it: `line 37`, or the cell of a workbook.
     pub fn place(&self, line: usize) -> String {
@@ -244,20 +277,22 @@ impl ScoreSheet {
             .map_or_else(|| format!("line {line}"), str::to_string)
     }
 
-    /// Every claimed figure that differs from the computed one beyond the tolerance (尾差).
-    /// Rates and deviations are compared in percentage points.
+    /// Every claimed figure that differs from the computed one ([`agreement`]): points beyond
+    /// the tolerance (尾差), rates and deviations at the precision they were printed with.
     pub fn mismatches(&self) -> Vec<Mismatch> {
         let tolerance = self.tolerance;
         let mut out = Vec::new();
-        let differs = |claimed: Decimal, computed: Decimal| beyond(claimed, computed, tolerance);
-        // Rates and deviations are fractions; the tolerance is in percentage points.
-        let point_tolerance = tolerance / Decimal::ONE_HUNDRED;
-        let differs_pct =
-            |claimed: Decimal, computed: Decimal| beyond(claimed, computed, point_tolerance);
+        let differs = |claimed: &Claimed, computed: Decimal| {
+            agreement(claimed, computed, Scale::Points, tolerance).differs()
+        };
+        // Rates and deviations: at the precision the claim was printed with.
+        let differs_pct = |claimed: &Claimed, computed: Decimal| {
+            agreement(claimed, computed, Scale::Percent, tolerance).differs()
+        };
         let formula = |t: &Option<Trace>| t.as_ref().map(|t| t.formula.clone());
         let e = &self.execution;
         if let Some(c) = &e.claimed_rate
-            && differs_pct(c.value, e.rate)
+            && differs_pct(c, e.rate)
         {
             out.push(Mismatch {
                 field: "执行率",
@@ -270,7 +305,7 @@ impl ScoreSheet {
             });
         }
         if let Some(c) = &e.claimed_score
-            && differs(c.value, e.score)
+            && differs(c, e.score)
         {
             out.push(Mismatch {
                 field: "得分",
@@ -284,7 +319,7 @@ impl ScoreSheet {
         }
         for s in &self.sources {
             if let (Some(c), Some(rate)) = (&s.claimed_rate, s.rate)
-                && differs_pct(c.value, rate)
+                && differs_pct(c, rate)
             {
                 out.push(Mismatch {
                     field: "执行率",
@@ -300,7 +335,7 @@ impl ScoreSheet {
         for section in &self.sections {
             for item in &section.items {
                 if let Some(c) = &item.claimed
-                    && differs(c.value, item.score)
+                    && differs(c, item.score)
                 {
                     out.push(Mismatch {
                         field: "得分",
@@ -316,7 +351,7 @@ impl ScoreSheet {
         }
         for row in &self.indicators {
             if let Some(c) = &row.claimed_score
-                && differs(c.value, row.score)
+                && differs(c, row.score)
             {
                 out.push(Mismatch {
                     field: "得分",
@@ -329,7 +364,7 @@ impl ScoreSheet {
                 });
             }
             if let Some(c) = &row.claimed_deviation
-                && differs_pct(c.value, row.deviation)
+                && differs_pct(c, row.deviation)
             {
                 out.push(Mismatch {
                     field: "偏差度",
@@ -343,7 +378,7 @@ impl ScoreSheet {
             }
         }
         if let Some(c) = &self.claimed_total
-            && differs(c.value, self.total)
+            && differs(c, self.total)
         {
             out.push(Mismatch {
                 field: "自评得分",

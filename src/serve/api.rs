@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::form::{self, Form};
 use crate::render::json::{SheetJson, sheet as sheet_json};
 use crate::render::review as review_render;
+use crate::render::schema::SCHEMA_VERSION;
 use crate::review::{self, CheckSet, Family, Finding, FormReview};
 use crate::rules::{FormKind, RulesetRef};
 use crate::score::ScoreOptions;
@@ -81,6 +82,8 @@ pub struct ScoreQuery {
 
 #[derive(Serialize)]
 struct ScoreOut<'a> {
+    /// The version of the sheet's fields (`jixiao schema score`, its `sheet`).
+    schema_version: u32,
     #[serde(flatten)]
     sheet: SheetJson<'a>,
     /// The review's findings (every check), each with its line and row.
@@ -151,6 +154,7 @@ pub async fn score(
             .map_err(|e| with_model(ApiError::unprocessable(e)))?;
         let findings = review::review(&scored.ruleset, &scored.form, &scored.sheet);
         let out = ScoreOut {
+            schema_version: SCHEMA_VERSION,
             sheet: sheet_json(&scored.sheet),
             findings: findings_json(&findings),
             diagnostics: diagnostics_json(&warnings),
@@ -279,6 +283,8 @@ pub async fn review(
             .collect();
         #[derive(Serialize)]
         struct Out<'a> {
+            /// As `jixiao review --format json` gives it (`jixiao schema review`).
+            schema_version: u32,
             forms: Vec<serde_json::Value>,
             errors: Vec<DiagnosticOut<'a>>,
             warnings: Vec<DiagnosticOut<'a>>,
@@ -287,6 +293,7 @@ pub async fn review(
         Ok(json_response(
             StatusCode::OK,
             &Out {
+                schema_version: SCHEMA_VERSION,
                 forms,
                 errors: diagnostics_json(&errors),
                 warnings: diagnostics_json(&warnings),

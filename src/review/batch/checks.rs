@@ -1,0 +1,366 @@
+//! The batch checks, on the numbers of the [`Index`]; each reads again only the forms its
+//! findings name.
+
+use super::{Index, LISTED, Raised, RowKey, small};
+use crate::review::{
+    COPIED_ACROSS_UNITS, DUPLICATE_FORM, DUPLICATE_PROJECT, NAMES_OTHER_UNIT, UNIT_FULL_MARKS,
+    UNIT_SCORE_INFLATION, setting,
+};
+use crate::rules::ruleset::ReviewSettings;
+use rust_decimal::Decimal;
+
+fn listed(index: &Index, forms: &[u32]) -> String {
+    let mut names: Vec<String> = forms
+        .iter()
+        .take(LISTED)
+        .map(|f| index.describe(*f))
+        .collect();
+    if forms.len() > LISTED {
+        names.push(format!(
+            "…… 另有 {} 个 ({} more)",
+            forms.len() - LISTED,
+            forms.len() - LISTED
+        ));
+    }
+    names.join("；")
+}
+
+/// Runs of equal keys in a sorted list, as ranges.
+fn runs<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=items.len() {
+        let ends = i == items.len()
+            || items
+                .get(i)
+                .zip(items.get(start))
+                .is_none_or(|(a, b)| key(a) != key(b));
+        if ends {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+pub(in crate::review) fn unit_full_marks(
+    index: &Index,
+    settings: &ReviewSettings,
+    out: &mut Vec<Raised>,
+) {
+    let needed = settings.unit_forms;
+    for (unit, stats) in index.unit_stats.iter().enumerate() {
+        if Decimal::from(stats.forms) < needed || stats.forms == 0 || stats.any_docked {
+            continue;
+        }
+        let label = index.unit_label(small(unit));
+        let n = stats.forms;
+        let (chinese, english) = if stats.all_full {
+            ("全部自评满分 100", "every one self-scored 100")
+        } else {
+            (
+                "没有一个指标扣分",
+                "no indicator row of any of them was docked",
+            )
+        };
+        let Some(first) = stats.first.first() else {
+            continue;
+        };
+        let totals: Vec<String> = stats
+            .first
+            .iter()
+            .filter_map(|f| index.named(*f))
+            .map(|k| {
+                format!(
+                    "{} 申报 {} / 复核 {}",
+                    k.name,
+                    k.claimed_total.map_or("—".into(), |c| c.to_string()),
+                    k.total
+                )
+            })
+            .collect();
+        out.push((
+            *first,
+            index
+                .finding(
+                    &UNIT_FULL_MARKS,
+                    *first,
+                    None,
+                    label.clone(),
+                    "自评得分",
+                    format!(
+                        "{label} 的 {n} 张自评表{chinese} (all {n} forms of {label}: {english})"
+                    ),
+                )
+                .with("表数 (forms)", n.to_string())
+                .with("自评得分 (totals)", totals.join("；"))
+                .with("阈值 (threshold)", setting::UNIT_FORMS.describe(settings)),
+        ));
+    }
+}
+
+/// The places of a row in the forms that have it: (form, line), and its text.
+fn row_places(index: &Index, group: &[RowKey]) -> (String, Vec<(u32, usize)>) {
+    let mut text = String::new();
+    let mut places = Vec::new();
+    for key in group {
+        let Some(keys) = index.named(key.form) else {
+            continue;
+        };
+        for (hash, line, row) in &keys.rows {
+            if *hash == key.hash() {
+                if text.is_empty() {
+                    text = row.to_string();
+                }
+                places.push((key.form, *line));
+            }
+        }
+    }
+    (text, places)
+}
+
+pub(in crate::review) fn copied_across_units(
+    index: &Index,
+    settings: &ReviewSettings,
+    out: &mut Vec<Raised>,
+) {
+    for range in runs(&index.rows, RowKey::hash) {
+        let Some(group) = index.rows.get(range) else {
+            continue;
+        };
+        let unit = |form: u32| index.entry(form).map(|e| e.unit);
+        let Some(first_unit) = group.first().and_then(|k| unit(k.form)) else {
+            continue;
+        };
+        if group.iter().all(|k| unit(k.form) == Some(first_unit)) {
+            continue;
+        }
+        // Only now, for a row in forms of two units or more, are the forms read again.
+        let (text, places) = row_places(index, group);
+        let units: Vec<u32> = places.iter().filter_map(|(f, _)| unit(*f)).collect();
+        let mut distinct: Vec<u32> = units.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for (i, (form, line)) in places.iter().enumerate() {
+            let own = units.get(i).copied().unwrap_or_default();
+            let others: Vec<String> = places
+                .iter()
+                .zip(&units)
+                .filter(|(_, u)| **u != own)
+                .take(LISTED)
+                .map(|((f, l), u)| format!("{} {}:{l}", index.unit_label(*u), index.file_of(*f)))
+                .collect();
+            let row = text.split(' ').next().unwrap_or_default().to_string();
+            out.push((
+                *form,
+                index
+                    .finding(
+                        &COPIED_ACROSS_UNITS,
+                        *form,
+                        Some(*line),
+                        row,
+                        "三级指标",
+                        format!(
+                            "指标「{text}」的名称、指标值和实际完成值与其他 {} 个单位的表逐字相同 (this row's name, target and actual are word for word those of forms of {} other units: copied?)",
+                            distinct.len() - 1,
+                            distinct.len() - 1
+                        ),
+                    )
+                    .with("本单位 (this unit)", index.unit_label(own))
+                    .with("相同的行 (same row in)", others.join("；"))
+                    .with("阈值 (threshold)", setting::COPIED_ROW_CHARS.describe(settings)),
+            ));
+        }
+    }
+}
+
+pub(in crate::review) fn names_other_unit(
+    index: &Index,
+    _: &ReviewSettings,
+    out: &mut Vec<Raised>,
+) {
+    // Names worth looking for: long enough not to be a word of ordinary text.
+    let names: Vec<(u32, &str)> = index
+        .units
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (d, u))| [(small(i), d.as_str()), (small(i), u.as_str())])
+        .filter(|(_, n)| n.chars().count() >= 4)
+        .collect();
+    for form in &index.satisfaction {
+        let (Some(entry), Some(keys)) = (index.entry(*form), index.named(*form)) else {
+            continue;
+        };
+        let (own_department, own_unit) = index.unit_of(*form);
+        for (line, text) in &keys.satisfaction {
+            let other = names.iter().find(|(unit, name)| {
+                *unit != entry.unit
+                    && text.contains(name)
+                    && !own_unit.contains(name)
+                    && !own_department.contains(name)
+            });
+            let Some((other_unit, name)) = other else {
+                continue;
+            };
+            let row = text.split(' ').next().unwrap_or_default().to_string();
+            out.push((
+                *form,
+                index
+                    .finding(
+                        &NAMES_OTHER_UNIT,
+                        *form,
+                        Some(*line),
+                        row,
+                        "满意度指标",
+                        format!(
+                            "满意度指标「{text}」写的是 {name}，不是本单位 {own_unit}：疑似套用其他单位的模板 (the satisfaction row names {name}, not this form's unit {own_unit}: copied from another unit's template?)"
+                        ),
+                    )
+                    .with("本单位 (this unit)", index.unit_label(entry.unit))
+                    .with("所写单位 (unit named)", index.unit_label(*other_unit)),
+            ));
+        }
+    }
+}
+
+/// Groups of forms with the same key (two forms or more), each in form order.
+fn same<K: Ord + Copy>(index: &Index, key: impl Fn(&super::Entry) -> Option<K>) -> Vec<Vec<u32>> {
+    let mut keyed: Vec<(K, u32)> = index
+        .forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| key(e).map(|k| (k, small(i))))
+        .collect();
+    keyed.sort_unstable();
+    runs(&keyed, |(k, _)| *k)
+        .into_iter()
+        .filter(|r| r.len() > 1)
+        .filter_map(|r| keyed.get(r).map(|g| g.iter().map(|(_, f)| *f).collect()))
+        .collect()
+}
+
+pub(in crate::review) fn duplicate_form(index: &Index, _: &ReviewSettings, out: &mut Vec<Raised>) {
+    for group in same(index, |e| Some(e.content)) {
+        for form in &group {
+            let others: Vec<u32> = group.iter().copied().filter(|f| f != form).collect();
+            let name = index.name_of(*form);
+            out.push((
+                *form,
+                index
+                    .finding(
+                        &DUPLICATE_FORM,
+                        *form,
+                        None,
+                        name.clone(),
+                        "全表",
+                        format!(
+                            "{name} 与另外 {} 张表内容完全相同（预算、指标、得分），只是名称或文件不同：同一张表重复报送 (the form's budget, indicators and scores are identical to {} other form(s) under another name or file: submitted twice)",
+                            others.len(),
+                            others.len()
+                        ),
+                    )
+                    .with("相同的表 (identical forms)", listed(index, &others)),
+            ));
+        }
+    }
+}
+
+pub(in crate::review) fn duplicate_project(
+    index: &Index,
+    _: &ReviewSettings,
+    out: &mut Vec<Raised>,
+) {
+    let groups = same(index, |e| (e.project != 0).then_some((e.unit, e.project)));
+    for group in groups {
+        let contents: Vec<u64> = group
+            .iter()
+            .filter_map(|f| index.entry(*f).map(|e| e.content))
+            .collect();
+        // The same content twice is `duplicate-form`.
+        if contents.iter().all(|c| Some(c) == contents.first()) {
+            continue;
+        }
+        for form in &group {
+            let others: Vec<u32> = group.iter().copied().filter(|f| f != form).collect();
+            let (Some(entry), Some(keys)) = (index.entry(*form), index.named(*form)) else {
+                continue;
+            };
+            out.push((
+                *form,
+                index
+                    .finding(
+                        &DUPLICATE_PROJECT,
+                        *form,
+                        None,
+                        keys.name.clone(),
+                        "项目名称",
+                        format!(
+                            "同一单位同一年度的项目 {} 有 {} 张自评表，内容不同 (the unit has {} forms for project {} in {}, with different contents)",
+                            keys.name,
+                            group.len(),
+                            group.len(),
+                            keys.name,
+                            keys.year
+                        ),
+                    )
+                    .with("单位 (unit)", index.unit_label(entry.unit))
+                    .with("其他表 (other forms)", listed(index, &others)),
+            ));
+        }
+    }
+}
+
+pub(in crate::review) fn unit_score_inflation(
+    index: &Index,
+    settings: &ReviewSettings,
+    out: &mut Vec<Raised>,
+) {
+    let limit = settings.unit_inflation;
+    // Claimed minus recomputed totals, summed per unit, largest first.
+    let mut ranked: Vec<(u32, Decimal)> = index
+        .unit_stats
+        .iter()
+        .enumerate()
+        .filter_map(|(u, s)| s.gap_sum.map(|sum| (small(u), sum)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (rank, (unit, sum)) in ranked.into_iter().enumerate() {
+        if sum <= limit {
+            continue;
+        }
+        let Some(stats) = index.unit_stats.get(unit as usize) else {
+            continue;
+        };
+        let Some(first) = stats.first.first().copied() else {
+            continue;
+        };
+        let label = index.unit_label(unit);
+        let largest: Vec<String> = stats
+            .largest
+            .iter()
+            .map(|(f, g)| format!("{} +{g}", index.describe(*f)))
+            .collect();
+        out.push((
+            first,
+            index
+                .finding(
+                    &UNIT_SCORE_INFLATION,
+                    first,
+                    None,
+                    label.clone(),
+                    "自评得分",
+                    format!(
+                        "{label} 各表申报总分比复核总分合计高 {sum} 分，在本次复核的单位中排第 {} (the claimed totals of {label} exceed the recomputed ones by {sum} points in all, rank {} of the run's units)",
+                        rank + 1,
+                        rank + 1
+                    ),
+                )
+                .with("申报 − 复核 合计 (claimed − recomputed, summed)", sum.to_string())
+                .with("表数 (forms)", stats.gaps.to_string())
+                .with("高估最多的表 (most inflated forms)", largest.join("；"))
+                .with("阈值 (threshold)", setting::UNIT_INFLATION.describe(settings)),
+        ));
+    }
+}
