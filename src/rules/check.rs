@@ -303,6 +303,9 @@ impl<'a> Checker<'a> {
             return None;
         };
         let (version, title, basis, years) = self.header(header);
+        let (regions, read_off) = super::region::header_claims(header, |span, message| {
+            self.error(span, message);
+        });
         let grades = self.grades(grades);
         let rounding = self.rounding(rounding);
         let review = self.review(review);
@@ -381,6 +384,8 @@ impl<'a> Checker<'a> {
             title,
             basis,
             years,
+            regions,
+            read_off,
             source: Arc::clone(self.file),
             grades,
             rounding,
@@ -417,6 +422,8 @@ impl<'a> Checker<'a> {
                 ast::HeaderField::Title(t) => title = Some(t.value.clone()),
                 ast::HeaderField::Basis(t) => basis = Some(t.value.clone()),
                 ast::HeaderField::Version(n) => version = self.whole_number(n, "version"),
+                // Read by `region::header_claims`.
+                ast::HeaderField::Regions { .. } | ast::HeaderField::ReadOff(_) => {}
                 ast::HeaderField::Years {
                     from,
                     to,
