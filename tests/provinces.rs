@@ -273,8 +273,7 @@ fn a_later_nationwide_ruleset_no_longer_takes_over_silently() {
     std::fs::create_dir_all(dir.join("bureau")).unwrap();
     let nationwide = ZHEJIANG
         .replace("zhejiang-2023", "central-2023")
-        .replace("  region \"浙江省\"\n", "")
-        .replace("version 1", "version 1");
+        .replace("  region \"浙江省\"\n", "");
     std::fs::write(dir.join("bureau/central-2023.rules"), nationwide).unwrap();
     std::fs::write(
         dir.join("f.toml"),
