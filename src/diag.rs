@@ -177,6 +177,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Other places in the same file that explain the problem (the `(` that a missing `)`
+    /// leaves open), each with its label, shown under the main one.
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -198,6 +201,7 @@ impl Diagnostic {
             label: None,
             notes: Vec::new(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -224,6 +228,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Another place in the file that explains the problem, shown with its own caret.
+    pub fn related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
         self
     }
 
@@ -281,8 +291,33 @@ impl Diagnostic {
             label: self.label.as_deref(),
             notes: &self.notes,
             help: self.help.as_deref(),
+            related: self
+                .file
+                .as_ref()
+                .map(|file| {
+                    self.related
+                        .iter()
+                        .map(|(span, label)| {
+                            let (line, column) = file.line_col(span.start);
+                            RelatedJson {
+                                line,
+                                column,
+                                label,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
+}
+
+/// Another place a diagnostic points at, in JSON.
+#[derive(Serialize)]
+pub struct RelatedJson<'a> {
+    pub line: usize,
+    pub column: usize,
+    pub label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -299,6 +334,8 @@ pub struct DiagnosticJson<'a> {
     pub label: Option<&'a str>,
     pub notes: &'a [String],
     pub help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedJson<'a>>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -332,18 +369,26 @@ impl Diagnostic {
             });
         match located {
             Some((file, span, (line, col))) => {
-                let gutter = line.to_string().len();
+                let related: Vec<(usize, &Range<usize>, &String)> = self
+                    .related
+                    .iter()
+                    .map(|(span, label)| (file.line_of(span.start), span, label))
+                    .collect();
+                let widest = related.iter().map(|r| r.0).fold(line, usize::max);
+                let gutter = widest.to_string().len();
                 let pad = " ".repeat(gutter);
                 writeln!(f, "{pad}--> {}:{line}:{col}", file.name())?;
                 writeln!(f, "{pad} |")?;
-                let text = visible(&expand_tabs(file.line_text(line))).into_owned();
-                let (lead, width) = caret_geometry(file, line, &span);
-                let (text, lead, width) = window(&text, lead, width);
-                writeln!(f, "{line} | {text}")?;
-                let carets = "^".repeat(width.max(1));
-                match &self.label {
-                    Some(label) => writeln!(f, "{pad} | {}{carets} {label}", " ".repeat(lead))?,
-                    None => writeln!(f, "{pad} | {}{carets}", " ".repeat(lead))?,
+                let mark = Mark {
+                    file,
+                    pad: &pad,
+                    caret: '^',
+                };
+                mark.write(f, line, &span, self.label.as_deref())?;
+                for (at, span, label) in related {
+                    writeln!(f, "{pad} |")?;
+                    let mark = Mark { caret: '-', ..mark };
+                    mark.write(f, at, span, Some(label))?;
                 }
                 for note in &self.notes {
                     writeln!(f, "{pad} = note: {note}")?;
@@ -368,6 +413,38 @@ impl Diagnostic {
             }
         }
         Ok(())
+    }
+}
+
+/// How one source line is shown with a mark under part of it.
+#[derive(Clone, Copy)]
+struct Mark<'a> {
+    file: &'a SourceFile,
+    /// The blank gutter, as wide as the widest line number shown.
+    pad: &'a str,
+    /// `^` under the main place, `-` under a related one.
+    caret: char,
+}
+
+impl Mark<'_> {
+    fn write(
+        self,
+        f: &mut String,
+        line: usize,
+        span: &Range<usize>,
+        label: Option<&str>,
+    ) -> fmt::Result {
+        use std::fmt::Write;
+        let pad = self.pad;
+        let text = visible(&expand_tabs(self.file.line_text(line))).into_owned();
+        let (lead, width) = caret_geometry(self.file, line, span);
+        let (text, lead, width) = window(&text, lead, width);
+        writeln!(f, "{line:>w$} | {text}", w = pad.len())?;
+        let carets = self.caret.to_string().repeat(width.max(1));
+        match label {
+            Some(label) => writeln!(f, "{pad} | {}{carets} {label}", " ".repeat(lead)),
+            None => writeln!(f, "{pad} | {}{carets}", " ".repeat(lead)),
+        }
     }
 }
 
@@ -535,6 +612,60 @@ pub fn is_hidden_control_in_text(c: char) -> bool {
     is_hidden_control(c) && !matches!(c, '\n' | '\t' | '\r')
 }
 
+/// The candidate nearest to a misspelt word, for "did you mean": within about a third of the
+/// word's length in edits (a swap of two neighbours counts as one), else none.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = word.chars().count().div_ceil(3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Edits between two words, in characters: insertions, deletions, substitutions and swaps of
+/// neighbours (optimal string alignment).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    // Three rows: two back (for swaps), one back, and the one being filled.
+    let mut rows = vec![vec![0usize; width]; 3];
+    if let Some(first) = rows.get_mut(1) {
+        for (j, cell) in first.iter_mut().enumerate() {
+            *cell = j;
+        }
+    }
+    for i in 1..=a.len() {
+        let (done, current) = rows.split_at_mut(2);
+        let (Some(older), Some(previous), Some(row)) =
+            (done.first(), done.get(1), current.first_mut())
+        else {
+            return 0;
+        };
+        if let Some(cell) = row.first_mut() {
+            *cell = i;
+        }
+        for j in 1..width {
+            let same = a.get(i - 1) == b.get(j - 1);
+            let substitute = previous.get(j - 1).copied().unwrap_or(0) + usize::from(!same);
+            let delete = previous.get(j).copied().unwrap_or(0) + 1;
+            let insert = row.get(j - 1).copied().unwrap_or(0) + 1;
+            let mut best = substitute.min(delete).min(insert);
+            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                best = best.min(older.get(j - 2).copied().unwrap_or(0) + 1);
+            }
+            if let Some(cell) = row.get_mut(j) {
+                *cell = best;
+            }
+        }
+        rows.rotate_left(1);
+    }
+    rows.get(1).and_then(|row| row.last()).copied().unwrap_or(0)
+}
+
 /// Whether a character would act on a terminal (or hide what follows) rather than show.
 pub fn is_hidden_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -543,6 +674,20 @@ pub fn is_hidden_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_word_is_suggested_and_a_far_one_is_not() {
+        assert_eq!(edit_distance("weigth", "weight"), 1);
+        assert_eq!(edit_distance("wieght", "weight"), 1);
+        assert_eq!(edit_distance("rte", "rate"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("执行率", "执行"), 1);
+        let words = ["weight", "rate", "target", "actual"];
+        assert_eq!(nearest("weigth", words), Some("weight"));
+        assert_eq!(nearest("actul", words), Some("actual"));
+        assert_eq!(nearest("budget_total", words), None);
+        assert_eq!(nearest("x", words), None);
+    }
 
     #[test]
     fn line_starts_are_found_wherever_the_newlines_fall() {

@@ -39,67 +39,8 @@ const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 /// A read-only file is never replaced.
 pub fn write_atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Result<(), Diagnostic> {
     let given = crate::diag::visible(&path.display().to_string()).into_owned();
-    let refuse = |code: &'static str, why: String, help: &str| {
-        Diagnostic::error(code, format!("{given} {why}")).help(help.to_string())
-    };
-    let exists = || {
-        refuse(
-            "output::exists",
-            format!("已存在，未覆盖 (refusing to overwrite {given}: it exists)"),
-            "pass --force to replace it",
-        )
-    };
-    let link = std::fs::symlink_metadata(path).ok();
-    if overwrite == Overwrite::Refuse && link.is_some() {
-        return Err(exists());
-    }
-    // The file that is really replaced: for `rules fmt`, a link's target.
-    let path: PathBuf = match &link {
-        Some(m) if m.file_type().is_symlink() => match overwrite {
-            Overwrite::InPlace => std::fs::canonicalize(path).map_err(|e| io_error(&given, &e))?,
-            _ => {
-                return Err(refuse(
-                    "output::not-a-file",
-                    "是符号链接，未替换 (refusing to replace a symbolic link)".into(),
-                    "name the file it points to, or remove the link first",
-                ));
-            }
-        },
-        _ => path.to_path_buf(),
-    };
+    let (path, existing) = replaceable_target(path, &given, overwrite)?;
     let path = path.as_path();
-    let existing = std::fs::symlink_metadata(path).ok();
-    if let Some(m) = &existing {
-        if !m.file_type().is_file() {
-            return Err(refuse(
-                "output::not-a-file",
-                "不是普通文件，未替换 (refusing to replace what is not a regular file: a directory, FIFO, socket or device)".into(),
-                "write to a regular file's name",
-            ));
-        }
-        if m.permissions().readonly() {
-            return Err(refuse(
-                "output::read-only",
-                format!("是只读文件，未改写 (refusing to replace {given}: it is read-only)"),
-                "make it writable first if it should be replaced",
-            ));
-        }
-        #[cfg(unix)]
-        if overwrite == Overwrite::InPlace {
-            use std::os::unix::fs::MetadataExt;
-            if m.nlink() > 1 {
-                return Err(refuse(
-                    "output::hard-links",
-                    format!(
-                        "有 {} 个硬链接，改写会拆开它们，未改写 (refusing to rewrite a file with {} hard links: the rewrite would split them)",
-                        m.nlink(),
-                        m.nlink()
-                    ),
-                    "format a copy (`jixiao rules fmt` on a file of its own), or remove the other links",
-                ));
-            }
-        }
-    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -110,28 +51,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Resul
         .and_then(|n| n.to_str())
         .unwrap_or("output");
     let (temp, mut file) = create_temp(&dir, file_name).map_err(|e| io_error(&given, &e))?;
-    let written = (|| {
-        file.write_all(contents)?;
-        if let Some(old) = &existing {
-            file.set_permissions(old.permissions())?;
-            #[cfg(unix)]
-            if overwrite == Overwrite::InPlace {
-                use std::os::unix::fs::MetadataExt;
-                let ours = file.metadata()?;
-                if (ours.uid(), ours.gid()) != (old.uid(), old.gid()) {
-                    std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid())).map_err(
-                        |e| {
-                            std::io::Error::new(
-                                e.kind(),
-                                format!("its owner cannot be kept ({e}); not rewritten"),
-                            )
-                        },
-                    )?;
-                }
-            }
-        }
-        file.sync_all()
-    })();
+    let written = fill_temp(&mut file, contents, existing.as_ref(), overwrite);
     #[cfg(unix)]
     let ours = file.metadata().ok().map(|m| {
         use std::os::unix::fs::MetadataExt;
@@ -140,22 +60,11 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Resul
     #[cfg(not(unix))]
     let ours: Option<u32> = None;
     drop(file);
-    let placed = written.and_then(|()| match overwrite {
-        Overwrite::Allow | Overwrite::InPlace => std::fs::rename(&temp, path),
-        Overwrite::Refuse => match std::fs::hard_link(&temp, path) {
-            Ok(()) => std::fs::remove_file(&temp),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-            // No hard links here (FAT, some network shares): check again, then rename.
-            Err(_) if std::fs::symlink_metadata(path).is_ok() => {
-                Err(std::io::ErrorKind::AlreadyExists.into())
-            }
-            Err(_) => std::fs::rename(&temp, path),
-        },
-    });
+    let placed = written.and_then(|()| place(&temp, path, overwrite));
     if let Err(e) = placed {
         let _ = std::fs::remove_file(&temp);
         return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
-            exists()
+            exists_error(&given)
         } else {
             io_error(&given, &e)
         });
@@ -167,6 +76,132 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: Overwrite) -> Resul
     }
     remove_stale_temps(&dir, ours);
     Ok(())
+}
+
+fn refusal(given: &str, code: &'static str, why: String, help: &str) -> Diagnostic {
+    Diagnostic::error(code, format!("{given} {why}")).help(help.to_string())
+}
+
+fn exists_error(given: &str) -> Diagnostic {
+    refusal(
+        given,
+        "output::exists",
+        format!("已存在，未覆盖 (refusing to overwrite {given}: it exists)"),
+        "pass --force to replace it",
+    )
+}
+
+/// The file that is really replaced (for `rules fmt`, a link's target) and what is there now,
+/// or why it may not be replaced: it exists and `--force` was not given, it is a link, not a
+/// regular file, read-only, or (rewritten in place) has other hard links.
+fn replaceable_target(
+    path: &Path,
+    given: &str,
+    overwrite: Overwrite,
+) -> Result<(PathBuf, Option<std::fs::Metadata>), Diagnostic> {
+    let link = std::fs::symlink_metadata(path).ok();
+    if overwrite == Overwrite::Refuse && link.is_some() {
+        return Err(exists_error(given));
+    }
+    let path: PathBuf = match &link {
+        Some(m) if m.file_type().is_symlink() => match overwrite {
+            Overwrite::InPlace => std::fs::canonicalize(path).map_err(|e| io_error(given, &e))?,
+            _ => {
+                return Err(refusal(
+                    given,
+                    "output::not-a-file",
+                    "是符号链接，未替换 (refusing to replace a symbolic link)".into(),
+                    "name the file it points to, or remove the link first",
+                ));
+            }
+        },
+        _ => path.to_path_buf(),
+    };
+    let existing = std::fs::symlink_metadata(&path).ok();
+    if let Some(m) = &existing {
+        if !m.file_type().is_file() {
+            return Err(refusal(
+                given,
+                "output::not-a-file",
+                "不是普通文件，未替换 (refusing to replace what is not a regular file: a directory, FIFO, socket or device)".into(),
+                "write to a regular file's name",
+            ));
+        }
+        if m.permissions().readonly() {
+            return Err(refusal(
+                given,
+                "output::read-only",
+                format!("是只读文件，未改写 (refusing to replace {given}: it is read-only)"),
+                "make it writable first if it should be replaced",
+            ));
+        }
+        #[cfg(unix)]
+        if overwrite == Overwrite::InPlace {
+            use std::os::unix::fs::MetadataExt;
+            if m.nlink() > 1 {
+                return Err(refusal(
+                    given,
+                    "output::hard-links",
+                    format!(
+                        "有 {} 个硬链接，改写会拆开它们，未改写 (refusing to rewrite a file with {} hard links: the rewrite would split them)",
+                        m.nlink(),
+                        m.nlink()
+                    ),
+                    "format a copy (`jixiao rules fmt` on a file of its own), or remove the other links",
+                ));
+            }
+        }
+    }
+    Ok((path, existing))
+}
+
+/// The new contents, with the replaced file's permissions (and, rewritten in place, its owner),
+/// synced to disk before the temporary file takes the name.
+fn fill_temp(
+    file: &mut std::fs::File,
+    contents: &[u8],
+    existing: Option<&std::fs::Metadata>,
+    overwrite: Overwrite,
+) -> std::io::Result<()> {
+    file.write_all(contents)?;
+    if let Some(old) = existing {
+        file.set_permissions(old.permissions())?;
+        #[cfg(unix)]
+        if overwrite == Overwrite::InPlace {
+            use std::os::unix::fs::MetadataExt;
+            let ours = file.metadata()?;
+            if (ours.uid(), ours.gid()) != (old.uid(), old.gid()) {
+                std::os::unix::fs::fchown(&*file, Some(old.uid()), Some(old.gid())).map_err(
+                    |e| {
+                        std::io::Error::new(
+                            e.kind(),
+                            format!("its owner cannot be kept ({e}); not rewritten"),
+                        )
+                    },
+                )?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = overwrite;
+    file.sync_all()
+}
+
+/// The temporary file takes the target's name: by a rename over an old file, or — when nothing
+/// may be replaced — by a hard link, which fails if the name appeared after the first check.
+fn place(temp: &Path, path: &Path, overwrite: Overwrite) -> std::io::Result<()> {
+    match overwrite {
+        Overwrite::Allow | Overwrite::InPlace => std::fs::rename(temp, path),
+        Overwrite::Refuse => match std::fs::hard_link(temp, path) {
+            Ok(()) => std::fs::remove_file(temp),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            // No hard links here (FAT, some network shares): check again, then rename.
+            Err(_) if std::fs::symlink_metadata(path).is_ok() => {
+                Err(std::io::ErrorKind::AlreadyExists.into())
+            }
+            Err(_) => std::fs::rename(temp, path),
+        },
+    }
 }
 
 /// A new temporary file beside the target: a random name, created with `O_EXCL` so that a file

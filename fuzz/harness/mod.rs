@@ -13,7 +13,7 @@ use jixiao::form::Form;
 use jixiao::review::CheckSet;
 use jixiao::rules::registry::Selection;
 use jixiao::rules::{Registry, RuleSet};
-use jixiao::score::{ScoreOptions, ScoreSheet};
+use jixiao::score::{ScoreOptions, ScoreSheet, Status};
 use rust_decimal::Decimal;
 use std::sync::{Arc, OnceLock};
 
@@ -52,8 +52,12 @@ fn render_errors(errors: &[Diagnostic]) {
 /// What every score sheet must satisfy, whatever its input.
 fn check_sheet(sheet: &ScoreSheet) {
     for row in &sheet.indicators {
+        // A row printed without a weight keeps its claimed score, unchecked and flagged
+        // (`score::no-weight`): there is no weight to hold it to.
+        let capped = row.status != Status::Unverifiable || !row.weight.is_zero();
         assert!(
-            row.score >= Decimal::ZERO && row.score <= row.weight,
+            // A negative weight (a finding) caps the score at 0.
+            row.score >= Decimal::ZERO && (!capped || row.score <= row.weight.max(Decimal::ZERO)),
             "indicator score {} outside [0, {}]",
             row.score,
             row.weight

@@ -174,6 +174,7 @@ impl Session {
     /// Score a loaded form under the ruleset it resolves to.
     pub fn score(&self, form: Form, options: ScoreOptions) -> Result<ScoredForm, Vec<Diagnostic>> {
         let (ruleset, selection) = self.resolve(&form)?;
+        let form = score::place_blank_level1(&ruleset, &form).unwrap_or(form);
         let sheet = score::score(&ruleset, &form, selection, options)?;
         Ok(ScoredForm {
             form,
@@ -218,6 +219,8 @@ impl Session {
     /// Review a loaded form with the chosen checks.
     pub fn review(&self, form: &Form, checks: &CheckSet) -> Result<FormReview, Vec<Diagnostic>> {
         let (ruleset, selection) = self.resolve(form)?;
+        let placed = score::place_blank_level1(&ruleset, form);
+        let form = placed.as_ref().unwrap_or(form);
         let sheet = review::score_for_review(&ruleset, form, selection)?;
         Ok(review::review_form(&ruleset, form, &sheet, checks))
     }

@@ -165,6 +165,8 @@ impl FormDiff {
 
 /// Score a form under a ruleset; a form that does not fit the template counts as failed.
 fn score_under(side: &Side, form: &Form) -> Result<ScoreSheet, Vec<Diagnostic>> {
+    let placed = score::place_blank_level1(&side.ruleset, form);
+    let form = placed.as_ref().unwrap_or(form);
     let sheet = score::score(
         &side.ruleset,
         form,
@@ -431,6 +433,12 @@ pub fn sheet_changes(a: &ScoreSheet, b: &ScoreSheet, from: &Side, to: &Side) -> 
             );
         }
     }
+    indicator_changes(&mut out, a, b);
+    out.changes
+}
+
+/// The indicator rows' scores, deviations and whether a 偏差原因 is required.
+fn indicator_changes(out: &mut Builder, a: &ScoreSheet, b: &ScoreSheet) {
     for (ra, rb) in a.indicators.iter().zip(&b.indicators) {
         let row = Some((ra.level1.as_str(), ra.level2.as_str(), ra.line));
         out.number(
@@ -469,7 +477,6 @@ pub fn sheet_changes(a: &ScoreSheet, b: &ScoreSheet, from: &Side, to: &Side) -> 
             (None, None),
         );
     }
-    out.changes
 }
 
 /// How many forms moved from one grade to another.

@@ -2,6 +2,7 @@
 //! comment on each field (`jixiao init`, and the form page's "new form").
 
 use crate::form::emit::TomlText;
+use crate::rules::ruleset::{SectionRule, Template};
 use crate::rules::{FormKind, RuleSet};
 
 /// Where the form points editors for its schema (`#:schema ./form.schema.json`).
@@ -59,6 +60,22 @@ pub fn blank_form(
             t.string("department", "", Some("部门（单位）名称（必填）"), None);
         }
     }
+    budget_and_objective(&mut t, template, kind);
+    for section in &template.sections {
+        section_items(&mut t, section);
+    }
+    indicator_rows(&mut t, template);
+    t.comments(true);
+    t.table("[total]", Some("总分"));
+    t.comment("score = \"\"                    # 自评得分，申报数（可不填）");
+    t.comment("grade = \"\"                    # 等级，申报数：优、良、中、差");
+    text.push_str(t.text());
+    Ok(text)
+}
+
+/// The budget block, its fund sources, the 年度总体目标 (or 年度履职目标) and, on a 部门整体
+/// form, one 年度主要任务.
+fn budget_and_objective(t: &mut TomlText, template: &Template, kind: FormKind) {
     let e = &template.execution;
     t.table(
         "[budget]",
@@ -109,23 +126,29 @@ pub fn blank_form(
         t.string("content", "", Some("主要内容"), None);
         t.string("achieved", "", Some("实际完成情况"), None);
     }
-    for section in &template.sections {
-        t.comments(true);
-        t.table(
-            "[[sections]]",
-            Some(&format!("{}（{} 分）", section.name, section.weight)),
-        );
-        t.string("name", &section.name, None, None);
-        for (i, (item, weight)) in section.items.iter().enumerate() {
-            t.comments(i == 0);
-            t.table("[[sections.items]]", None);
-            t.string("name", item, None, None);
-            t.string("description", "", Some("情况说明"), None);
-            t.string("weight", &weight.to_string(), Some("分值"), None);
-            t.string("score", "", Some("得分，申报数"), None);
-            t.string("problems", "", Some("存在问题和改进措施"), None);
-        }
+}
+
+/// One scored section (资金管理 …) with an entry for each of its items.
+fn section_items(t: &mut TomlText, section: &SectionRule) {
+    t.comments(true);
+    t.table(
+        "[[sections]]",
+        Some(&format!("{}（{} 分）", section.name, section.weight)),
+    );
+    t.string("name", &section.name, None, None);
+    for (i, (item, weight)) in section.items.iter().enumerate() {
+        t.comments(i == 0);
+        t.table("[[sections.items]]", None);
+        t.string("name", item, None, None);
+        t.string("description", "", Some("情况说明"), None);
+        t.string("weight", &weight.to_string(), Some("分值"), None);
+        t.string("score", "", Some("得分，申报数"), None);
+        t.string("problems", "", Some("存在问题和改进措施"), None);
     }
+}
+
+/// One `[[indicators]]` entry for each 二级指标 of the template, under its 一级指标.
+fn indicator_rows(t: &mut TomlText, template: &Template) {
     t.comments(true);
     t.blank();
     t.comment("绩效指标：每个三级指标一段 [[indicators]]，同一二级指标下可复制多段。");
@@ -192,10 +215,4 @@ pub fn blank_form(
             first = false;
         }
     }
-    t.comments(true);
-    t.table("[total]", Some("总分"));
-    t.comment("score = \"\"                    # 自评得分，申报数（可不填）");
-    t.comment("grade = \"\"                    # 等级，申报数：优、良、中、差");
-    text.push_str(t.text());
-    Ok(text)
 }

@@ -261,6 +261,22 @@ pub struct EmptyCategory {
     pub position: usize,
 }
 
+/// The name of a template row that was never filled in: `指标2:`, `指标3：`, `……`, `...`.
+/// Templates print a few of these under each 二级指标 for the unit to fill or delete.
+fn is_placeholder_name(name: &str) -> bool {
+    let name = name.trim();
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| matches!(c, '…' | '.' | '。' | '·' | '⋯'))
+    {
+        return true;
+    }
+    name.strip_prefix("指标")
+        .map(|rest| rest.trim_end_matches([':', '：']))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Parse and validate form text. `name` is how the file is named in messages.
 pub fn load_str(name: &str, text: &str) -> Result<Form, Vec<Diagnostic>> {
     load_string(name, text.to_string())
@@ -908,6 +924,8 @@ impl<'a> Validator<'a> {
                 || filled(r.weight.as_ref().map(|w| w.get_ref().text.as_str()))
                 || filled(r.score.as_ref().map(|w| w.get_ref().text.as_str()));
             let name = r.name.map(Self::text).filter(|n| !n.value.is_empty());
+            // A template's placeholder (`指标2:`, `……`) left unfilled is a blank row too.
+            let name = name.filter(|n| has_data || !is_placeholder_name(&n.value));
             let name = match name {
                 Some(name) => name,
                 // A row left blank (as `jixiao init` writes them, or a level-2 row printed

@@ -146,38 +146,7 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
     }
     let mut items = Vec::new();
     for (i, p) in projects.iter().enumerate() {
-        let mut d = common(p);
-        d.insert("序号".into(), (i + 1).to_string().into());
-        for name in &level1_names {
-            let rate = p
-                .sheet
-                .level1
-                .iter()
-                .find(|l| &l.name == name)
-                .filter(|l| !l.weight.is_zero())
-                .and_then(|l| num::div(l.score, l.weight).ok())
-                .map_or("—".to_string(), |r| rate_text(r.round_dp(4)));
-            d.insert(format!("{name}完成率"), rate.into());
-        }
-        d.insert(
-            "指标".into(),
-            Value::List(
-                p.sheet
-                    .level1
-                    .iter()
-                    .map(|l| {
-                        let mut m = Fields::new();
-                        m.insert("名称".into(), l.name.clone().into());
-                        m.insert("分值".into(), score_text(l.weight).into());
-                        m.insert("得分".into(), score_text(l.score).into());
-                        let rate = num::div(l.score, l.weight)
-                            .map_or("—".to_string(), |r| rate_text(r.round_dp(4)));
-                        m.insert("完成率".into(), rate.into());
-                        m
-                    })
-                    .collect(),
-            ),
-        );
+        let mut d = project_fields(p, i, &level1_names);
         let c = corrections(p.sheet);
         any_correction |= !c.is_empty();
         d.insert("更正".into(), c.into());
@@ -201,6 +170,53 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
         .map(|s| s.grades.clone())
         .or_else(|| forms.first().map(|s| s.grades.clone()))
         .unwrap_or_default();
+    grade_fields(&mut f, &grades, &projects);
+    f.insert("项目".into(), Value::List(items));
+    f.insert("有更正".into(), Value::Bool(any_correction));
+    f.insert("评分规则".into(), rulesets.join("、").into());
+    f
+}
+
+/// One project's own fields: its number, a 完成率 for every level-1 name of the batch, and its
+/// level-1 rows.
+fn project_fields(p: &Scored<'_>, i: usize, level1_names: &[String]) -> Fields {
+    let mut d = common(p);
+    d.insert("序号".into(), (i + 1).to_string().into());
+    for name in level1_names {
+        let rate = p
+            .sheet
+            .level1
+            .iter()
+            .find(|l| &l.name == name)
+            .filter(|l| !l.weight.is_zero())
+            .and_then(|l| num::div(l.score, l.weight).ok())
+            .map_or("—".to_string(), |r| rate_text(r.round_dp(4)));
+        d.insert(format!("{name}完成率"), rate.into());
+    }
+    d.insert(
+        "指标".into(),
+        Value::List(
+            p.sheet
+                .level1
+                .iter()
+                .map(|l| {
+                    let mut m = Fields::new();
+                    m.insert("名称".into(), l.name.clone().into());
+                    m.insert("分值".into(), score_text(l.weight).into());
+                    m.insert("得分".into(), score_text(l.score).into());
+                    let rate = num::div(l.score, l.weight)
+                        .map_or("—".to_string(), |r| rate_text(r.round_dp(4)));
+                    m.insert("完成率".into(), rate.into());
+                    m
+                })
+                .collect(),
+        ),
+    );
+    d
+}
+
+/// The grade counts of the projects, as a sentence (`等级分布`) and as a list (`等级统计`).
+fn grade_fields(f: &mut Fields, grades: &[String], projects: &[&&Scored<'_>]) {
     let distribution: Vec<String> = grades
         .iter()
         .map(|g| {
@@ -224,10 +240,6 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
                 .collect(),
         ),
     );
-    f.insert("项目".into(), Value::List(items));
-    f.insert("有更正".into(), Value::Bool(any_correction));
-    f.insert("评分规则".into(), rulesets.join("、").into());
-    f
 }
 
 /// The fields every form has.

@@ -142,7 +142,40 @@ fn th(text: &str, colspan: usize) -> String {
 }
 
 fn form(out: &mut String, v: &FormView, index: usize) {
+    // Footnotes: each claimed figure that differs from the computed one, each missing reason.
     let mut notes: Vec<String> = Vec::new();
+    form_heading(out, v, index);
+    budget_rows(out, v, &mut notes);
+    section_rows(out, v, &mut notes);
+    indicator_rows(out, v, &mut notes);
+    let _ = writeln!(
+        out,
+        "<tr>{}{}{}{}{}</tr>\n</table>",
+        td("总分", "label", 6, 1),
+        td(&v.total_weight.to_string(), "num", 1, 1),
+        figure_cell(&v.total, "num", 1, &mut notes),
+        td("等级", "label", 1, 1),
+        figure_cell(&v.grade, "c", 1, &mut notes)
+    );
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">评分规则 {} · {}</p>",
+        escape(&v.ruleset),
+        escape(&v.file)
+    );
+    if !notes.is_empty() {
+        out.push_str("<ol class=\"notes\">\n");
+        for n in &notes {
+            let _ = writeln!(out, "<li>{}</li>", escape(n));
+        }
+        out.push_str("</ol>\n");
+    }
+    findings(out, &v.findings);
+    out.push_str("</section>\n");
+}
+
+/// The title, the year and the table's head rows (项目名称, 主管部门 …).
+fn form_heading(out: &mut String, v: &FormView, index: usize) {
     let _ = writeln!(
         out,
         "<section class=\"form\" id=\"form-{index}\">\n<h2>{}</h2>\n<p class=\"year\">（{}年度）</p>",
@@ -170,6 +203,10 @@ fn form(out: &mut String, v: &FormView, index: usize) {
         }
         out.push_str("</tr>\n");
     }
+}
+
+/// The budget block: 年初预算数, 全年预算数, 全年执行数, the execution rate and score.
+fn budget_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
     // Budget.
     let _ = writeln!(
         out,
@@ -192,13 +229,17 @@ fn form(out: &mut String, v: &FormView, index: usize) {
             td(&line.adjusted, "num", 1, 1),
             td(&line.executed, "num", 1, 1),
             td(line.weight.as_deref().unwrap_or("-"), "num", 1, 1),
-            figure_cell(&line.rate, "num", 1, &mut notes),
+            figure_cell(&line.rate, "num", 1, notes),
             match &line.score {
-                Some(s) => figure_cell(s, "num", 3, &mut notes),
+                Some(s) => figure_cell(s, "num", 3, notes),
                 None => td("-", "num", 3, 1),
             }
         );
     }
+}
+
+/// The scored sections (资金管理 …), the 年度总体目标 and the 年度主要任务.
+fn section_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
     for section in &v.sections {
         let _ = writeln!(
             out,
@@ -217,7 +258,7 @@ fn form(out: &mut String, v: &FormView, index: usize) {
                 td(&line.name, "", 1, 1),
                 td(&line.description, "", 3, 1),
                 td(&line.weight, "num", 1, 1),
-                figure_cell(&line.score, "num", 1, &mut notes),
+                figure_cell(&line.score, "num", 1, notes),
                 td(&line.problems, "", 3, 1)
             );
         }
@@ -252,6 +293,10 @@ fn form(out: &mut String, v: &FormView, index: usize) {
             );
         }
     }
+}
+
+/// The indicator rows, 一级/二级 merged over their rows.
+fn indicator_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
     // Indicators, 一级/二级 merged over their rows.
     let _ = writeln!(
         out,
@@ -284,8 +329,8 @@ fn form(out: &mut String, v: &FormView, index: usize) {
             out.push_str(&td(&line.target, "c", 1, 1));
             out.push_str(&td(&line.actual, "c", 1, 1));
             out.push_str(&td(&line.weight, "num", 1, 1));
-            out.push_str(&figure_cell(&line.score, "num", 1, &mut notes));
-            out.push_str(&figure_cell(&line.deviation, "num", 1, &mut notes));
+            out.push_str(&figure_cell(&line.score, "num", 1, notes));
+            out.push_str(&figure_cell(&line.deviation, "num", 1, notes));
             if line.explanation_missing {
                 notes.push(format!(
                     "{}：按评分规则需填写偏差原因 (the rules ask for a reason here)",
@@ -303,30 +348,6 @@ fn form(out: &mut String, v: &FormView, index: usize) {
         }
         out.push_str("</tr>\n");
     }
-    let _ = writeln!(
-        out,
-        "<tr>{}{}{}{}{}</tr>\n</table>",
-        td("总分", "label", 6, 1),
-        td(&v.total_weight.to_string(), "num", 1, 1),
-        figure_cell(&v.total, "num", 1, &mut notes),
-        td("等级", "label", 1, 1),
-        figure_cell(&v.grade, "c", 1, &mut notes)
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">评分规则 {} · {}</p>",
-        escape(&v.ruleset),
-        escape(&v.file)
-    );
-    if !notes.is_empty() {
-        out.push_str("<ol class=\"notes\">\n");
-        for n in &notes {
-            let _ = writeln!(out, "<li>{}</li>", escape(n));
-        }
-        out.push_str("</ol>\n");
-    }
-    findings(out, &v.findings);
-    out.push_str("</section>\n");
 }
 
 fn findings(out: &mut String, findings: &[FindingRow]) {

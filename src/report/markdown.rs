@@ -50,6 +50,7 @@ pub fn render(views: &[FormView], title: &str) -> String {
 }
 
 fn form(out: &mut String, v: &FormView) {
+    // Footnotes: each claimed figure that differs from the computed one, each missing reason.
     let mut notes = Vec::new();
     let _ = writeln!(out, "\n---\n\n## {}：{}\n", cell(&v.title), cell(&v.name));
     let _ = writeln!(out, "（{}年度）\n", v.year);
@@ -60,111 +61,9 @@ fn form(out: &mut String, v: &FormView) {
             .collect();
         let _ = writeln!(out, "- {}", shown.join("　"));
     }
-    let _ = writeln!(
-        out,
-        "\n**{}**\n\n| | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n|---|---:|---:|---:|---:|---:|---:|",
-        v.budget_label
-    );
-    for line in &v.budget {
-        let score = match &line.score {
-            Some(s) => figure(s, &mut notes),
-            None => "-".into(),
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {score} |",
-            cell(&line.label),
-            cell(&line.initial),
-            cell(&line.adjusted),
-            cell(&line.executed),
-            line.weight.as_deref().unwrap_or("-"),
-            figure(&line.rate, &mut notes)
-        );
-    }
-    for section in &v.sections {
-        let _ = writeln!(
-            out,
-            "\n**{}**\n\n| | 情况说明 | 分值 | 得分 | 存在问题和改进措施 |\n|---|---|---:|---:|---|",
-            cell(&section.name)
-        );
-        for line in &section.lines {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                cell(&line.name),
-                cell(&line.description),
-                cell(&line.weight),
-                figure(&line.score, &mut notes),
-                cell(&line.problems)
-            );
-        }
-    }
-    if let Some((expected, achieved)) = &v.objective {
-        let _ = writeln!(
-            out,
-            "\n**{}**\n\n| 预期目标 | 实际完成情况 |\n|---|---|\n| {} | {} |",
-            v.objective_label,
-            cell(expected),
-            cell(achieved)
-        );
-    }
-    if !v.tasks.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**年度主要任务**\n\n| 任务名称 | 主要内容 | 实际完成情况 |\n|---|---|---|"
-        );
-        for t in &v.tasks {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                cell(&t.name),
-                cell(&t.content),
-                cell(&t.achieved)
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n**绩效指标**\n\n| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差度 | 偏差原因分析及改进措施 |\n|---|---|---|---|---|---:|---:|---:|---|"
-    );
-    let runs1 = v.runs(1);
-    let runs2 = v.runs(2);
-    for (i, line) in v.indicators.iter().enumerate() {
-        // As on paper: a merged 一级/二级 is printed once, on its first row.
-        let level1 = if runs1.iter().any(|(s, _)| *s == i) {
-            cell(&line.level1)
-        } else {
-            String::new()
-        };
-        let level2 = if runs2.iter().any(|(s, _)| *s == i) {
-            cell(&line.level2)
-        } else {
-            String::new()
-        };
-        if line.empty {
-            let _ = writeln!(out, "| {level1} | {level2} | | | | | | | |");
-            continue;
-        }
-        let explanation = if line.explanation_missing {
-            notes.push(format!(
-                "{}：按评分规则需填写偏差原因 (the rules ask for a reason here)",
-                line.name
-            ));
-            format!("{} ⚠[{}]", cell(&line.explanation), notes.len())
-        } else {
-            cell(&line.explanation)
-        };
-        let _ = writeln!(
-            out,
-            "| {level1} | {level2} | {} | {} | {} | {} | {} | {} | {explanation} |",
-            cell(&line.name),
-            cell(&line.target),
-            cell(&line.actual),
-            cell(&line.weight),
-            figure(&line.score, &mut notes),
-            figure(&line.deviation, &mut notes)
-        );
-    }
+    budget_rows(out, v, &mut notes);
+    section_rows(out, v, &mut notes);
+    indicator_rows(out, v, &mut notes);
     let total = figure(&v.total, &mut notes);
     let grade = figure(&v.grade, &mut notes);
     let _ = writeln!(
@@ -206,5 +105,122 @@ fn form(out: &mut String, v: &FormView) {
                 cell(&f.message)
             );
         }
+    }
+}
+
+/// The budget block: 年初预算数, 全年预算数, 全年执行数, the execution rate and score.
+fn budget_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
+    let _ = writeln!(
+        out,
+        "\n**{}**\n\n| | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n|---|---:|---:|---:|---:|---:|---:|",
+        v.budget_label
+    );
+    for line in &v.budget {
+        let score = match &line.score {
+            Some(s) => figure(s, notes),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {score} |",
+            cell(&line.label),
+            cell(&line.initial),
+            cell(&line.adjusted),
+            cell(&line.executed),
+            line.weight.as_deref().unwrap_or("-"),
+            figure(&line.rate, notes)
+        );
+    }
+}
+
+/// The scored sections (资金管理 …), the 年度总体目标 and the 年度主要任务.
+fn section_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
+    for section in &v.sections {
+        let _ = writeln!(
+            out,
+            "\n**{}**\n\n| | 情况说明 | 分值 | 得分 | 存在问题和改进措施 |\n|---|---|---:|---:|---|",
+            cell(&section.name)
+        );
+        for line in &section.lines {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&line.name),
+                cell(&line.description),
+                cell(&line.weight),
+                figure(&line.score, notes),
+                cell(&line.problems)
+            );
+        }
+    }
+    if let Some((expected, achieved)) = &v.objective {
+        let _ = writeln!(
+            out,
+            "\n**{}**\n\n| 预期目标 | 实际完成情况 |\n|---|---|\n| {} | {} |",
+            v.objective_label,
+            cell(expected),
+            cell(achieved)
+        );
+    }
+    if !v.tasks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**年度主要任务**\n\n| 任务名称 | 主要内容 | 实际完成情况 |\n|---|---|---|"
+        );
+        for t in &v.tasks {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&t.name),
+                cell(&t.content),
+                cell(&t.achieved)
+            );
+        }
+    }
+}
+
+/// The indicator rows; a merged 一级/二级 is printed once, on its first row, as on paper.
+fn indicator_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
+    let _ = writeln!(
+        out,
+        "\n**绩效指标**\n\n| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差度 | 偏差原因分析及改进措施 |\n|---|---|---|---|---|---:|---:|---:|---|"
+    );
+    let runs1 = v.runs(1);
+    let runs2 = v.runs(2);
+    for (i, line) in v.indicators.iter().enumerate() {
+        // As on paper: a merged 一级/二级 is printed once, on its first row.
+        let level1 = if runs1.iter().any(|(s, _)| *s == i) {
+            cell(&line.level1)
+        } else {
+            String::new()
+        };
+        let level2 = if runs2.iter().any(|(s, _)| *s == i) {
+            cell(&line.level2)
+        } else {
+            String::new()
+        };
+        if line.empty {
+            let _ = writeln!(out, "| {level1} | {level2} | | | | | | | |");
+            continue;
+        }
+        let explanation = if line.explanation_missing {
+            notes.push(format!(
+                "{}：按评分规则需填写偏差原因 (the rules ask for a reason here)",
+                line.name
+            ));
+            format!("{} ⚠[{}]", cell(&line.explanation), notes.len())
+        } else {
+            cell(&line.explanation)
+        };
+        let _ = writeln!(
+            out,
+            "| {level1} | {level2} | {} | {} | {} | {} | {} | {} | {explanation} |",
+            cell(&line.name),
+            cell(&line.target),
+            cell(&line.actual),
+            cell(&line.weight),
+            figure(&line.score, notes),
+            figure(&line.deviation, notes)
+        );
     }
 }

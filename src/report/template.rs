@@ -68,6 +68,41 @@ pub struct Template {
     nodes: Vec<Node>,
 }
 
+/// An open section: its name, whether it is inverted (`{{^…}}`), where it opened, its body.
+type OpenSection = (String, bool, Range<usize>, Vec<Node>);
+
+/// `{{/name}}`: the innermost open section ends here and joins its parent's body, or the tag is
+/// an error (its message and label) because it closes another section or none.
+fn close_section(
+    stack: &mut Vec<OpenSection>,
+    nodes: &mut Vec<Node>,
+    name: &str,
+) -> Result<(), (String, String)> {
+    match stack.pop() {
+        Some((open_name, inverted, open_span, body)) if open_name == name => {
+            let node = Node::Section {
+                name: open_name,
+                inverted,
+                span: open_span,
+                body,
+            };
+            match stack.last_mut() {
+                Some((_, _, _, body)) => body.push(node),
+                None => nodes.push(node),
+            }
+            Ok(())
+        }
+        Some((open_name, _, _, _)) => Err((
+            format!("段落结束标记不匹配 (`{{{{/{name}}}}}` closes `{{{{#{open_name}}}}}`)"),
+            format!("expected {{{{/{open_name}}}}}"),
+        )),
+        None => Err((
+            format!("多余的段落结束标记 (`{{{{/{name}}}}}` closes nothing)"),
+            "no section is open here".to_string(),
+        )),
+    }
+}
+
 impl Template {
     pub fn parse(name: &str, text: &str) -> Result<Template, Vec<Diagnostic>> {
         let source = SourceFile::new(name, text);
@@ -82,7 +117,7 @@ impl Template {
                 .map_or(start, |&last| last + 1);
             start..end.max(start)
         };
-        let mut stack: Vec<(String, bool, Range<usize>, Vec<Node>)> = Vec::new();
+        let mut stack: Vec<OpenSection> = Vec::new();
         let mut nodes: Vec<Node> = Vec::new();
         let mut rest = 0usize;
         let error = |span: Range<usize>, message: String, label: &str| {
@@ -131,37 +166,8 @@ impl Template {
                 continue;
             }
             if let Some(name) = tag.strip_prefix('/') {
-                let name = name.trim();
-                match stack.pop() {
-                    Some((open_name, inverted, open_span, body)) if open_name == name => {
-                        let node = Node::Section {
-                            name: open_name,
-                            inverted,
-                            span: open_span,
-                            body,
-                        };
-                        match stack.last_mut() {
-                            Some((_, _, _, body)) => body.push(node),
-                            None => nodes.push(node),
-                        }
-                    }
-                    Some((open_name, _, _, _)) => {
-                        return Err(error(
-                            span,
-                            format!(
-                                "段落结束标记不匹配 (`{{{{/{name}}}}}` closes `{{{{#{open_name}}}}}`)"
-                            ),
-                            &format!("expected {{{{/{open_name}}}}}"),
-                        ));
-                    }
-                    None => {
-                        return Err(error(
-                            span,
-                            format!("多余的段落结束标记 (`{{{{/{name}}}}}` closes nothing)"),
-                            "no section is open here",
-                        ));
-                    }
-                }
+                close_section(&mut stack, &mut nodes, name.trim())
+                    .map_err(|(message, label)| error(span, message, &label))?;
                 continue;
             }
             if tag.is_empty() {

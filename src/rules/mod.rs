@@ -129,6 +129,9 @@ pub fn syntax_diagnostic(file: &Arc<SourceFile>, error: &SyntaxError) -> Diagnos
     if !error.expected.is_empty() {
         diagnostic = diagnostic.label(format!("expected {}", join_alternatives(&error.expected)));
     }
+    if let Some(open) = &error.unclosed {
+        diagnostic = diagnostic.related(open.clone(), "this `(` is not closed (括号未闭合)");
+    }
     if let Some(context) = error.context.first() {
         diagnostic = diagnostic.note(format!("while reading {context}"));
     }

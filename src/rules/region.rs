@@ -316,7 +316,7 @@ fn suffix_of<'a>(text: &'a str, place: &Place) -> &'a str {
 /// ruleset names each place once. `error` reports a problem at its span.
 pub(crate) fn header_claims(
     header: &super::ast::RulesetHeader,
-    mut error: impl FnMut(&super::ast::Span, String),
+    mut error: impl FnMut(&super::ast::Span, super::check::CheckError),
 ) -> (Vec<super::ruleset::RegionClaim>, Vec<String>) {
     let mut claims: Vec<super::ruleset::RegionClaim> = Vec::new();
     let mut read_off = Vec::new();
@@ -327,13 +327,17 @@ pub(crate) fn header_claims(
                     match parse_region(&t.value) {
                         Ok(place) if claims.iter().any(|c| c.place == place) => error(
                             &t.span,
-                            format!("地区 {place} 重复 (the region {place} is named twice)"),
+                            super::check::CheckError::DuplicateRegion {
+                                place: place.to_string(),
+                            },
                         ),
                         Ok(place) => claims.push(super::ruleset::RegionClaim {
                             text: t.value.trim().to_string(),
                             place,
                         }),
-                        Err(message) => error(&t.span, message),
+                        Err(reason) => {
+                            error(&t.span, super::check::CheckError::UnknownRegion { reason })
+                        }
                     }
                 }
             }

@@ -6,7 +6,10 @@
 //! misfit and every score. Where a number cannot be computed at all (a budget of 0, a division by
 //! zero in a rule), scoring fails with a located error.
 
+mod place;
 pub mod sheet;
+
+pub use place::place_blank_level1;
 
 pub use sheet::*;
 
@@ -522,8 +525,10 @@ impl<'a> Engine<'a> {
                 return None;
             }
         };
-        let (bounded, clamped) = bound_score(raw, rule.weight);
-        let score = self.ruleset.rounding.execution.apply(bounded);
+        // Rounded first, then held within the weight: rounding to whole points must not lift a
+        // score past a weight that is not a whole number.
+        let rounded = self.ruleset.rounding.execution.apply(raw);
+        let (score, clamped) = bound_score(rounded, rule.weight);
         let trace = if self.options.trace {
             let mut notes: Vec<String> = basis.map(str::to_string).into_iter().collect();
             notes.extend(clamped);
@@ -958,8 +963,9 @@ impl<'a> Engine<'a> {
                 return None;
             }
         };
-        let (bounded, clamped) = bound_score(raw, weight);
-        let score = self.ruleset.rounding.score.apply(bounded);
+        // Rounded first, then held within the weight (see `execution`).
+        let rounded = self.ruleset.rounding.score.apply(raw);
+        let (score, clamped) = bound_score(rounded, weight);
         let score_trace = if self.options.trace {
             let mut notes: Vec<String> = clamped.into_iter().collect();
             notes.push(self.rounding_notes.score.clone());
@@ -1428,10 +1434,12 @@ fn shown_sum(parts: impl Iterator<Item = Decimal>) -> String {
 
 /// A score lies between 0 and the weight: a rule that says otherwise is held to it, with a note.
 fn bound_score(raw: Decimal, weight: Decimal) -> (Decimal, Option<String>) {
-    if raw > weight {
+    // A negative weight (a finding of its own) gives no points at all.
+    let cap = weight.max(Decimal::ZERO);
+    if raw > cap {
         (
-            weight,
-            Some(format!("{raw} is above the weight; held to {weight}")),
+            cap,
+            Some(format!("{raw} is above the weight; held to {cap}")),
         )
     } else if raw.is_sign_negative() && !raw.is_zero() {
         (Decimal::ZERO, Some(format!("{raw} is below 0; held to 0")))

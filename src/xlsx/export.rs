@@ -257,6 +257,28 @@ impl FormSheet<'_> {
     }
 
     fn write(mut self, v: &FormView) -> Result<(), XlsxError> {
+        self.page_and_heading(v)?;
+        self.budget_block(v)?;
+        self.section_blocks(v)?;
+        let bottom = self.indicator_block(v)?;
+        let s = self.styles;
+        let r = bottom + 1;
+        self.merge(r, 0, r, 5, "总分", &s.label)?;
+        self.number_or_text(r, 6, 6, &v.total_weight.to_string(), &s.center)?;
+        self.figure(r, 7, 7, &v.total)?;
+        self.ws
+            .write_string_with_format(r, 8, cell_text("等级"), &s.label)?;
+        self.figure(r, 9, 9, &v.grade)?;
+        let r = r + 1;
+        self.ws
+            .write_string_with_format(r, 0, cell_text("评分规则"), &s.label)?;
+        self.merge(r, 1, r, 3, &v.ruleset, &s.text)?;
+        self.ws.set_print_area(0, 0, r, LAST)?;
+        Ok(())
+    }
+
+    /// Column widths, the printed page, the title, the year and the head rows (项目名称 …).
+    fn page_and_heading(&mut self, v: &FormView) -> Result<(), XlsxError> {
         let s = self.styles;
         for (col, width) in [10.0, 14.0, 14.0, 24.0, 12.0, 12.0, 8.0, 9.0, 10.0, 22.0]
             .into_iter()
@@ -295,6 +317,11 @@ impl FormSheet<'_> {
             self.row += 1;
         }
 
+        Ok(())
+    }
+
+    fn budget_block(&mut self, v: &FormView) -> Result<(), XlsxError> {
+        let s = self.styles;
         // The budget block: label column merged down over the header and every row.
         let top = self.row;
         let bottom = top + v.budget.len() as u32;
@@ -325,6 +352,12 @@ impl FormSheet<'_> {
         }
         self.row = bottom + 1;
 
+        Ok(())
+    }
+
+    /// The scored sections (资金管理 …), the 年度总体目标 and the 年度主要任务.
+    fn section_blocks(&mut self, v: &FormView) -> Result<(), XlsxError> {
+        let s = self.styles;
         for section in &v.sections {
             let top = self.row;
             let bottom = top + section.lines.len() as u32;
@@ -388,6 +421,12 @@ impl FormSheet<'_> {
             self.row = bottom + 1;
         }
 
+        Ok(())
+    }
+
+    /// The indicator table, 一级/二级 merged over their rows; returns its last row.
+    fn indicator_block(&mut self, v: &FormView) -> Result<u32, XlsxError> {
+        let s = self.styles;
         // The indicator table.
         let top = self.row;
         let bottom = top + v.indicators.len() as u32;
@@ -453,19 +492,7 @@ impl FormSheet<'_> {
                 self.ws.insert_note(r, 9, &note)?;
             }
         }
-        let r = bottom + 1;
-        self.merge(r, 0, r, 5, "总分", &s.label)?;
-        self.number_or_text(r, 6, 6, &v.total_weight.to_string(), &s.center)?;
-        self.figure(r, 7, 7, &v.total)?;
-        self.ws
-            .write_string_with_format(r, 8, cell_text("等级"), &s.label)?;
-        self.figure(r, 9, 9, &v.grade)?;
-        let r = r + 1;
-        self.ws
-            .write_string_with_format(r, 0, cell_text("评分规则"), &s.label)?;
-        self.merge(r, 1, r, 3, &v.ruleset, &s.text)?;
-        self.ws.set_print_area(0, 0, r, LAST)?;
-        Ok(())
+        Ok(bottom)
     }
 }
 
@@ -548,7 +575,19 @@ fn summary(
         ws.write_number_with_format(r, 10, differing as f64, &flagged(&styles.center))?;
         ws.write_string_with_format(r, 11, cell_text(&v.file), &styles.text)?;
     }
-    let mut r = 4 + views.len() as u32 + 1;
+    summary_findings(ws, styles, 4 + views.len() as u32 + 1, last, findings)?;
+    ws.set_active(true);
+    Ok(())
+}
+
+/// The findings list under the summary table, from row `r`.
+fn summary_findings(
+    ws: &mut Worksheet,
+    styles: &Styles,
+    mut r: u32,
+    last: u16,
+    findings: &[FindingRow],
+) -> Result<(), XlsxError> {
     ws.merge_range(r, 0, r, last, "审核发现 (findings)", &styles.label)?;
     r += 1;
     for (col, text) in ["序号", "表格", "名称", "级别", "代码", "位置", "说明"]
@@ -588,7 +627,6 @@ fn summary(
         ws.write_string_with_format(r, 5, cell_text(&f.place), &styles.text)?;
         ws.merge_range(r, 6, r, last, &f.message, &styles.text)?;
     }
-    ws.set_active(true);
     Ok(())
 }
 
