@@ -25,10 +25,16 @@ use std::sync::Arc;
 /// Rule files larger than this are refused before parsing.
 pub const MAX_RULES_BYTES: usize = 1 << 20;
 
-/// The rulesets shipped inside the binary, so that they work from any directory: id, the name
+/// The rulesets shipped inside the binary (henan-2023 and central-2020 first: tests take them by
+/// position), so that they work from any directory: id, the name
 /// errors and traces cite (`built-in henan-2023.rules:82`; `jixiao rules export ID` writes the
 /// text to a file), and the text.
 pub const BUILTIN: &[(&str, &str, &str)] = &[
+    (
+        "henan-2023",
+        "built-in henan-2023.rules",
+        include_str!("../../scoring-rules/henan-2023.rules"),
+    ),
     (
         "central-2020",
         "built-in central-2020.rules",
@@ -38,11 +44,6 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "central-2016",
         "built-in central-2016.rules",
         include_str!("../../scoring-rules/central-2016.rules"),
-    ),
-    (
-        "henan-2023",
-        "built-in henan-2023.rules",
-        include_str!("../../scoring-rules/henan-2023.rules"),
     ),
     (
         "sichuan-2023",
