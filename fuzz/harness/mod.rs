@@ -112,7 +112,12 @@ fn review_and_report(ruleset: &RuleSet, form: &Form, sheet: &ScoreSheet) {
 
 /// Score a loaded form under a ruleset, check and render everything, then review it.
 fn score_and_review(ruleset: &RuleSet, form: &Form, selection: Selection) {
-    match jixiao::score::score(ruleset, form, selection, ScoreOptions { trace: true }) {
+    match jixiao::score::score(
+        ruleset,
+        form,
+        selection.clone(),
+        ScoreOptions { trace: true },
+    ) {
         Ok(sheet) => {
             check_sheet(&sheet);
             review_and_report(ruleset, form, &sheet);
@@ -121,7 +126,7 @@ fn score_and_review(ruleset: &RuleSet, form: &Form, selection: Selection) {
     }
     // The review path scores without traces first: it must agree with the traced score.
     if let (Ok(plain), Ok(traced)) = (
-        jixiao::review::score_for_review(ruleset, form, selection),
+        jixiao::review::score_for_review(ruleset, form, selection.clone()),
         jixiao::score::score(ruleset, form, selection, ScoreOptions { trace: true }),
     ) {
         assert_eq!(plain.total, traced.total, "total depends on tracing");

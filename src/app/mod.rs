@@ -8,11 +8,13 @@
 //! - [`Batch`]: many files in parallel, results in input order, memory flat.
 
 mod batch;
+pub mod choice;
 pub mod load;
 mod session;
 pub mod sources;
 
 pub use batch::Batch;
+pub use choice::{RuleChoice, RulesMap};
 pub use session::{ReviewedPath, Scored, ScoredForm, ScoredPath, Session};
 
 /// How a command ended, as its exit code: 0 ok, 1 findings, 2 bad input or usage.

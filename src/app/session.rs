@@ -1,12 +1,13 @@
 //! A run's rulesets, and forms loaded, scored and reviewed under them.
 
 use super::Outcome;
+use super::choice::{self, RuleChoice, RulesMap};
 use super::load::load_forms;
 use super::sources::collect;
 use crate::diag::Diagnostic;
 use crate::form::{self, Form};
 use crate::review::{self, CheckSet, FormReview};
-use crate::rules::registry::Selection;
+use crate::rules::registry::{FormRegion, Selection};
 use crate::rules::{self, Registry, RuleSet};
 use crate::score::{self, ScoreOptions, ScoreSheet};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use std::sync::Arc;
 pub struct Session {
     registry: Registry,
     forced: Option<Arc<RuleSet>>,
+    map: Option<RulesMap>,
 }
 
 /// A form scored, with the ruleset that scored it (so that later phases need not resolve it
@@ -60,23 +62,36 @@ impl Session {
         Session {
             registry,
             forced: None,
+            map: None,
         }
     }
 
     /// The shipped rulesets only.
     pub fn builtin() -> Result<Session, Vec<Diagnostic>> {
-        Ok(Session {
-            registry: Registry::builtin()?,
-            forced: None,
-        })
+        Ok(Session::new(Registry::builtin()?))
     }
 
     /// The shipped rulesets, and `rules` (a rule file's path or a shipped id) forced on every
     /// form when given.
     pub fn load(rules: Option<&str>) -> Result<Session, Vec<Diagnostic>> {
+        Session::configure(&RuleChoice {
+            rules: rules.map(str::to_string),
+            ..RuleChoice::default()
+        })
+    }
+
+    /// The shipped rulesets, every rule file of each `--rules-dir`, a `--rules-map`, and a
+    /// `--rules` forced on every form.
+    pub fn configure(choice: &RuleChoice) -> Result<Session, Vec<Diagnostic>> {
         let mut session = Session::builtin()?;
-        if let Some(value) = rules {
+        for dir in &choice.rules_dirs {
+            choice::add_dir(&mut session.registry, dir)?;
+        }
+        if let Some(value) = &choice.rules {
             session.force(value)?;
+        }
+        if let Some(path) = &choice.rules_map {
+            session.map = Some(RulesMap::load(path, &session.registry)?);
         }
         Ok(session)
     }
@@ -119,22 +134,41 @@ impl Session {
         })
     }
 
-    /// The ruleset for a form, and why it was chosen; or a located error (at its `ruleset` or
-    /// `year` field).
+    /// The ruleset for a form, and why it was chosen: `--rules`; else the one the form names;
+    /// else a `--rules-map` entry for its folder or region; else the one in force for its
+    /// region and year; else the nationwide one. An error is located at the form's `ruleset`,
+    /// `region` or `year` field.
     pub fn resolve(&self, form: &Form) -> Result<(Arc<RuleSet>, Selection), Vec<Diagnostic>> {
         if let Some(forced) = &self.forced {
             return Ok((Arc::clone(forced), Selection::Override));
         }
+        let locate = |message: String| {
+            let span = form
+                .ruleset
+                .as_ref()
+                .map(|r| r.span.clone())
+                .or_else(|| form.region.as_ref().map(|r| r.span.clone()))
+                .unwrap_or(form.year.span.clone());
+            vec![Diagnostic::error("form::ruleset", message).at(&form.source, span)]
+        };
         let wanted = form.ruleset.as_ref().map(|r| &r.value);
+        let region = if wanted.is_some() {
+            FormRegion::default()
+        } else {
+            choice::form_region(form)?
+        };
+        if let (None, Some(map)) = (wanted, &self.map)
+            && let Some((mapped, entry)) = map.entry(form, &region)
+        {
+            let ruleset = self
+                .registry
+                .mapped(mapped, form.year.value)
+                .map_err(locate)?;
+            return Ok((ruleset, Selection::Mapped { entry }));
+        }
         self.registry
-            .resolve(wanted, form.year.value, form.kind.value)
-            .map_err(|message| {
-                let span = form
-                    .ruleset
-                    .as_ref()
-                    .map_or(form.year.span.clone(), |r| r.span.clone());
-                vec![Diagnostic::error("form::ruleset", message).at(&form.source, span)]
-            })
+            .resolve(wanted, form.year.value, form.kind.value, &region)
+            .map_err(locate)
     }
 
     /// Score a loaded form under the ruleset it resolves to.

@@ -22,13 +22,12 @@ pub struct ExportArgs {
     /// Replace the workbook if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
-    #[arg(long, value_name = "FILE|ID")]
-    pub rules: Option<String>,
+    #[command(flatten)]
+    pub rules: super::rule_args::RuleArgs,
 }
 
 pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
-    let session = match Session::load(args.rules.as_deref()) {
+    let session = match Session::configure(&args.rules.choice()) {
         Ok(s) => s,
         Err(errors) => {
             report(&errors);

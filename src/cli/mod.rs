@@ -13,6 +13,7 @@ pub mod init;
 pub mod output;
 pub mod report;
 pub mod review;
+pub mod rule_args;
 pub mod rules;
 pub mod rules_fmt;
 pub mod rules_show;

@@ -47,9 +47,8 @@ pub struct ReportArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
-    #[arg(long, value_name = "FILE|ID")]
-    pub rules: Option<String>,
+    #[command(flatten)]
+    pub rules: super::rule_args::RuleArgs,
     /// The report's title (the forms' layout only).
     #[arg(
         long,
@@ -76,7 +75,7 @@ pub fn run(args: ReportArgs, out: &mut Out) -> io::Result<Outcome> {
     } else {
         None
     };
-    let session = match Session::load(args.rules.as_deref()) {
+    let session = match Session::configure(&args.rules.choice()) {
         Ok(s) => s,
         Err(errors) => {
             report(&errors);

@@ -86,9 +86,8 @@ pub struct ReviewArgs {
     /// with --only/--skip, the selected checks.
     #[arg(long)]
     pub list_checks: bool,
-    /// Review every form with this rule file or shipped ruleset id, whatever the forms name.
-    #[arg(long, value_name = "FILE|ID")]
-    pub rules: Option<String>,
+    #[command(flatten)]
+    pub rules: super::rule_args::RuleArgs,
     /// Start CSV output with a UTF-8 byte-order mark, so that Excel reads the Chinese text.
     #[arg(long)]
     pub bom: bool,
@@ -111,7 +110,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let session = match Session::load(args.rules.as_deref()) {
+    let session = match Session::configure(&args.rules.choice()) {
         Ok(c) => c,
         Err(errors) => {
             report(&errors);

@@ -15,8 +15,13 @@ pub struct RulesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List the shipped rulesets: id, version, years, title.
-    List,
+    /// List the rulesets by region and years: id, version, the form kinds, the document each
+    /// rests on (文号) and what in it is read off published forms rather than quoted.
+    List {
+        /// Also list every `.rules` file in DIR (repeatable).
+        #[arg(long = "rules-dir", value_name = "DIR")]
+        rules_dir: Vec<PathBuf>,
+    },
     /// Parse and check rule files; report every problem with its line and column.
     Check {
         /// Rule files (`*.rules`) to check; files checked together must not claim the same id,
@@ -64,7 +69,7 @@ pub enum RulesCommand {
 
 pub fn run(args: RulesArgs, out: &mut Out) -> io::Result<Outcome> {
     match args.command {
-        RulesCommand::List => list(out),
+        RulesCommand::List { rules_dir } => list(&rules_dir, out),
         RulesCommand::Check { files } => check(&files, out),
         RulesCommand::Fmt { check, files } => super::rules_fmt::run(&files, check, out),
         RulesCommand::Show { ruleset, kind } => {
@@ -119,24 +124,73 @@ fn export(
     }
 }
 
-fn list(out: &mut Out) -> io::Result<Outcome> {
-    let registry = match Registry::builtin() {
+fn list(dirs: &[PathBuf], out: &mut Out) -> io::Result<Outcome> {
+    let mut registry = match Registry::builtin() {
         Ok(r) => r,
         Err(errors) => {
             report(&errors);
             return Ok(Outcome::BadInput);
         }
     };
+    for dir in dirs {
+        if let Err(errors) = crate::app::choice::add_dir(&mut registry, dir) {
+            report(&errors);
+            return Ok(Outcome::BadInput);
+        }
+    }
+    let mut rows: Vec<(String, &std::sync::Arc<rules::RuleSet>)> = Vec::new();
     for r in registry.all() {
+        if r.regions.is_empty() {
+            rows.push(("全国 (nationwide)".into(), r));
+        }
+        for claim in &r.regions {
+            rows.push((claim.place.to_string(), r));
+        }
+    }
+    // Nationwide first, then by region, then by the year each took effect.
+    rows.sort_by(|(a, x), (b, y)| {
+        (!x.regions.is_empty(), a, x.years.from, &x.id, x.version).cmp(&(
+            !y.regions.is_empty(),
+            b,
+            y.years.from,
+            &y.id,
+            y.version,
+        ))
+    });
+    let regions: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|(_, r)| !r.regions.is_empty())
+        .map(|(region, _)| region.as_str())
+        .collect();
+    out.line(&format!(
+        "{} 套评分规则，{} 个地区及全国 ({} rulesets; {} regions besides the nationwide rules)",
+        registry.all().len(),
+        regions.len(),
+        registry.all().len(),
+        regions.len()
+    ))?;
+    for (region, r) in rows {
         let kinds: Vec<&str> = r.templates.iter().map(|t| t.kind.name()).collect();
         out.line(&format!(
-            "{:<16} 版本 {}  年度 {:<10} 表 {:<12} {}",
-            r.id,
-            r.version,
-            r.years.to_string(),
+            "{}  {}  年度 {}  表 {}  {}",
+            crate::diag::visible(&region),
+            crate::diag::visible(&r.label()),
+            r.years,
             kinds.join("、"),
-            r.title
+            crate::diag::visible(&r.title)
         ))?;
+        if let Some(basis) = &r.basis {
+            out.line(&format!(
+                "    依据 (basis): {}",
+                crate::diag::visible(basis)
+            ))?;
+        }
+        for note in &r.read_off {
+            out.line(&format!(
+                "    据已公开表格推定 (read off published forms): {}",
+                crate::diag::visible(note)
+            ))?;
+        }
     }
     Ok(Outcome::Ok)
 }

@@ -26,9 +26,8 @@ pub struct ScoreArgs {
     /// Show how each number was computed: the rule, the formula and the inputs.
     #[arg(long)]
     pub explain: bool,
-    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
-    #[arg(long, value_name = "FILE|ID")]
-    pub rules: Option<String>,
+    #[command(flatten)]
+    pub rules: super::rule_args::RuleArgs,
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -45,7 +44,7 @@ struct FileResult {
 }
 
 pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
-    let session = match Session::load(args.rules.as_deref()) {
+    let session = match Session::configure(&args.rules.choice()) {
         Ok(c) => c,
         Err(errors) => {
             report(&errors);

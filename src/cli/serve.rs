@@ -29,13 +29,12 @@ pub struct ServeArgs {
     /// The longest one request may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = serve::DEFAULT_TIMEOUT.as_secs())]
     pub timeout: u64,
-    /// Score every form with this rule file or shipped ruleset id, whatever the forms name.
-    #[arg(long, value_name = "FILE|ID")]
-    pub rules: Option<String>,
+    #[command(flatten)]
+    pub rules: super::rule_args::RuleArgs,
 }
 
 pub fn run(args: ServeArgs, out: &mut Out) -> io::Result<Outcome> {
-    let session = match Session::load(args.rules.as_deref()) {
+    let session = match Session::configure(&args.rules.choice()) {
         Ok(s) => s,
         Err(errors) => {
             report(&errors);

@@ -23,7 +23,7 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
         out,
         "- 评分规则 (ruleset): {} ({})",
         md_code(&sheet.ruleset),
-        sheet.ruleset_selection
+        md_escape(&sheet.ruleset_selection)
     );
     let _ = writeln!(
         out,

@@ -345,7 +345,11 @@ pub fn form_text(r: &FormReview) -> String {
 fn form_text_unescaped(r: &FormReview) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "== {} · {} · {}年度", r.name, r.kind, r.year);
-    let _ = writeln!(out, "   {} · 评分规则 {}", r.file, r.ruleset);
+    let _ = writeln!(
+        out,
+        "   {} · 评分规则 {} ({})",
+        r.file, r.ruleset, r.ruleset_selection
+    );
     let _ = writeln!(
         out,
         "   申报 (claimed) {} · 复核 (recomputed) {} {} · {}",
@@ -502,7 +506,12 @@ pub fn form_markdown(r: &FormReview) -> String {
         r.year
     );
     let _ = writeln!(out, "- 文件 (file): {}", md_code(&r.file));
-    let _ = writeln!(out, "- 评分规则 (ruleset): {}", md_code(&r.ruleset));
+    let _ = writeln!(
+        out,
+        "- 评分规则 (ruleset): {} ({})",
+        md_code(&r.ruleset),
+        md_escape(&r.ruleset_selection)
+    );
     let _ = writeln!(
         out,
         "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
@@ -871,6 +880,7 @@ struct FormJson<'a> {
     department: Option<&'a str>,
     unit: Option<&'a str>,
     ruleset: &'a str,
+    ruleset_selection: &'a str,
     claimed: ClaimedJson<'a>,
     recomputed: RecomputedJson<'a>,
     errors: usize,
@@ -908,6 +918,7 @@ pub fn form_json(r: &FormReview) -> String {
         department: r.department.as_deref(),
         unit: r.unit.as_deref(),
         ruleset: &r.ruleset,
+        ruleset_selection: &r.ruleset_selection,
         claimed: ClaimedJson {
             total: r.claimed_total.as_deref(),
             grade: r.claimed_grade.as_deref(),

@@ -409,6 +409,8 @@ pub struct FormReview {
     /// 实施单位, as the form names it.
     pub unit: Option<String>,
     pub ruleset: String,
+    /// How the ruleset was chosen and why (see `ScoreSheet::ruleset_selection`).
+    pub ruleset_selection: String,
     pub claimed_total: Option<String>,
     pub claimed_grade: Option<String>,
     pub total: String,
@@ -429,6 +431,7 @@ impl FormReview {
             department: None,
             unit: None,
             ruleset: sheet.ruleset.clone(),
+            ruleset_selection: sheet.ruleset_selection.clone(),
             claimed_total: sheet.claimed_total.as_ref().map(|c| c.text.clone()),
             claimed_grade: sheet.claimed_grade.as_ref().map(|c| c.text.clone()),
             total: sheet.total.to_string(),
@@ -468,7 +471,12 @@ pub fn score_for_review(
     selection: crate::rules::registry::Selection,
 ) -> Result<ScoreSheet, Vec<crate::diag::Diagnostic>> {
     use crate::score::{ScoreOptions, score};
-    let sheet = score(ruleset, form, selection, ScoreOptions { trace: false })?;
+    let sheet = score(
+        ruleset,
+        form,
+        selection.clone(),
+        ScoreOptions { trace: false },
+    )?;
     if sheet.mismatches().is_empty() {
         return Ok(sheet);
     }

@@ -82,6 +82,15 @@ pub enum HeaderField {
         open: bool,
         span: Span,
     },
+    /// `region "四川省"` or `regions "上海市" "上海市普陀区"`: where the ruleset is in force.
+    Regions {
+        /// `region` or `regions`, as written.
+        keyword: &'static str,
+        texts: Vec<Text>,
+        span: Span,
+    },
+    /// `read-off "…"`: a rule read off published forms rather than quoted from a policy text.
+    ReadOff(Text),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -432,6 +432,25 @@ impl Printer {
                     }
                     self.end(span.end);
                 }
+                HeaderField::Regions {
+                    keyword,
+                    texts,
+                    span,
+                } => {
+                    self.begin(span.start);
+                    self.w(keyword);
+                    for t in texts {
+                        self.w(" ");
+                        self.text(&t.value);
+                    }
+                    self.end(span.end);
+                }
+                HeaderField::ReadOff(t) => {
+                    self.begin(t.span.start);
+                    self.w("read-off ");
+                    self.text(&t.value);
+                    self.end(t.span.end);
+                }
             }
         }
         self.close_block(&h.span);

@@ -355,6 +355,13 @@ pub enum ExpectedValue {
     Word(String),
 }
 
+/// A region a ruleset claims, as written and as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionClaim {
+    pub text: String,
+    pub place: super::region::Place,
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub id: String,
@@ -362,6 +369,11 @@ pub struct RuleSet {
     pub title: String,
     pub basis: Option<String>,
     pub years: YearRange,
+    /// Where it is in force (`region "四川省"`); empty: nationwide, the fallback where a form's
+    /// region has no ruleset of its own.
+    pub regions: Vec<RegionClaim>,
+    /// What is read off published forms rather than quoted from a policy text (`read-off "…"`).
+    pub read_off: Vec<String>,
     pub source: Arc<SourceFile>,
     pub grades: Vec<GradeBand>,
     pub rounding: RoundingRules,

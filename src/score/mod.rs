@@ -87,14 +87,6 @@ fn claimed(form: &Form, field: &Option<Field<Decimal>>) -> Option<Claimed> {
     })
 }
 
-fn selection_label(selection: Selection) -> &'static str {
-    match selection {
-        Selection::Named => "named by the form",
-        Selection::ByYear => "in force for the form's year",
-        Selection::Override => "--rules",
-    }
-}
-
 impl<'a> Engine<'a> {
     fn run(mut self, selection: Selection) -> Result<ScoreSheet, Vec<Diagnostic>> {
         let form = self.form;
@@ -187,7 +179,7 @@ impl<'a> Engine<'a> {
             department: form.department.clone(),
             unit: form.unit.clone(),
             ruleset: self.ruleset.label(),
-            ruleset_selection: selection_label(selection),
+            ruleset_selection: selection.describe(),
             execution,
             sources,
             sections,

@@ -220,8 +220,10 @@ pub struct ScoreSheet {
     pub unit: Option<String>,
     /// `henan-2023@1`
     pub ruleset: String,
-    /// How the ruleset was chosen: named by the form, in force for its year, or `--rules`.
-    pub ruleset_selection: &'static str,
+    /// How the ruleset was chosen and why: named by the form, chosen by region and year (which
+    /// region, read from where), fallback to central (why), `--rules-map` (which entry) or
+    /// `--rules`.
+    pub ruleset_selection: String,
     pub execution: ExecutionScore,
     pub sources: Vec<SourceRate>,
     pub sections: Vec<SectionScore>,

@@ -26,6 +26,8 @@ pub const ALL: &[&str] = &[
     "years a..b",
     "years a..",
     "years a",
+    "region",
+    "read-off",
     // grades and rounding
     "grade >= bound",
     "last grade",
@@ -152,6 +154,8 @@ fn item_constructs(item: &Item, out: &mut BTreeSet<&'static str>) {
                         open: false,
                         ..
                     } => out.insert("years a"),
+                    HeaderField::Regions { .. } => out.insert("region"),
+                    HeaderField::ReadOff(_) => out.insert("read-off"),
                 };
             }
         }

@@ -92,6 +92,13 @@ check_errors! {
     /// The header has no `years …`.
     MissingYears { id: String } = "rules::missing-years" =>
         "规则 {id} 缺少适用年度 (missing `years 2023..2024`)";
+    /// `region "…"` names no place in the divisions table (`scoring-rules/regions.json`), or a
+    /// district name that two provinces share without its province (`普陀区`: write `上海市普陀区`).
+    UnknownRegion { reason: String } = "rules::unknown-region" =>
+        "{reason}";
+    /// The same place is named twice among a ruleset's regions.
+    DuplicateRegion { place: String } = "rules::duplicate-region" =>
+        "地区 {place} 重复 (the region {place} is named twice)";
     /// A weight (分值) that is a percentage or above 100 points.
     WeightOutOfRange { weight: String } = "rules::weight-out-of-range" =>
         "分值应在 0 到 100 之间 (a weight is between 0 and 100 points, not {weight})";

@@ -299,6 +299,9 @@ impl<'a> Checker<'a> {
             return None;
         };
         let (version, title, basis, years) = self.header(header);
+        let (regions, read_off) = super::region::header_claims(header, |span, kind| {
+            self.error(span, kind);
+        });
         let grades = self.grades(items.grades);
         let rounding = self.rounding(items.rounding);
         let review = self.review(items.review);
@@ -344,6 +347,8 @@ impl<'a> Checker<'a> {
             title,
             basis,
             years,
+            regions,
+            read_off,
             source: Arc::clone(self.file),
             grades,
             rounding,
@@ -380,6 +385,8 @@ impl<'a> Checker<'a> {
                 ast::HeaderField::Title(t) => title = Some(t.value.clone()),
                 ast::HeaderField::Basis(t) => basis = Some(t.value.clone()),
                 ast::HeaderField::Version(n) => version = self.whole_number(n, "version"),
+                // Read by `region::header_claims`.
+                ast::HeaderField::Regions { .. } | ast::HeaderField::ReadOff(_) => {}
                 ast::HeaderField::Years {
                     from,
                     to,

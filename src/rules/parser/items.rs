@@ -45,7 +45,11 @@ pub(super) fn item<'a>(input: Tokens<'a>) -> PResult<'a, Item> {
 fn ruleset<'a>(all: Tokens<'a>) -> PResult<'a, RulesetHeader> {
     let (input, start) = keyword(all, "ruleset")?;
     let (input, id) = name(input)?;
-    let (input, fields) = block(input, "title, version, basis or years", header_field)?;
+    let (input, fields) = block(
+        input,
+        "title, version, basis, years, region or read-off",
+        header_field,
+    )?;
     Ok((
         input,
         RulesetHeader {
@@ -71,6 +75,17 @@ fn header_field<'a>(all: Tokens<'a>) -> PResult<'a, HeaderField> {
         let (input, _) = keyword(all, "version")?;
         let (input, n) = commit(number(input))?;
         return Ok((input, HeaderField::Version(n)));
+    }
+    if let Some(word) = ["region", "regions"]
+        .into_iter()
+        .find(|w| is_keyword(&all, w))
+    {
+        return regions(all, word);
+    }
+    if is_keyword(&all, "read-off") {
+        let (input, _) = keyword(all, "read-off")?;
+        let (input, t) = commit(text(input))?;
+        return Ok((input, HeaderField::ReadOff(t)));
     }
     if is_keyword(&all, "years") {
         let (input, start) = keyword(all, "years")?;
@@ -113,6 +128,27 @@ fn header_field<'a>(all: Tokens<'a>) -> PResult<'a, HeaderField> {
         ));
     }
     fail(SyntaxError::at(&all))
+}
+
+/// `region "四川省"`, `regions "上海市" "上海市普陀区"`: one or more quoted names.
+fn regions<'a>(all: Tokens<'a>, word: &'static str) -> PResult<'a, HeaderField> {
+    let (input, start) = keyword(all, word)?;
+    let (mut input, first) = commit(text(input))?;
+    let mut texts = vec![first];
+    while peek_kind(&input) == Some(TokenKind::String) {
+        let (rest, t) = text(input)?;
+        texts.push(t);
+        input = rest;
+    }
+    let span = start.start..end_of(&all, &input);
+    Ok((
+        input,
+        HeaderField::Regions {
+            keyword: word,
+            texts,
+            span,
+        },
+    ))
 }
 
 fn grades<'a>(all: Tokens<'a>) -> PResult<'a, Grades> {
