@@ -310,6 +310,7 @@ fn review_defs(defs: &mut Map<String, Value>) {
             ("department", nullable(string())),
             ("unit", nullable(string())),
             ("ruleset", string()),
+            ("ruleset_selection", string()),
             (
                 "claimed",
                 object(
