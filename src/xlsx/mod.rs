@@ -47,7 +47,8 @@ pub fn read_path(path: &Path) -> Result<Workbook, Vec<Diagnostic>> {
 
 /// [`read_path`] for bytes received rather than read (an upload); `name` is what messages call it.
 pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic>> {
-    const OLE2: &[u8] = &[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    // An OLE2 compound file (its signature's first half: a damaged one is said to be damaged).
+    const OLE2: &[u8] = &[0xd0, 0xcf, 0x11, 0xe0];
     if bytes.starts_with(OLE2) {
         return xls::read_bytes(name, bytes);
     }
