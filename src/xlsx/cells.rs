@@ -378,8 +378,19 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
             notes.push(note);
             continue;
         }
-        let mut cells = read_cells(&mut workbook, name, &sheet.name, &mut spent)?;
-        uncached_formulas(name, &sheet.name, &facts, &mut cells, &mut spent)?;
+        let uncached: Vec<(u32, u32)> = facts
+            .sheet_parts
+            .get(&sheet.name)
+            .and_then(|part| facts.uncached.get(part))
+            .map(|list| {
+                list.iter()
+                    .filter_map(|(at, _)| parse_cell_name(at))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (mut cells, formats) =
+            read_cells(&mut workbook, name, &sheet.name, &uncached, &mut spent)?;
+        super::formula::fill_uncached(name, &sheet.name, &facts, &formats, &mut cells, &mut spent)?;
         let mut merges = Vec::new();
         for d in workbook
             .merge_cells_by_sheet_name(&sheet.name)
@@ -412,77 +423,6 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
     })
 }
 
-/// Formula cells saved without a value: a constant formula (`=100%`) is computed; any other is
-/// refused with its cell and its formula, rather than read as an empty cell (which would surface
-/// later as a missing figure somewhere else).
-fn uncached_formulas(
-    name: &str,
-    sheet: &str,
-    facts: &super::budget::Facts,
-    cells: &mut Vec<Cell>,
-    spent: &mut super::budget::Spent,
-) -> Result<(), Vec<Diagnostic>> {
-    let Some(list) = facts
-        .sheet_parts
-        .get(sheet)
-        .and_then(|part| facts.uncached.get(part))
-    else {
-        return Ok(());
-    };
-    let filled: std::collections::HashSet<(u32, u32)> =
-        cells.iter().map(|c| (c.row, c.col)).collect();
-    let mut errors = Vec::new();
-    for (at, formula) in list {
-        let Some((row, col)) = parse_cell_name(at) else {
-            continue;
-        };
-        if filled.contains(&(row, col)) {
-            continue;
-        }
-        let place = format!("{}!{}", sheet_ref(sheet), cell_name(row, col));
-        match super::formula::evaluate(formula) {
-            Some((value, percent)) => {
-                let text = if percent {
-                    match value.checked_mul(Decimal::ONE_HUNDRED) {
-                        Some(shown) => format!("{}%", shown.normalize()),
-                        None => value.to_string(),
-                    }
-                } else {
-                    value.to_string()
-                };
-                spent.cell(name, sheet, (row, col), &text)?;
-                cells.push(Cell {
-                    row,
-                    col,
-                    text,
-                    kind: CellKind::Number { value, percent },
-                });
-            }
-            None if errors.len() < 20 => {
-                let shown = format!("={}", crate::diag::visible(formula));
-                errors.push(
-                    cell_diagnostic(
-                        name,
-                        &place,
-                        &shown,
-                        "xlsx::uncached-formula",
-                        format!(
-                            "公式没有保存计算结果 (the formula {shown} in {place} was saved without its value, and jixiao computes only constant formulas)"
-                        ),
-                    )
-                    .help("open the workbook in Excel or WPS and save it again, so that each formula's value is saved with it"),
-                );
-            }
-            None => {}
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
 /// `(13, 3)` from `D14`; `None` for anything else.
 pub fn parse_cell_name(name: &str) -> Option<(u32, u32)> {
     let name = name.trim_start_matches('$');
@@ -499,12 +439,20 @@ pub fn parse_cell_name(name: &str) -> Option<(u32, u32)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
+/// Number format codes by cell.
+pub(super) type Formats = HashMap<(u32, u32), String>;
+
+/// The filled cells of a sheet, and the number formats of the `uncached` cells (formulas saved
+/// without a value, which calamine reads as empty).
 fn read_cells(
     workbook: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     sheet: &str,
+    uncached: &[(u32, u32)],
     spent: &mut super::budget::Spent,
-) -> Result<Vec<Cell>, Vec<Diagnostic>> {
+) -> Result<(Vec<Cell>, Formats), Vec<Diagnostic>> {
+    let mut formats = HashMap::new();
+    let uncached: std::collections::HashSet<(u32, u32)> = uncached.iter().copied().collect();
     let unreadable = |e: &dyn std::fmt::Display| {
         vec![Diagnostic::error(
             "xlsx::unreadable",
@@ -534,6 +482,9 @@ fn read_cells(
             .map(|f| f.format_code.clone())
             .unwrap_or_default();
         let (row, col) = cell.get_position();
+        if uncached.contains(&(row, col)) {
+            formats.insert((row, col), format.clone());
+        }
         if let Some((text, kind)) = convert(cell.get_value(), &format) {
             spent.cell(name, sheet, (row, col), &text)?;
             cells.push(Cell {
@@ -544,7 +495,7 @@ fn read_cells(
             });
         }
     }
-    Ok(cells)
+    Ok((cells, formats))
 }
 
 pub(crate) fn convert(value: &DataRef<'_>, format: &str) -> Option<(String, CellKind)> {

@@ -6,6 +6,10 @@
 //! workbook holds, so it is computed here, in decimal; anything else (a cell reference, a
 //! function) would need a spreadsheet engine and is refused with the cell and the formula named.
 
+use super::cells::{
+    Cell, CellKind, cell_diagnostic, cell_name, number, number_format, parse_cell_name, sheet_ref,
+};
+use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -39,6 +43,90 @@ pub fn evaluate(formula: &str) -> Option<(Decimal, bool)> {
         .unwrap_or(value)
         .normalize();
     Some((value, percent))
+}
+
+/// Formula cells saved without a value: a constant formula (`=100%`) is computed; any other is
+/// refused with its cell and its formula, rather than read as an empty cell (which would surface
+/// later as a missing figure somewhere else).
+pub(super) fn fill_uncached(
+    name: &str,
+    sheet: &str,
+    facts: &super::budget::Facts,
+    formats: &super::cells::Formats,
+    cells: &mut Vec<Cell>,
+    spent: &mut super::budget::Spent,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some(list) = facts
+        .sheet_parts
+        .get(sheet)
+        .and_then(|part| facts.uncached.get(part))
+    else {
+        return Ok(());
+    };
+    let filled: std::collections::HashSet<(u32, u32)> =
+        cells.iter().map(|c| (c.row, c.col)).collect();
+    let mut errors = Vec::new();
+    for (at, formula) in list {
+        let Some((row, col)) = parse_cell_name(at) else {
+            continue;
+        };
+        if filled.contains(&(row, col)) {
+            continue;
+        }
+        let place = format!("{}!{}", sheet_ref(sheet), cell_name(row, col));
+        match evaluate(formula) {
+            Some((value, percent)) => {
+                // Shown through the cell's number format (`=92.61/205` under `0.00%` is 45.18%),
+                // or as written when the format says nothing (`=100%` is 100%).
+                let formatted = formats
+                    .get(&(row, col))
+                    .filter(|f| !number_format(f).eq(&number_format("General")))
+                    .and_then(|f| number(value, f));
+                let text = if let Some((text, _)) = &formatted {
+                    text.clone()
+                } else if percent {
+                    match value.checked_mul(Decimal::ONE_HUNDRED) {
+                        Some(shown) => format!("{}%", shown.normalize()),
+                        None => value.to_string(),
+                    }
+                } else {
+                    value.to_string()
+                };
+                spent.cell(name, sheet, (row, col), &text)?;
+                let kind = match formatted {
+                    Some((_, kind)) => kind,
+                    None => CellKind::Number { value, percent },
+                };
+                cells.push(Cell {
+                    row,
+                    col,
+                    text,
+                    kind,
+                });
+            }
+            None if errors.len() < 20 => {
+                let shown = format!("={}", crate::diag::visible(formula));
+                errors.push(
+                    cell_diagnostic(
+                        name,
+                        &place,
+                        &shown,
+                        "xlsx::uncached-formula",
+                        format!(
+                            "公式没有保存计算结果 (the formula {shown} in {place} was saved without its value, and jixiao computes only constant formulas)"
+                        ),
+                    )
+                    .help("open the workbook in Excel or WPS and save it again, so that each formula's value is saved with it"),
+                );
+            }
+            None => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 struct Parser<'a> {

@@ -571,6 +571,7 @@ impl TableReader<'_, '_> {
                     })
                     .last()
                     .cloned();
+                let label_at = label_cell.as_ref().map(|c| (c.row, c.col));
                 let mut r = BudgetRow {
                     label: label_cell.map(|c| self.value(&c)),
                     row_ref: Some(self.row_ref(row)),
@@ -584,6 +585,10 @@ impl TableReader<'_, '_> {
                 r.score = self.under(row, bh.span(Col::Score));
                 if r.initial.is_some() || r.adjusted.is_some() || r.executed.is_some() {
                     budget_rows.push(r);
+                } else if let Some(at) = label_at {
+                    // A fund source printed with no amounts at all: reported as not imported
+                    // (with its cell) rather than passed over.
+                    self.sheet.used.remove(&at);
                 }
             }
         }
