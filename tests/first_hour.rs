@@ -65,7 +65,7 @@ fn a_folder_walk_reads_forms_only_and_says_what_it_skipped() {
     write(&dir, ".gitignore", "/target\nscratch/\n");
     write(&dir, "scratch/d.toml", "not = [a form");
     write(&dir, "forms/notes.md", "# notes\n");
-    write(&dir, "forms/old.xls", "\u{fffd}");
+    write(&dir, "forms/old.ods", "\u{fffd}");
     #[cfg(unix)]
     std::os::unix::fs::symlink(&dir, dir.join("forms/loop")).unwrap();
 
@@ -78,7 +78,7 @@ fn a_folder_walk_reads_forms_only_and_says_what_it_skipped() {
     // The summary counts each skipped file with its reason; a submission in a format not read
     // yet and a link not followed are named.
     assert!(err.contains("跳过"), "{err}");
-    assert!(err.contains("old.xls"), "{err}");
+    assert!(err.contains("old.ods"), "{err}");
     assert!(err.contains("2 工具配置文件"), "{err}");
     #[cfg(unix)]
     assert!(err.contains("loop"), "{err}");

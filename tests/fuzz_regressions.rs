@@ -68,6 +68,18 @@ fn xlsx_inputs() {
 
 #[cfg(feature = "xlsx")]
 #[test]
+fn docx_inputs() {
+    replay("docx", harness::document);
+}
+
+#[cfg(feature = "xlsx")]
+#[test]
+fn xls_inputs() {
+    replay("xls", harness::document);
+}
+
+#[cfg(feature = "xlsx")]
+#[test]
 fn xlsx_grid_inputs() {
     replay("xlsx_grid", harness::xlsx_grid);
 }

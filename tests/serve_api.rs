@@ -166,10 +166,19 @@ fn bad_input_gets_a_4xx_with_the_located_messages_of_the_cli_never_a_500() {
     );
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["diagnostics"][0]["code"], "input::encoding");
-    // A rule file, an .xls, a workbook that is not one.
+    // A rule file, a damaged .xls, a Word 97 .doc, a workbook that is not one.
     for (name, body, code) in [
         ("draft.rules", &b"ruleset x"[..], "input::rule-file"),
-        ("old.xls", &b"\xd0\xcf\x11\xe0rest"[..], "input::format"),
+        (
+            "old.xls",
+            &b"\xd0\xcf\x11\xe0rest"[..],
+            if cfg!(feature = "xlsx") {
+                "xlsx::unreadable"
+            } else {
+                "input::format"
+            },
+        ),
+        ("old.doc", &b"\xd0\xcf\x11\xe0rest"[..], "input::format"),
         (
             "fake.xlsx",
             &b"PK\x03\x04garbage"[..],

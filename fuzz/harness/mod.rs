@@ -327,6 +327,24 @@ pub fn xlsx(data: &[u8]) {
     }
 }
 
+/// A Word document or an old-format workbook, through the reader that tells them apart by their
+/// bytes (`xlsx::read_bytes`), then the importer and the pipeline. The `docx` and `xls` targets
+/// differ by their seeds (`two-forms.docx`, `yunnan-county.xls` of the real-layout fixtures).
+#[cfg(feature = "xlsx")]
+pub fn document(data: &[u8]) {
+    match jixiao::xlsx::read_bytes("fuzz.docx", data.to_vec()) {
+        Ok(workbook) => {
+            for grid in &workbook.sheets {
+                for cell in grid.cells.values() {
+                    let _ = grid.place(cell.row, cell.col);
+                }
+            }
+            import_and_score(&workbook)
+        }
+        Err(e) => render_errors(&e),
+    }
+}
+
 /// The importer on a grid of cells written as text, past the zip and XML layers, where the
 /// fuzzer can reach the table recognition. One line per row, cells separated by tabs; a cell
 /// `=12.5` or `=95%` is a number (shown with a percent format for the latter); a line

@@ -44,7 +44,7 @@ pub fn load_forms(path: &Path) -> PathForms {
 
 /// The file types read as forms, for messages.
 const TYPES_READ: &str = if cfg!(feature = "xlsx") {
-    ".toml form files and .xlsx/.xlsm workbooks"
+    ".toml form files, .xlsx/.xlsm/.xls/.et workbooks and the tables of .docx documents"
 } else {
     ".toml form files (this build has no Excel support: feature `xlsx`)"
 };
@@ -63,12 +63,15 @@ fn unsupported_type(path: &Path) -> Option<Vec<Diagnostic>> {
     }
     let shown = crate::diag::visible(&path.display().to_string()).into_owned();
     let hint = match extension.as_str() {
-        "xls" | "et" => {
-            "旧版 Excel/WPS 工作簿：请另存为 .xlsx (an old Excel/WPS workbook: save it as .xlsx)"
+        "xls" | "et" | "xlsx" | "xlsm" | "docx" => {
+            "此版本不读工作簿和文档 (this jixiao was built without the xlsx feature)"
         }
         "csv" => "CSV 文本：请用 Excel 另存为 .xlsx (CSV text: save it from Excel as .xlsx)",
-        "doc" | "docx" | "wps" | "pdf" => {
-            "文档中的表格：请复制到 Excel 另存为 .xlsx (a table in a document: copy it into a workbook)"
+        "doc" | "wps" => {
+            "旧版 Word/WPS 文档：请另存为 .docx (an old Word/WPS document: save it as .docx)"
+        }
+        "pdf" => {
+            "PDF 中的表格：请复制到 Excel 另存为 .xlsx (a table in a PDF: copy it into a workbook)"
         }
         _ => "不是表格文件 (not a form file)",
     };
@@ -101,8 +104,8 @@ fn rule_file_given(path: &Path) -> Vec<Diagnostic> {
 }
 
 /// The forms of a file's contents, received rather than read from disk (an upload to the form
-/// page): a workbook (feature `xlsx`) when `name` ends in `.xlsx`/`.xlsm` or the bytes are a zip
-/// archive, else a form file's text. `name` is only what messages call it.
+/// page): a workbook or Word document (feature `xlsx`) when `name` says so or the bytes are a zip
+/// archive or an OLE2 file, else a form file's text. `name` is only what messages call it.
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> PathForms {
     let path = Path::new(name);
     if path
@@ -124,28 +127,27 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> PathForms {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    // Office's older binary files (OLE: .xls, .doc, .et) and Word documents.
-    if matches!(
-        extension.as_deref(),
-        Some("xls" | "et" | "doc" | "docx" | "wps")
-    ) || bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
-    {
+    // Old Word and WPS documents (OLE2 binary files).
+    if matches!(extension.as_deref(), Some("doc" | "wps")) {
         return PathForms {
             forms: vec![Err(vec![
                 Diagnostic::error(
                     "input::format",
-                    format!("{name} 不是 jixiao 能读的格式 (jixiao reads form files (.toml) and .xlsx workbooks, not this file)"),
+                    format!("{name} 不是 jixiao 能读的格式 (jixiao reads form files (.toml), workbooks (.xlsx, .xls, .et) and .docx documents, not this file)"),
                 )
-                .help("在 Excel 或 WPS 中另存为 .xlsx (save it as .xlsx in Excel or WPS; copy a Word table into a workbook first)"),
+                .help("在 Word 或 WPS 中另存为 .docx (save it as .docx in Word or WPS)"),
             ])],
             warnings: Vec::new(),
         };
     }
-    let workbook =
-        matches!(extension.as_deref(), Some("xlsx" | "xlsm")) || bytes.starts_with(b"PK\x03\x04");
+    let workbook = matches!(
+        extension.as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "et" | "docx")
+    ) || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]);
     #[cfg(feature = "xlsx")]
     if workbook {
-        let workbook = crate::xlsx::cells::read_bytes(name, bytes);
+        let workbook = crate::xlsx::read_bytes(name, bytes);
         return workbook_forms(name, workbook, &crate::xlsx::ImportOptions::default());
     }
     #[cfg(not(feature = "xlsx"))]

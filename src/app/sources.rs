@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SkipReason {
-    /// A submission format jixiao does not read yet (`.xls`, `.et`, `.docx`, `.pdf` …).
+    /// A submission format jixiao does not read yet (`.ods`, `.xlsb`, `.doc`, `.wps`, `.pdf` …).
     UnreadFormat,
     /// A TOML file that configures a tool (`Cargo.toml`, `clippy.toml` …), not a form.
     ToolConfig,
@@ -86,7 +86,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 }
 
 /// The form files under the given paths: files as given, directories walked for `*.toml` (and,
-/// with the `xlsx` feature, `*.xlsx` workbooks).
+/// with the `xlsx` feature, `.xlsx`/`.xlsm`/`.xls`/`.et` workbooks and `.docx` documents).
 pub fn find(paths: &[PathBuf]) -> Sources {
     let mut sources = Sources::default();
     for path in paths {
@@ -164,7 +164,20 @@ const TOOL_CONFIGS: &[&str] = &[
 ];
 
 /// Extensions of submissions jixiao does not read yet: reported, never silently passed over.
-const UNREAD_FORMATS: &[&str] = &["xls", "et", "ods", "xlsb", "doc", "docx", "wps", "pdf"];
+/// (`.xls`, `.et` and `.docx` are read, with the `xlsx` feature.)
+const UNREAD_FORMATS: &[&str] = &[
+    "ods",
+    "xlsb",
+    "doc",
+    "wps",
+    "pdf",
+    #[cfg(not(feature = "xlsx"))]
+    "xls",
+    #[cfg(not(feature = "xlsx"))]
+    "et",
+    #[cfg(not(feature = "xlsx"))]
+    "docx",
+];
 
 /// Whether a walked file is read, or why not.
 fn classify(path: &Path) -> Option<SkipReason> {
@@ -211,8 +224,17 @@ mod tests {
         let reason = |name: &str| classify(Path::new(name));
         assert_eq!(reason("a/Cargo.toml"), Some(SkipReason::ToolConfig));
         assert_eq!(reason("a/~$form.xlsx"), Some(SkipReason::LockFile));
+        assert_eq!(reason("a/form.ods"), Some(SkipReason::UnreadFormat));
+        assert_eq!(reason("a/form.DOC"), Some(SkipReason::UnreadFormat));
+        assert_eq!(reason("a/form.pdf"), Some(SkipReason::UnreadFormat));
+        assert_eq!(reason("a/form.wps"), Some(SkipReason::UnreadFormat));
+        assert_eq!(reason("a/form.xlsb"), Some(SkipReason::UnreadFormat));
+        #[cfg(feature = "xlsx")]
+        for read in ["a/form.xls", "a/form.ET", "a/form.DOCX", "a/form.xlsx"] {
+            assert_eq!(reason(read), None, "{read}");
+        }
+        #[cfg(not(feature = "xlsx"))]
         assert_eq!(reason("a/form.xls"), Some(SkipReason::UnreadFormat));
-        assert_eq!(reason("a/form.DOCX"), Some(SkipReason::UnreadFormat));
         assert_eq!(reason("a/notes.md"), Some(SkipReason::OtherType));
         assert_eq!(reason("a/g.toml.txt"), Some(SkipReason::OtherType));
         assert_eq!(reason("a/form.toml"), None);

@@ -1,4 +1,5 @@
-//! `jixiao import WORKBOOK… -o DIR`: one form file per table found in the workbooks.
+//! `jixiao import WORKBOOK… -o DIR`: one form file per table found in the workbooks (`.xlsx`,
+//! `.xls`, `.et`) and Word documents (`.docx`).
 
 use super::Outcome;
 use super::output::{Out, report};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Workbooks (.xlsx) holding one or more 自评表.
+    /// Workbooks (.xlsx, .xls, .et) or Word documents (.docx) holding one or more 自评表.
     #[arg(required = true)]
     pub workbooks: Vec<PathBuf>,
     /// Directory to write the form files to; without it, the forms are printed.

@@ -354,7 +354,7 @@ pub async fn import(
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         for file in files {
-            let workbook = match xlsx::cells::read_bytes(&file.name, file.bytes) {
+            let workbook = match xlsx::read_bytes(&file.name, file.bytes) {
                 Ok(w) => w,
                 Err(e) => {
                     errors.extend(e);

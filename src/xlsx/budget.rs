@@ -48,7 +48,13 @@ pub struct Facts {
     pub sheet_parts: HashMap<String, String>,
     /// Part → its formula cells (cell, formula), the first few, and how many there are.
     pub formulas: HashMap<String, (Vec<(String, String)>, usize)>,
+    /// Part → formula cells saved without a value (cell, formula), up to `MAX_UNCACHED`: calamine
+    /// reads them as empty, so they are computed or refused by the reader.
+    pub uncached: HashMap<String, Vec<(String, String)>>,
 }
+
+/// Formula cells without a saved value that are followed up, in all sheets together.
+pub const MAX_UNCACHED: usize = 10_000;
 
 fn too_large(name: &str, what: String) -> Vec<Diagnostic> {
     vec![
@@ -240,6 +246,10 @@ fn scan<R: Read>(
     let mut strings = 0usize;
     let mut cell: Option<String> = None;
     let mut formula: Option<String> = None;
+    // The formula of the cell being read, and whether a value was saved with it.
+    let mut cell_formula: Option<String> = None;
+    let mut has_value = false;
+    let mut uncached = facts.uncached.values().map(Vec::len).sum::<usize>();
     loop {
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
@@ -284,6 +294,27 @@ fn scan<R: Read>(
             }
             (Part::Worksheet, Event::Start(e)) if e.local_name().as_ref() == "c" => {
                 cell = attribute(&e, |k| k == "r");
+                cell_formula = None;
+                has_value = false;
+            }
+            (Part::Worksheet, Event::Start(e))
+                if e.local_name().as_ref() == "v" || e.local_name().as_ref() == "is" =>
+            {
+                has_value = true;
+            }
+            (Part::Worksheet, Event::End(e)) if e.local_name().as_ref() == "c" => {
+                if let Some(f) = cell_formula.take()
+                    && !has_value
+                    && uncached < MAX_UNCACHED
+                {
+                    uncached += 1;
+                    let at = cell.clone().unwrap_or_else(|| "?".into());
+                    facts
+                        .uncached
+                        .entry(path.to_string())
+                        .or_default()
+                        .push((at, f));
+                }
             }
             (Part::Worksheet, Event::Start(e)) if e.local_name().as_ref() == "f" => {
                 formula = Some(String::new());
@@ -291,13 +322,18 @@ fn scan<R: Read>(
             (Part::Worksheet, Event::Empty(e)) if e.local_name().as_ref() == "f" => {
                 let shared =
                     attribute(&e, |k| k == "si").map_or_else(String::new, |si| format!(" #{si}"));
-                note_formula(facts, path, &cell, format!("(shared formula{shared})"));
+                let shown = format!("(shared formula{shared})");
+                cell_formula = Some(shown.clone());
+                note_formula(facts, path, &cell, shown);
             }
             (Part::Worksheet, Event::Text(t)) => {
-                if let Some(f) = formula.as_mut()
-                    && f.chars().count() < FORMULA_SHOWN
-                {
-                    f.push_str(t.as_ref());
+                if let Some(f) = formula.as_mut() {
+                    if f.chars().count() < FORMULA_SHOWN {
+                        f.push_str(t.as_ref());
+                    } else if !f.ends_with('…') {
+                        // Cut: never evaluated as if it were the whole formula.
+                        f.push('…');
+                    }
                 }
             }
             (Part::Worksheet, Event::GeneralRef(r)) => {
@@ -316,6 +352,7 @@ fn scan<R: Read>(
             }
             (Part::Worksheet, Event::End(e)) if e.local_name().as_ref() == "f" => {
                 if let Some(f) = formula.take() {
+                    cell_formula = Some(f.clone());
                     note_formula(facts, path, &cell, f);
                 }
             }
@@ -400,6 +437,16 @@ impl Spent {
                 super::cells::cell_name(row, col)
             )
         };
+        self.cell_at(name, &place, text)
+    }
+
+    /// One more cell with this text, named by `place` in the error past a budget.
+    pub fn cell_at(
+        &mut self,
+        name: &str,
+        place: &dyn Fn() -> String,
+        text: &str,
+    ) -> Result<(), Vec<Diagnostic>> {
         self.cells += 1;
         self.text_bytes += text.len();
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {

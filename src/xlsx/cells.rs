@@ -57,9 +57,30 @@ pub struct Merge {
     pub last_col: u32,
 }
 
+/// How the cells of a grid are named in messages: `Sheet1!D14` in a workbook, `表2 行5 列3` in a
+/// Word document (whose tables have no cell names of their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Places {
+    #[default]
+    Sheet,
+    Table,
+}
+
+/// Text printed outside a grid that may say what it is: the paragraphs before a Word table
+/// (its title, the document's heading with the year).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// `段落3` (the third paragraph of the document body).
+    pub place: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub sheet: String,
+    pub places: Places,
+    /// Paragraphs before the table, nearest first (Word documents only).
+    pub context: Vec<Paragraph>,
     pub cells: BTreeMap<(u32, u32), Cell>,
     pub merges: Vec<Merge>,
     /// The top-left cell of each merged region → the region (the first, of identical ones).
@@ -105,6 +126,8 @@ impl Grid {
         }
         Grid {
             sheet: sheet.into(),
+            places: Places::Sheet,
+            context: Vec::new(),
             cells: cells
                 .into_iter()
                 .filter(|c| !c.text.is_empty())
@@ -154,6 +177,15 @@ impl Grid {
             .map(|(_, m)| m)
     }
 
+    /// The merged regions over a row (as indexed: see `MAX_INDEXED_MERGE_ROWS`).
+    pub fn merges_over(&self, row: u32) -> impl Iterator<Item = &Merge> {
+        self.by_row
+            .get(&row)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.merges.get(i))
+    }
+
     /// The columns a cell spans (its merged region, or itself).
     pub fn col_span(&self, row: u32, col: u32) -> (u32, u32) {
         self.merge_at(row, col)
@@ -172,13 +204,33 @@ impl Grid {
         rows
     }
 
+    /// A table of a Word document: cells named `表2 行5 列3` (1-based row and grid column).
+    pub fn in_document(mut self, context: Vec<Paragraph>) -> Grid {
+        self.places = Places::Table;
+        self.context = context;
+        self
+    }
+
     pub fn place(&self, row: u32, col: u32) -> String {
-        format!("{}!{}", sheet_ref(&self.sheet), cell_name(row, col))
+        match self.places {
+            Places::Sheet => format!("{}!{}", sheet_ref(&self.sheet), cell_name(row, col)),
+            Places::Table => table_place(&self.sheet, row, col),
+        }
     }
 
     pub fn range_place(&self, first: (u32, u32), last: (u32, u32)) -> String {
         if first == last {
             return self.place(first.0, first.1);
+        }
+        if self.places == Places::Table {
+            return format!(
+                "{} 行{} 列{} 至 行{} 列{}",
+                self.sheet,
+                u64::from(first.0) + 1,
+                u64::from(first.1) + 1,
+                u64::from(last.0) + 1,
+                u64::from(last.1) + 1
+            );
         }
         format!(
             "{}!{}:{}",
@@ -199,6 +251,11 @@ pub fn sheet_ref(name: &str) -> String {
     } else {
         format!("'{}'", name.replace('\'', "''"))
     }
+}
+
+/// `表2 行5 列3` from a table's name and 0-based row and grid column.
+pub fn table_place(table: &str, row: u32, col: u32) -> String {
+    format!("{table} 行{} 列{}", u64::from(row) + 1, u64::from(col) + 1)
 }
 
 /// `A1` from 0-based row and column.
@@ -269,10 +326,16 @@ fn not_a_workbook(name: &str, bytes: &[u8]) -> Diagnostic {
     } else {
         "neither a zip archive nor a known format"
     };
+    let document = name.to_ascii_lowercase().ends_with(".docx");
     Diagnostic::error(
         "xlsx::not-a-workbook",
         format!(
-            "不是 Excel 工作簿 (not an Excel workbook): {}",
+            "{}: {}",
+            if document {
+                "不是 Word 文档 (not a Word document)"
+            } else {
+                "不是 Excel 工作簿 (not an Excel workbook)"
+            },
             crate::diag::visible(name)
         ),
     )
@@ -286,7 +349,7 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
                 "xlsx::unreadable",
                 format!("无法读取工作簿 (cannot read the workbook {name}): {e}"),
             )
-            .help("jixiao reads .xlsx workbooks (Excel 2007 and later, WPS); save an .xls or .et file as .xlsx first"),
+            .help("jixiao reads .xlsx workbooks (Excel 2007 and later, WPS), .xls/.et workbooks and .docx documents"),
         ]
     };
     if !bytes.starts_with(b"PK") {
@@ -315,7 +378,19 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
             notes.push(note);
             continue;
         }
-        let cells = read_cells(&mut workbook, name, &sheet.name, &mut spent)?;
+        let uncached: Vec<(u32, u32)> = facts
+            .sheet_parts
+            .get(&sheet.name)
+            .and_then(|part| facts.uncached.get(part))
+            .map(|list| {
+                list.iter()
+                    .filter_map(|(at, _)| parse_cell_name(at))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (mut cells, formats) =
+            read_cells(&mut workbook, name, &sheet.name, &uncached, &mut spent)?;
+        super::formula::fill_uncached(name, &sheet.name, &facts, &formats, &mut cells, &mut spent)?;
         let mut merges = Vec::new();
         for d in workbook
             .merge_cells_by_sheet_name(&sheet.name)
@@ -348,12 +423,36 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
     })
 }
 
+/// `(13, 3)` from `D14`; `None` for anything else.
+pub fn parse_cell_name(name: &str) -> Option<(u32, u32)> {
+    let name = name.trim_start_matches('$');
+    let split = name.find(|c: char| !c.is_ascii_alphabetic())?;
+    let (letters, digits) = name.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for c in letters.chars() {
+        col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+    }
+    let row: u32 = digits.trim_start_matches('$').parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// Number format codes by cell.
+pub(super) type Formats = HashMap<(u32, u32), String>;
+
+/// The filled cells of a sheet, and the number formats of the `uncached` cells (formulas saved
+/// without a value, which calamine reads as empty).
 fn read_cells(
     workbook: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     sheet: &str,
+    uncached: &[(u32, u32)],
     spent: &mut super::budget::Spent,
-) -> Result<Vec<Cell>, Vec<Diagnostic>> {
+) -> Result<(Vec<Cell>, Formats), Vec<Diagnostic>> {
+    let mut formats = HashMap::new();
+    let uncached: std::collections::HashSet<(u32, u32)> = uncached.iter().copied().collect();
     let unreadable = |e: &dyn std::fmt::Display| {
         vec![Diagnostic::error(
             "xlsx::unreadable",
@@ -383,6 +482,9 @@ fn read_cells(
             .map(|f| f.format_code.clone())
             .unwrap_or_default();
         let (row, col) = cell.get_position();
+        if uncached.contains(&(row, col)) {
+            formats.insert((row, col), format.clone());
+        }
         if let Some((text, kind)) = convert(cell.get_value(), &format) {
             spent.cell(name, sheet, (row, col), &text)?;
             cells.push(Cell {
@@ -393,10 +495,10 @@ fn read_cells(
             });
         }
     }
-    Ok(cells)
+    Ok((cells, formats))
 }
 
-fn convert(value: &DataRef<'_>, format: &str) -> Option<(String, CellKind)> {
+pub(crate) fn convert(value: &DataRef<'_>, format: &str) -> Option<(String, CellKind)> {
     let text = |s: &str| Some((s.trim().to_string(), CellKind::Text));
     match value {
         DataRef::Empty => None,
@@ -482,15 +584,23 @@ pub fn number_format(code: &str) -> NumberFormat {
     NumberFormat { percent, decimals }
 }
 
-/// The text of a number as its format shows it, without losing a digit of the value: a value
-/// with more decimals than the format shows keeps them.
-fn number(value: Decimal, format_code: &str) -> Option<(String, CellKind)> {
+/// The text of a number as its format shows it. An amount keeps every digit of its value (a
+/// value with more decimals than the format shows keeps them). A percentage is the figure the
+/// person saw and printed: a rate is almost always a formula's result (`=F6/E6`, 0.4517560975…),
+/// and `0.00%` shows it as 45.18%, the figure the form claims.
+pub(crate) fn number(value: Decimal, format_code: &str) -> Option<(String, CellKind)> {
     if format_code.trim() == "@" {
         return Some((value.normalize().to_string(), CellKind::Text));
     }
     let format = number_format(format_code);
     let shown = if format.percent {
-        value.checked_mul(Decimal::ONE_HUNDRED)?.normalize()
+        let hundred = value.checked_mul(Decimal::ONE_HUNDRED)?;
+        match format.decimals {
+            Some(d) => hundred
+                .round_dp_with_strategy(d, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            None => hundred,
+        }
+        .normalize()
     } else {
         value
     };
@@ -534,8 +644,13 @@ mod tests {
         assert_eq!(shown(0.9518, "0.00%"), "95.18%");
         assert_eq!(shown(0.0, "0.00%"), "0.00%");
         assert_eq!(shown(1.0, "0%"), "100%");
-        // More decimals than the format shows: the value wins, nothing is rounded away.
-        assert_eq!(shown(0.95183, "0.00%"), "95.183%");
+        // A rate is shown, and claimed, at its format's precision (a formula's result has
+        // sixteen digits nobody printed).
+        assert_eq!(shown(0.95183, "0.00%"), "95.18%");
+        assert_eq!(shown(0.4517560975609756, "0.00%"), "45.18%");
+        assert_eq!(shown(0.9910000000000001, "0.00%"), "99.10%");
+        assert_eq!(shown(0.99105, "0.00%"), "99.11%");
+        assert_eq!(shown(0.4517560975609756, "General"), "0.451756097560976");
         assert_eq!(shown(0.4518, "0.00%;[Red]-0.00%"), "45.18%");
     }
 
@@ -586,6 +701,15 @@ mod tests {
             last_col: 0,
         };
         assert_eq!(Grid::new("S", Vec::new(), vec![huge]).merges.len(), 1);
+    }
+
+    #[test]
+    fn cell_names_parse_back() {
+        assert_eq!(parse_cell_name("D14"), Some((13, 3)));
+        assert_eq!(parse_cell_name("$AA$1"), Some((0, 26)));
+        assert_eq!(parse_cell_name("A0"), None);
+        assert_eq!(parse_cell_name("14"), None);
+        assert_eq!(parse_cell_name("ABCD1"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! Every filled cell that could not be placed is reported with its address.
 
 use super::cells::{Cell, Grid, Workbook, cell_diagnostic};
+use super::labels::*;
 use crate::diag::{Diagnostic, Origin, Severity, SourceFile};
 use crate::form::emit::{CellRef, TomlText};
 use crate::form::{self, Form};
@@ -87,268 +88,6 @@ fn warning(mut d: Diagnostic) -> Diagnostic {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Recognising cells
-
-/// Header text without spaces, line breaks and full-width punctuation differences.
-fn norm(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            '％' => '%',
-            c => c,
-        })
-        .collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Col {
-    Initial,
-    Adjusted,
-    Executed,
-    Weight,
-    Rate,
-    Score,
-    Description,
-    Problems,
-    Expected,
-    Achieved,
-    TaskName,
-    TaskContent,
-    Level1,
-    Level2,
-    Level3,
-    Target,
-    Actual,
-    Deviation,
-    Explanation,
-}
-
-fn header_col(n: &str) -> Option<Col> {
-    let n = n.trim_end_matches(':');
-    let col = match n {
-        _ if n.starts_with("一级指标") => Col::Level1,
-        _ if n.starts_with("二级指标") => Col::Level2,
-        _ if n.starts_with("三级指标") => Col::Level3,
-        _ if n.starts_with("年初预算") => Col::Initial,
-        _ if n.starts_with("全年预算") || n.starts_with("调整后预算") => Col::Adjusted,
-        _ if n.starts_with("全年执行") || n.starts_with("实际执行数") || n == "执行数" => {
-            Col::Executed
-        }
-        _ if n.contains("执行率") => Col::Rate,
-        _ if n.starts_with("分值") || n == "权重" || n == "指标分值" => Col::Weight,
-        _ if n.starts_with("得分") || n == "自评得分" => Col::Score,
-        _ if n.starts_with("年度指标值") || n == "指标值" || n == "目标值" => {
-            Col::Target
-        }
-        _ if n.starts_with("实际完成值") || n == "实际值" => Col::Actual,
-        _ if n.starts_with("偏差度") || n.starts_with("偏离度") => Col::Deviation,
-        _ if n.starts_with("存在问题") => Col::Problems,
-        _ if n.contains("偏差原因") || n.contains("改进措施") => Col::Explanation,
-        _ if n.starts_with("情况说明") => Col::Description,
-        _ if n.starts_with("预期目标") => Col::Expected,
-        _ if n.starts_with("实际完成情况") => Col::Achieved,
-        _ if n.starts_with("任务名称") => Col::TaskName,
-        _ if n.starts_with("主要内容") => Col::TaskContent,
-        _ => return None,
-    };
-    Some(col)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Block {
-    Budget,
-    Section,
-    Objective,
-    Tasks,
-    Indicators,
-}
-
-/// Labels that name a block in the first column (often merged down over it).
-fn block_label(n: &str) -> Option<Block> {
-    let n = n.trim_end_matches(':');
-    let block = match n {
-        _ if n.starts_with("项目资金") || n.starts_with("部门整体支出") || n == "资金情况" => {
-            Block::Budget
-        }
-        _ if n.starts_with("资金管理") => Block::Section,
-        _ if n.starts_with("年度总体目标")
-            || n.starts_with("年度履职目标")
-            || n == "总体目标"
-            || n == "绩效目标" =>
-        {
-            Block::Objective
-        }
-        _ if n.starts_with("年度主要任务") || n == "主要任务" => Block::Tasks,
-        _ if n == "绩效指标" || n == "指标" => Block::Indicators,
-        _ => return None,
-    };
-    Some(block)
-}
-
-fn is_total_label(n: &str) -> bool {
-    let n = n.trim_end_matches(':');
-    matches!(
-        n,
-        "总分" | "合计" | "总计" | "自评得分" | "自评总分" | "总得分" | "得分合计" | "总分合计"
-    ) || n.starts_with("总分")
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Project,
-    Department,
-    Unit,
-    DepartmentName,
-    Ruleset,
-    Year,
-    Grade,
-}
-
-/// A key label, and the value written in the same cell after a colon, if any.
-fn key_label(text: &str) -> Option<(Key, Option<String>)> {
-    let n = norm(text);
-    let keys: [(&str, Key); 12] = [
-        ("项目名称", Key::Project),
-        ("主管部门", Key::Department),
-        ("实施单位", Key::Unit),
-        ("部门(单位)名称", Key::DepartmentName),
-        ("部门(单位)", Key::DepartmentName),
-        ("部门名称", Key::DepartmentName),
-        ("单位名称", Key::DepartmentName),
-        ("评分规则", Key::Ruleset),
-        ("评价年度", Key::Year),
-        ("所属年度", Key::Year),
-        ("评价等级", Key::Grade),
-        ("自评等级", Key::Grade),
-    ];
-    let bare = |n: &str| -> Option<Key> {
-        match n {
-            "年度" => Some(Key::Year),
-            "等级" => Some(Key::Grade),
-            _ => keys.iter().find(|(k, _)| n == *k).map(|(_, key)| *key),
-        }
-    };
-    let plain = n.trim_end_matches(':');
-    if let Some(key) = bare(plain) {
-        return Some((key, None));
-    }
-    // `项目名称：市民之家运行经费` in one cell.
-    let (label, value) = text.split_once(['：', ':'])?;
-    let key = bare(&norm(label))?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| (key, Some(value.to_string())))
-}
-
-fn is_title(text: &str) -> bool {
-    let n = norm(text);
-    n.contains("自评表") || (n.contains("绩效") && n.ends_with("表")) || n.contains("自评情况表")
-}
-
-/// `2023` out of `（2023年度）`, `2023年`, `年度：2023`.
-fn year_in(text: &str) -> Option<i32> {
-    let chars: Vec<char> = text.chars().collect();
-    for i in 0..chars.len() {
-        let window = chars.get(i..i + 4)?;
-        if window.iter().all(char::is_ascii_digit)
-            && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
-            && (i == 0 || chars.get(i - 1).is_some_and(|c| !c.is_ascii_digit()))
-        {
-            let year: i32 = window.iter().collect::<String>().parse().ok()?;
-            let after = chars.get(i + 4).copied();
-            let labelled = text.contains("年度");
-            if (1949..=2200).contains(&year) && (after == Some('年') || labelled) {
-                return Some(year);
-            }
-        }
-    }
-    None
-}
-
-fn is_grade(text: &str) -> bool {
-    matches!(
-        text.trim(),
-        "优" | "良" | "中" | "差" | "优秀" | "良好" | "合格" | "不合格"
-    )
-}
-
-/// Values that stand for nothing in a number column: dashes, and the 不适用 (not applicable) our
-/// own export writes in the 得分 of a row marked `/`.
-fn is_placeholder(text: &str) -> bool {
-    matches!(
-        text.trim(),
-        "-" | "—" | "－" | "--" | "——" | "/" | "／" | "不适用"
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Headers
-
-#[derive(Debug, Clone)]
-struct Header {
-    row: u32,
-    block: Block,
-    /// Each column: which, the columns it spans, its cell.
-    columns: Vec<(Col, u32, u32)>,
-    cells: Vec<(u32, u32)>,
-}
-
-impl Header {
-    fn span(&self, col: Col) -> Option<(u32, u32)> {
-        self.columns
-            .iter()
-            .find(|(c, _, _)| *c == col)
-            .map(|&(_, a, b)| (a, b))
-    }
-
-    /// The leftmost column any of its fields starts at.
-    fn first_col(&self) -> u32 {
-        self.columns.iter().map(|&(_, a, _)| a).min().unwrap_or(0)
-    }
-}
-
-fn classify_header(grid: &Grid, row: u32) -> Option<Header> {
-    let mut columns = Vec::new();
-    let mut cells = Vec::new();
-    for cell in grid.row(row) {
-        if let Some(col) = header_col(&norm(&cell.text)) {
-            if columns.iter().any(|(c, _, _)| *c == col) {
-                continue;
-            }
-            let (a, b) = grid.col_span(cell.row, cell.col);
-            columns.push((col, a, b));
-            cells.push((cell.row, cell.col));
-        }
-    }
-    let has = |col: Col| columns.iter().any(|(c, _, _)| *c == col);
-    let money = [Col::Initial, Col::Adjusted, Col::Executed]
-        .iter()
-        .filter(|&&c| has(c))
-        .count();
-    let block = if has(Col::Level3) && (has(Col::Target) || has(Col::Weight)) {
-        Block::Indicators
-    } else if money >= 2 {
-        Block::Budget
-    } else if has(Col::TaskName) {
-        Block::Tasks
-    } else if has(Col::Description) && (has(Col::Weight) || has(Col::Score)) {
-        Block::Section
-    } else if has(Col::Expected) && has(Col::Achieved) {
-        Block::Objective
-    } else {
-        return None;
-    };
-    Some(Header {
-        row,
-        block,
-        columns,
-        cells,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
 // One sheet
 
 struct Sheet<'a> {
@@ -373,11 +112,20 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
     {
         return;
     }
-    let headers: Vec<Header> = rows
-        .iter()
-        .filter_map(|&r| classify_header(grid, r))
-        .take(MAX_HEADER_ROWS + 1)
-        .collect();
+    // A header printed on two rows is found from either row: kept once.
+    let mut headers: Vec<Header> = Vec::new();
+    for header in rows.iter().filter_map(|&r| classify_header(grid, r)) {
+        if headers
+            .last()
+            .is_some_and(|h: &Header| header.first_row <= h.last_row && h.block == header.block)
+        {
+            continue;
+        }
+        headers.push(header);
+        if headers.len() > MAX_HEADER_ROWS {
+            break;
+        }
+    }
     if let Some(extra) = headers.get(MAX_HEADER_ROWS) {
         // Splitting a sheet into tables compares header rows with rows: bounded here, so that
         // 100,000 rows of `三级指标 | 指标值` (815 KB) are refused at once, not in 600 s.
@@ -629,6 +377,10 @@ struct IndicatorRow {
     score: Option<Value>,
     deviation: Option<Value>,
     explanation: Option<Value>,
+    direction: Option<Value>,
+    unit: Option<Value>,
+    /// Columns kept as printed: (header, value).
+    extra: Vec<(String, Value)>,
     row_ref: Option<CellRef>,
 }
 
@@ -689,24 +441,64 @@ impl TableReader<'_, '_> {
     }
 
     /// Rows of a block: after its header, up to the next header (or the total row).
-    fn block_rows(&self, header_row: u32) -> Vec<u32> {
+    fn block_rows(&self, header: &Header) -> Vec<u32> {
         let next = self
             .headers
             .iter()
-            .map(|h| h.row)
-            .filter(|&r| r > header_row)
+            .filter(|h| h.row > header.row)
+            .map(|h| h.first_row)
             .min()
             .unwrap_or(u32::MAX);
         let stop = match self.total {
-            Some(t) if t > header_row => next.min(t),
+            Some(t) if t > header.row => next.min(t),
             _ => next,
         };
         let end = self.end;
         self.grid()
             .rows()
             .into_iter()
-            .filter(|&r| r > header_row && r < stop && r <= end)
+            .filter(|&r| r > header.last_row && r < stop && r <= end)
             .collect()
+    }
+
+    /// The money unit a layout prints when it is not 万元: `金额单位：元` above the table, or
+    /// `项目资金（元）` as the budget block's label.
+    fn money_unit(&self, key: Option<Value>) -> Option<Value> {
+        let unit = |text: &str| -> Option<&'static str> {
+            let n = norm(text);
+            ["亿元", "万元", "元"]
+                .into_iter()
+                .find(|u| n.contains(&format!("({u})")) || n == *u || n.ends_with(&format!(":{u}")))
+        };
+        let found = key
+            .and_then(|v| unit(&v.text).map(|u| (u, v)))
+            .or_else(|| {
+                let bh = self.budget?;
+                let grid = self.grid();
+                let rows = bh.first_row.saturating_sub(1)..=bh.last_row.saturating_add(8);
+                grid.cells
+                    .values()
+                    .filter(|c| rows.contains(&c.row) && c.col < bh.first_col())
+                    .filter(|c| block_label(&norm(&c.text)) == Some(Block::Budget))
+                    .find_map(|c| {
+                        unit(&c.text).map(|u| {
+                            let mut v = Value {
+                                text: c.text.clone(),
+                                cell: CellRef {
+                                    place: grid.place(c.row, c.col),
+                                    text: c.text.clone(),
+                                },
+                            };
+                            v.text = u.to_string();
+                            (u, v)
+                        })
+                    })
+            })?;
+        (found.0 != "万元").then(|| {
+            let mut v = found.1;
+            v.text = found.0.to_string();
+            v
+        })
     }
 
     /// Block labels in the first columns (`项目资金（万元）`, `绩效指标`) are part of the layout.
@@ -731,6 +523,19 @@ impl TableReader<'_, '_> {
             self.sheet.used.insert((r, c));
         }
         self.claim_block_labels(header.row, header.first_col());
+        // The other rows of a header printed on two rows: its labels and block labels.
+        for row in (header.first_row..=header.last_row).filter(|&r| r != header.row) {
+            let labels: Vec<(u32, u32)> = self
+                .grid()
+                .row(row)
+                .filter(|c| {
+                    let n = norm(&c.text);
+                    header_col(&n).is_some() || block_label(&n).is_some()
+                })
+                .map(|c| (c.row, c.col))
+                .collect();
+            self.sheet.used.extend(labels);
+        }
     }
 
     fn read(mut self) -> Result<ImportedForm, Vec<Diagnostic>> {
@@ -754,7 +559,7 @@ impl TableReader<'_, '_> {
         if let Some(bh) = self.budget {
             self.claim_header(bh);
             let first_value_col = bh.first_col();
-            for row in self.block_rows(bh.row) {
+            for row in self.block_rows(bh) {
                 let block = self.claim_block_labels(row, first_value_col);
                 let label_cell = grid
                     .row(row)
@@ -766,6 +571,7 @@ impl TableReader<'_, '_> {
                     })
                     .last()
                     .cloned();
+                let label_at = label_cell.as_ref().map(|c| (c.row, c.col));
                 let mut r = BudgetRow {
                     label: label_cell.map(|c| self.value(&c)),
                     row_ref: Some(self.row_ref(row)),
@@ -779,6 +585,10 @@ impl TableReader<'_, '_> {
                 r.score = self.under(row, bh.span(Col::Score));
                 if r.initial.is_some() || r.adjusted.is_some() || r.executed.is_some() {
                     budget_rows.push(r);
+                } else if let Some(at) = label_at {
+                    // A fund source printed with no amounts at all: reported as not imported
+                    // (with its cell) rather than passed over.
+                    self.sheet.used.remove(&at);
                 }
             }
         }
@@ -807,7 +617,7 @@ impl TableReader<'_, '_> {
                         name: name_cell.map(|c| self.value(&c)),
                         ..SectionRead::default()
                     };
-                    for row in self.block_rows(header.row) {
+                    for row in self.block_rows(header) {
                         self.claim_block_labels(row, first);
                         let item = grid
                             .row(row)
@@ -829,7 +639,7 @@ impl TableReader<'_, '_> {
                     sections.push(section);
                 }
                 Block::Objective => {
-                    for row in self.block_rows(header.row) {
+                    for row in self.block_rows(header) {
                         self.claim_block_labels(row, first);
                         let expected = self.under(row, header.span(Col::Expected));
                         let achieved = self.under(row, header.span(Col::Achieved));
@@ -838,7 +648,7 @@ impl TableReader<'_, '_> {
                     }
                 }
                 Block::Tasks => {
-                    for row in self.block_rows(header.row) {
+                    for row in self.block_rows(header) {
                         self.claim_block_labels(row, first);
                         let name = self.under(row, header.span(Col::TaskName));
                         let content = self.under(row, header.span(Col::TaskContent));
@@ -857,7 +667,8 @@ impl TableReader<'_, '_> {
         self.claim_header(ih);
         let mut indicators: Vec<IndicatorRow> = Vec::new();
         let mut carried: (Option<Value>, Option<Value>) = (None, None);
-        for row in self.block_rows(ih.row) {
+        let mut execution: (Option<Value>, Option<Value>) = (None, None);
+        for row in self.block_rows(ih) {
             if classify_header(grid, row).is_some_and(|h| h.block == Block::Indicators) {
                 // A header repeated on a new page.
                 for cell in grid.row(row) {
@@ -882,9 +693,27 @@ impl TableReader<'_, '_> {
                 score: self.under(row, ih.span(Col::Score)),
                 deviation: self.under(row, ih.span(Col::Deviation)),
                 explanation: self.under(row, ih.span(Col::Explanation)),
+                direction: self.under(row, ih.span(Col::Direction)),
+                unit: self.under(row, ih.span(Col::Unit)),
                 row_ref: Some(self.row_ref(row)),
                 ..IndicatorRow::default()
             };
+            for (i, extra) in EXTRA_COLUMNS.iter().enumerate() {
+                if let Some(v) = self.under(row, ih.span(Col::Extra(i))) {
+                    r.extra.push((extra.to_string(), v));
+                }
+            }
+            // `预算执行率` among the indicator rows: the execution's weight and score, where the
+            // money block has no 分值 / 得分 columns.
+            if let Some(label) = first_cell(grid, row)
+                && r.name.is_none()
+                && is_execution_label(&norm(&label.text))
+            {
+                let label = label.clone();
+                self.value(&label);
+                execution = (r.weight.take(), r.score.take());
+                continue;
+            }
             // Blank cells below a 一级/二级 that was not merged take the value above.
             let new_level1 = level1.is_some()
                 && level1.as_ref().map(|v| &v.text) != carried.0.as_ref().map(|v| &v.text);
@@ -999,6 +828,25 @@ impl TableReader<'_, '_> {
         if grade.is_none() {
             grade = key(Key::Grade);
         }
+        // A Word table: its title may be the paragraph just above it, and its year in the
+        // document's heading.
+        if title.is_none()
+            && let Some(p) = grid.context.first().filter(|p| is_title(&p.text))
+        {
+            title = Some(paragraph_value(p));
+        }
+        if year.is_none() {
+            let dated = |p: &&super::cells::Paragraph| year_in(&p.text).is_some();
+            let labelled = grid
+                .context
+                .iter()
+                .filter(dated)
+                .find(|p| p.text.contains("年度"));
+            if let Some(p) = labelled.or_else(|| grid.context.iter().find(dated)) {
+                year = year_in(&p.text).map(|y| (y, paragraph_value(p)));
+            }
+        }
+        let money_unit = self.money_unit(key(Key::MoneyUnit));
 
         // Which kind of form.
         let title_text = title.as_ref().map(|t| norm(&t.text)).unwrap_or_default();
@@ -1131,6 +979,16 @@ impl TableReader<'_, '_> {
                 })
             })
             .unwrap_or(0);
+        let columns = [Col::Initial, Col::Adjusted, Col::Executed]
+            .map(|c| self.budget.is_some_and(|bh| bh.span(c).is_some()));
+        if let Some(row) = budget_rows.get_mut(total_index) {
+            if row.weight.is_none() {
+                row.weight = execution.0.take();
+            }
+            if row.score.is_none() {
+                row.score = execution.1.take();
+            }
+        }
         let budget_start = t.len();
         t.table(
             "[budget]",
@@ -1139,10 +997,13 @@ impl TableReader<'_, '_> {
                 FormKind::Department => "部门整体支出情况（万元）",
             }),
         );
+        if let Some(v) = &money_unit {
+            t.string("unit", &v.text, Some("金额单位"), Some(&v.cell));
+        }
         match budget_rows.get(total_index) {
             Some(row) => {
                 let start = t.len();
-                budget_fields(&mut t, row, true);
+                budget_fields(&mut t, row, true, columns);
                 if let Some(r) = &row.row_ref {
                     t.mark(start, r);
                 }
@@ -1175,7 +1036,7 @@ impl TableReader<'_, '_> {
             let name = label.map(|l| source_name_of(&l.text)).unwrap_or_default();
             t.string("name", &name, None, label.map(|l| &l.cell));
             t.comments(first);
-            budget_fields(&mut t, row, false);
+            budget_fields(&mut t, row, false, columns);
             t.comments(true);
             if let Some(r) = &row.row_ref {
                 t.mark(start, r);
@@ -1292,7 +1153,9 @@ impl TableReader<'_, '_> {
                     cell(&row.name).as_ref(),
                 );
                 for (key, value, comment) in [
+                    ("direction", &row.direction, "指标性质"),
                     ("target", &row.target, "年度指标值"),
+                    ("unit", &row.unit, "度量单位"),
                     ("actual", &row.actual, "实际完成值"),
                 ] {
                     if let Some(v) = value {
@@ -1314,6 +1177,20 @@ impl TableReader<'_, '_> {
                     Some("偏差原因分析及改进措施"),
                     cell(&row.explanation).as_ref(),
                 );
+            }
+            if !row.extra.is_empty() {
+                t.table(
+                    "[indicators.extra]",
+                    Some("其他列 (other columns, as printed)"),
+                );
+                for (header, v) in &row.extra {
+                    t.string(
+                        &crate::form::emit::quote(header),
+                        &v.text,
+                        None,
+                        Some(&v.cell),
+                    );
+                }
             }
             if let Some(r) = &row.row_ref {
                 t.mark(start, r);
@@ -1345,6 +1222,17 @@ impl TableReader<'_, '_> {
     }
 }
 
+/// A paragraph of a document read as a value (a table's title or year above it).
+fn paragraph_value(p: &super::cells::Paragraph) -> Value {
+    Value {
+        text: p.text.clone(),
+        cell: CellRef {
+            place: p.place.clone(),
+            text: p.text.clone(),
+        },
+    }
+}
+
 fn join(a: Option<Value>, b: Option<Value>) -> Option<Value> {
     match (a, b) {
         (Some(mut a), Some(b)) => {
@@ -1355,16 +1243,21 @@ fn join(a: Option<Value>, b: Option<Value>) -> Option<Value> {
     }
 }
 
-fn budget_fields(t: &mut TomlText, row: &BudgetRow, total: bool) {
-    for (key, value, comment) in [
+fn budget_fields(t: &mut TomlText, row: &BudgetRow, total: bool, columns: [bool; 3]) {
+    for ((key, value, comment), printed) in [
         ("initial", &row.initial, "年初预算数"),
         ("adjusted", &row.adjusted, "全年预算数"),
         ("executed", &row.executed, "全年执行数"),
-    ] {
+    ]
+    .into_iter()
+    .zip(columns)
+    {
         match value {
             Some(v) => t.string(key, &v.text, Some(comment), Some(&v.cell)),
-            // Left blank: the form loader names what is missing, at this row.
-            None => t.string(key, "", Some(comment), row.row_ref.as_ref()),
+            // Left blank: the form loader names what is missing, at this row. A column the
+            // layout does not print (no 年初预算数) is left out.
+            None if printed => t.string(key, "", Some(comment), row.row_ref.as_ref()),
+            None => {}
         }
     }
     let optional: &[(&str, &Option<Value>, &str)] = if total {
