@@ -198,14 +198,13 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         failing |= args.fail_on.fails(b.finding.severity);
     }
     let summary = summary.finish(errors.len());
-    let batch_shown = show_batch.then_some(batch_findings.as_slice());
     write_closing(
         &args,
         out,
         &summary,
         &errors,
         &batch_findings,
-        batch_shown,
+        show_batch,
         width,
     )?;
     let outcome = if failing {
@@ -292,21 +291,21 @@ fn write_groups(
     Ok(())
 }
 
-/// What comes after the forms: the batch findings (`batch_shown` where the text formats show
-/// them; CSV and JSON always carry `batch_findings`), then the summary.
+/// What comes after the forms: the batch findings (in text and Markdown only when `show_batch`;
+/// CSV and JSON always carry them), then the summary.
 fn write_closing(
     args: &ReviewArgs,
     out: &mut Out,
     summary: &render::Summary,
     errors: &[Diagnostic],
     batch_findings: &[BatchFinding],
-    batch_shown: Option<&[BatchFinding]>,
+    show_batch: bool,
     width: Option<u16>,
 ) -> io::Result<()> {
     match args.format {
         Format::Table => {
             let mut text = String::new();
-            if let Some(batch_findings) = batch_shown {
+            if show_batch {
                 text.push_str(&render::batch_text(batch_findings));
             }
             text.push_str(&render::text_summary_fit(summary, errors, width));
@@ -316,7 +315,7 @@ fn write_closing(
             }
         }
         Format::Markdown => {
-            if let Some(batch_findings) = batch_shown {
+            if show_batch {
                 out.write_str(&render::batch_markdown(batch_findings))?;
             }
             out.write_str(&render::markdown_summary(summary, errors))?

@@ -2,7 +2,7 @@
 
 use super::raw::RawNumber;
 use super::validate::Validator;
-use super::*;
+use super::{Budget, Field, FundSource, MoneyUnit, Section, SectionItem, raw};
 use rust_decimal::Decimal;
 use toml::Spanned;
 

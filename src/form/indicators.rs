@@ -1,10 +1,13 @@
 //! The indicator rows: levels, names, blank and placeholder rows, duplicates, and each row's
 //! 分值, 年度指标值 and 实际完成值.
 
-use super::cells::*;
+use super::cells::{
+    direction_comparator, is_placeholder_name, name_or_row, quantity_text, trimmed,
+    with_unit_column, without_weight_suffix,
+};
 use super::raw::RawNumber;
 use super::validate::Validator;
-use super::*;
+use super::{EmptyCategory, Field, Indicator, MAX_INDICATORS, Span, Text, raw};
 use crate::value::{self, Actual, Target};
 use rust_decimal::Decimal;
 use toml::Spanned;

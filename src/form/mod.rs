@@ -3,10 +3,10 @@
 //! Validation parses every number exactly and every target/actual with the value grammar, and
 //! reports every problem with its place in the file; nothing is dropped or guessed.
 //!
-//! Reading is in parts: [`validate`] (the validator and the form's header fields),
-//! [`budget`] (the budget block and the scored sections), [`indicators`] (the indicator rows and
-//! their cells), [`cells`] (how a cell's text is read: placeholders, level names, the unit
-//! column) and [`toml_errors`] (what a TOML mistake means, in the words of the form).
+//! Reading is in parts: `validate.rs` (the validator and the form's header fields),
+//! `budget.rs` (the budget block and the scored sections), `indicators.rs` (the indicator rows and
+//! their cells), `cells.rs` (how a cell's text is read: placeholders, level names, the unit
+//! column) and `toml_errors.rs` (what a TOML mistake means, in the words of the form).
 
 pub mod blank;
 mod budget;

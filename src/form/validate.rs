@@ -3,7 +3,7 @@
 
 use super::cells::trimmed;
 use super::raw::{RawForm, RawNumber};
-use super::*;
+use super::{Field, Form, Objective, Span, Task, Text};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::rules::{FormKind, RulesetRef};
 use crate::value::{self, Actual, ValueError};

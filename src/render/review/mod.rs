@@ -1,8 +1,8 @@
 //! Review output: findings grouped by form, then a summary — as text, Markdown, CSV or JSON —
 //! and the check catalogue (`--list-checks`).
 //!
-//! One file per output: [`summary`] (the totals, built as forms stream past), [`text`],
-//! [`markdown`], [`csv`], [`json`], and [`catalogue`] (`--list-checks` in every format).
+//! One file per output: `summary.rs` (the totals, built as forms stream past), `text.rs`,
+//! `markdown.rs`, `csv.rs`, `json.rs`, and `catalogue.rs` (`--list-checks` in every format).
 
 mod catalogue;
 mod csv;

@@ -1,8 +1,8 @@
 //! Plausibility: what a reviewer should look at — copied values, vacuous targets, costs above the
 //! spend, figures that contradict the header. Warnings: each needs a human to judge.
 //!
-//! One file per concern: [`copied`] (values copied between rows), [`spend`] (money against the
-//! budget), [`targets`] (targets that are vacuous, derived or far exceeded) and [`explanations`]
+//! One file per concern: `copied.rs` (values copied between rows), `spend.rs` (money against the
+//! budget), `targets.rs` (targets that are vacuous, derived or far exceeded) and `explanations.rs`
 //! (deviations and changes that need a written reason).
 
 mod copied;

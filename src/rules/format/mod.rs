@@ -11,8 +11,8 @@
 //! carry the same comments, or it is refused, so that a formatter bug can never change a rule.
 
 //!
-//! The printer is in three parts: [`printer`] (lines, indentation, and the comments waiting to
-//! be put out), [`items`] (the top-level constructs) and [`pieces`] (names, numbers, intervals
+//! The printer is in three parts: `printer.rs` (lines, indentation, and the comments waiting to
+//! be put out), `items.rs` (the top-level constructs) and `pieces.rs` (names, numbers, intervals
 //! and expressions).
 
 mod items;

@@ -6,7 +6,7 @@
 //! rewriting the text.
 //!
 //! The unit lexicon (which spellings are units, and what they are worth) is in
-//! [`unit_lexicon`]; the wording of errors for text that does not fit is in [`unexpected`].
+//! `unit_lexicon.rs`; the wording of errors for text that does not fit is in `unexpected.rs`.
 
 mod unexpected;
 mod unit_lexicon;
