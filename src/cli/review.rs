@@ -5,7 +5,8 @@ use super::output::{Out, report};
 use crate::app::{Batch, Session, sources};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::review as render;
-use crate::review::{CheckSet, batch};
+use crate::review::batch::BatchFinding;
+use crate::review::{CheckSet, FormReview, batch};
 use crate::rules::ruleset::ReviewSettings;
 use clap::{Args, ValueEnum};
 use std::collections::HashMap;
@@ -103,19 +104,9 @@ pub struct ReviewArgs {
 }
 
 pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
-    let checks = match CheckSet::select(&args.only, &args.skip) {
-        Ok(checks) => checks,
-        Err(message) => {
-            report(&[Diagnostic::error("usage::check", message)]);
-            return Ok(Outcome::BadInput);
-        }
-    };
-    let session = match Session::configure(&args.rules.choice()) {
-        Ok(c) => c,
-        Err(errors) => {
-            report(&errors);
-            return Ok(Outcome::BadInput);
-        }
+    let (checks, session) = match checks_and_rulesets(&args) {
+        Ok(ready) => ready,
+        Err(outcome) => return Ok(outcome),
     };
     if args.list_checks {
         return list_checks(&args, &session, &checks, out);
@@ -132,32 +123,14 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut summary = render::Summary::new(files.len());
     let mut failing = false;
     let mut first = true;
-    match args.format {
-        Format::Table => {}
-        Format::Markdown => out.write_str(render::MARKDOWN_HEADING)?,
-        Format::Json => out.write_str(&render::json_opening())?,
-        Format::Csv => {
-            if args.bom {
-                out.write_str("\u{feff}")?;
-            }
-            out.write_str(&render::csv_header())?;
-        }
-    }
+    write_opening(&args, out)?;
     // Each form is rendered by the worker that reviewed it; only the summary is kept.
     let work = |path: &PathBuf| {
         let result = session.review_path(path, &checks);
         let rendered: Vec<String> = result
             .reviews
             .iter()
-            .map(|r| match args.format {
-                Format::Table => match width {
-                    Some(w) => crate::render::fold_lines(&format!("{}\n", render::form_text(r)), w),
-                    None => format!("{}\n", render::form_text(r)),
-                },
-                Format::Markdown => render::form_markdown(r),
-                Format::Json => render::form_json(r),
-                Format::Csv => render::form_csv_with(r, super::csv_style(args.csv_raw)),
-            })
+            .map(|r| render_form(&args, width, r))
             .collect();
         (result, rendered)
     };
@@ -206,20 +179,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         }
         Ok(())
     })?;
-    for (name, texts) in &groups {
-        match args.format {
-            Format::Table => out.write_str(&grouping.heading_text(name, texts.len()))?,
-            Format::Markdown => out.write_str(&grouping.heading_markdown(name, texts.len()))?,
-            Format::Json | Format::Csv => {}
-        }
-        for text in texts {
-            if args.format == Format::Json {
-                out.write_str(if first { "\n" } else { ",\n" })?;
-            }
-            first = false;
-            out.write_str(text)?;
-        }
-    }
+    write_groups(&args, grouping, &groups, first, out)?;
     drop(groups);
     // The batch checks: thresholds from the forced ruleset's review block, else the defaults.
     let batch_settings = session
@@ -237,13 +197,117 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         failing |= args.fail_on.fails(b.finding.severity);
     }
     let summary = summary.finish(errors.len());
+    write_closing(
+        &args,
+        out,
+        &summary,
+        &errors,
+        &batch_findings,
+        show_batch,
+        width,
+    )?;
+    let outcome = if failing {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    };
+    super::output::finish_batch(out, outcome, &found, &warnings, &errors)
+}
+
+/// The checks selected by `--only`/`--skip` and the rulesets of the run; a usage error or a
+/// ruleset that does not load is reported, and the run ends as bad input.
+fn checks_and_rulesets(args: &ReviewArgs) -> Result<(CheckSet, Session), Outcome> {
+    let checks = match CheckSet::select(&args.only, &args.skip) {
+        Ok(checks) => checks,
+        Err(message) => {
+            report(&[Diagnostic::error("usage::check", message)]);
+            return Err(Outcome::BadInput);
+        }
+    };
+    let session = match Session::configure(&args.rules.choice()) {
+        Ok(c) => c,
+        Err(errors) => {
+            report(&errors);
+            return Err(Outcome::BadInput);
+        }
+    };
+    Ok((checks, session))
+}
+
+/// What comes before the forms: the Markdown heading, the opening of the JSON document, or the
+/// CSV header (after a byte-order mark if asked for).
+fn write_opening(args: &ReviewArgs, out: &mut Out) -> io::Result<()> {
+    match args.format {
+        Format::Table => {}
+        Format::Markdown => out.write_str(render::MARKDOWN_HEADING)?,
+        Format::Json => out.write_str(&render::json_opening())?,
+        Format::Csv => {
+            if args.bom {
+                out.write_str("\u{feff}")?;
+            }
+            out.write_str(&render::csv_header())?;
+        }
+    }
+    Ok(())
+}
+
+/// One form's findings in the chosen format (run by the worker that reviewed it).
+fn render_form(args: &ReviewArgs, width: Option<u16>, r: &FormReview) -> String {
+    match args.format {
+        Format::Table => match width {
+            Some(w) => crate::render::fold_lines(&format!("{}\n", render::form_text(r)), w),
+            None => format!("{}\n", render::form_text(r)),
+        },
+        Format::Markdown => render::form_markdown(r),
+        Format::Json => render::form_json(r),
+        Format::Csv => render::form_csv_with(r, super::csv_style(args.csv_raw)),
+    }
+}
+
+/// The grouped forms, each group under its heading; `first` says whether a form has been written
+/// yet (JSON separates the forms with commas).
+fn write_groups(
+    args: &ReviewArgs,
+    grouping: render::Grouping,
+    groups: &[(String, Vec<String>)],
+    mut first: bool,
+    out: &mut Out,
+) -> io::Result<()> {
+    for (name, texts) in groups {
+        match args.format {
+            Format::Table => out.write_str(&grouping.heading_text(name, texts.len()))?,
+            Format::Markdown => out.write_str(&grouping.heading_markdown(name, texts.len()))?,
+            Format::Json | Format::Csv => {}
+        }
+        for text in texts {
+            if args.format == Format::Json {
+                out.write_str(if first { "\n" } else { ",\n" })?;
+            }
+            first = false;
+            out.write_str(text)?;
+        }
+    }
+    Ok(())
+}
+
+/// What comes after the forms: the batch findings (in text and Markdown only when `show_batch`;
+/// CSV and JSON always carry them), then the summary.
+fn write_closing(
+    args: &ReviewArgs,
+    out: &mut Out,
+    summary: &render::Summary,
+    errors: &[Diagnostic],
+    batch_findings: &[BatchFinding],
+    show_batch: bool,
+    width: Option<u16>,
+) -> io::Result<()> {
     match args.format {
         Format::Table => {
             let mut text = String::new();
             if show_batch {
-                text.push_str(&render::batch_text(&batch_findings));
+                text.push_str(&render::batch_text(batch_findings));
             }
-            text.push_str(&render::text_summary_fit(&summary, &errors, width));
+            text.push_str(&render::text_summary_fit(summary, errors, width));
             match width {
                 Some(w) => out.write_str(&crate::render::fold_lines(&text, w))?,
                 None => out.write_str(&text)?,
@@ -251,26 +315,21 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         }
         Format::Markdown => {
             if show_batch {
-                out.write_str(&render::batch_markdown(&batch_findings))?;
+                out.write_str(&render::batch_markdown(batch_findings))?;
             }
-            out.write_str(&render::markdown_summary(&summary, &errors))?
+            out.write_str(&render::markdown_summary(summary, errors))?
         }
         Format::Json => out.write_str(&render::json_closing_with_batch(
-            &summary,
-            &errors,
-            &batch_findings,
+            summary,
+            errors,
+            batch_findings,
         ))?,
         Format::Csv => {
-            out.write_str(&render::batch_csv(&batch_findings))?;
-            out.write_str(&render::csv_summary(&summary))?;
+            out.write_str(&render::batch_csv(batch_findings))?;
+            out.write_str(&render::csv_summary(summary))?;
         }
     }
-    let outcome = if failing {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
-    };
-    super::output::finish_batch(out, outcome, &found, &warnings, &errors)
+    Ok(())
 }
 
 fn list_checks(

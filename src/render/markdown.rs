@@ -10,6 +10,19 @@ pub fn render(sheet: &ScoreSheet, explain: bool) -> String {
 
 fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
     let mut out = String::new();
+    write_heading(&mut out, sheet);
+    write_budget(&mut out, sheet);
+    write_sections(&mut out, sheet);
+    write_indicators(&mut out, sheet);
+    write_mismatches(&mut out, sheet);
+    if explain {
+        write_explanation(&mut out, sheet);
+    }
+    out
+}
+
+/// The form's name, kind and year, its file, ruleset, total and grade.
+fn write_heading(out: &mut String, sheet: &ScoreSheet) {
     let tol = sheet.tolerance;
     let _ = writeln!(
         out,
@@ -36,6 +49,11 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
             .unwrap_or_default()
     );
     let _ = writeln!(out, "- 等级 (grade): **{}**\n", sheet.grade);
+}
+
+/// The budget execution table: the rate and its score, then one row per funding source.
+fn write_budget(out: &mut String, sheet: &ScoreSheet) {
+    let tol = sheet.tolerance;
     let e = &sheet.execution;
     let _ = writeln!(
         out,
@@ -64,6 +82,11 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
         );
     }
     out.push('\n');
+}
+
+/// One table per scored section, with its subtotal.
+fn write_sections(out: &mut String, sheet: &ScoreSheet) {
+    let tol = sheet.tolerance;
     for section in &sheet.sections {
         let _ = writeln!(
             out,
@@ -82,6 +105,11 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
         }
         let _ = writeln!(out, "| 小计 | {} | {} | |\n", section.weight, section.score);
     }
+}
+
+/// The indicator table, with a subtotal per level-1 indicator.
+fn write_indicators(out: &mut String, sheet: &ScoreSheet) {
+    let tol = sheet.tolerance;
     let _ = writeln!(
         out,
         "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 核对 | 偏差度 | 核对 | 偏差原因 |"
@@ -124,6 +152,10 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
         );
     }
     out.push('\n');
+}
+
+/// The claimed figures that differ from the computed ones, and the structure problems.
+fn write_mismatches(out: &mut String, sheet: &ScoreSheet) {
     let mismatches = sheet.mismatches();
     if !mismatches.is_empty() {
         let _ = writeln!(
@@ -146,25 +178,26 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
     for d in &sheet.structure {
         let _ = writeln!(out, "- ⚠ {}", md_escape(&d.headline()));
     }
-    if explain {
-        let lines = super::table::explain_lines(sheet);
-        // A fence longer than any run of backticks in the lines (which quote names from the
-        // form), so that no line can close the code block and write Markdown or HTML.
-        let longest = lines
-            .iter()
-            .flat_map(|l| l.split(|c| c != '`'))
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
-        let fence = "`".repeat(longest.max(2) + 1);
-        let _ = writeln!(
-            out,
-            "\n<details><summary>计算过程 (how each number was computed)</summary>\n\n{fence}text"
-        );
-        for line in lines {
-            let _ = writeln!(out, "{line}");
-        }
-        let _ = writeln!(out, "{fence}\n\n</details>\n");
+}
+
+/// How each number was computed, in a collapsed code block.
+fn write_explanation(out: &mut String, sheet: &ScoreSheet) {
+    let lines = super::table::explain_lines(sheet);
+    // A fence longer than any run of backticks in the lines (which quote names from the
+    // form), so that no line can close the code block and write Markdown or HTML.
+    let longest = lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(
+        out,
+        "\n<details><summary>计算过程 (how each number was computed)</summary>\n\n{fence}text"
+    );
+    for line in lines {
+        let _ = writeln!(out, "{line}");
     }
-    out
+    let _ = writeln!(out, "{fence}\n\n</details>\n");
 }

@@ -119,6 +119,9 @@ fn trace() -> Value {
 }
 
 /// The score sheet of one form (`score`'s `forms`, and `/api/score`).
+///
+/// size: one declarative schema table, field by field in the order the output writes them;
+/// split, one document's shape would be spread over several functions.
 fn sheet_defs(defs: &mut Map<String, Value>) {
     let claimed = object(
         vec![("value", decimal()), ("text", string()), ("line", count())],
@@ -389,6 +392,9 @@ fn review_defs(defs: &mut Map<String, Value>) {
     defs.insert("summary".into(), summary);
 }
 
+/// The `diff` document.
+///
+/// size: one declarative schema table, like [`sheet_defs`].
 fn diff_defs(defs: &mut Map<String, Value>) {
     let side = object(
         vec![

@@ -18,9 +18,23 @@ pub fn render_fit(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -> Stri
 }
 
 fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -> String {
-    let table = |header: &[&str]| table_fit(header, width);
-    let compact = width.is_some();
     let mut out = String::new();
+    write_heading(&mut out, sheet);
+    write_budget(&mut out, sheet, width);
+    write_sections(&mut out, sheet, width);
+    write_indicators(&mut out, sheet, width);
+    write_totals(&mut out, sheet);
+    if explain {
+        let _ = writeln!(out, "\n计算过程 (how each number was computed)");
+        for line in explain_lines(sheet) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}
+
+/// The form's name, title, year and kind, its file, and the ruleset that scored it.
+fn write_heading(out: &mut String, sheet: &ScoreSheet) {
     let title = sheet.title.as_deref().unwrap_or(match sheet.kind {
         crate::rules::FormKind::Project => "项目支出绩效自评表",
         crate::rules::FormKind::Department => "部门整体支出绩效自评表",
@@ -36,10 +50,16 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
         "  评分规则 {} ({})",
         sheet.ruleset, sheet.ruleset_selection
     );
-    let tol = sheet.tolerance;
+}
 
+/// The budget execution table: the rate and its score, then one row per funding source.
+fn write_budget(out: &mut String, sheet: &ScoreSheet, width: Option<u16>) {
+    let tol = sheet.tolerance;
     let e = &sheet.execution;
-    let mut budget = table(&["预算执行", "执行率", "核对", "分值", "得分", "核对"]);
+    let mut budget = table_fit(
+        &["预算执行", "执行率", "核对", "分值", "得分", "核对"],
+        width,
+    );
     budget.add_row(vec![
         Cell::new(format!("执行数 / {}", e.denominator)),
         right(pct(e.rate)),
@@ -68,9 +88,13 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
             "  ! 执行率需说明偏差原因 (the rules ask for a reason for this execution rate)"
         );
     }
+}
 
+/// One table per scored section (the parts scored outside the indicator table), with its subtotal.
+fn write_sections(out: &mut String, sheet: &ScoreSheet, width: Option<u16>) {
+    let tol = sheet.tolerance;
     for section in &sheet.sections {
-        let mut t = table(&[section.name.as_str(), "分值", "得分", "核对"]);
+        let mut t = table_fit(&[section.name.as_str(), "分值", "得分", "核对"], width);
         for item in &section.items {
             t.add_row(vec![
                 Cell::new(&item.name),
@@ -87,33 +111,44 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
         ]);
         let _ = writeln!(out, "{t}");
     }
+}
 
+/// The indicator table's header; fitted to a width, the level names get little room and the
+/// level-3 name and the values the most.
+fn indicator_table(width: Option<u16>) -> comfy_table::Table {
+    let compact = width.is_some();
     let mut t = if compact {
-        table(&[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分 核对",
-            "偏差度 核对",
-            "偏差原因",
-        ])
+        table_fit(
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分 核对",
+                "偏差度 核对",
+                "偏差原因",
+            ],
+            width,
+        )
     } else {
-        table(&[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "核对",
-            "偏差度",
-            "核对",
-            "偏差原因",
-        ])
+        table_fit(
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "核对",
+                "偏差度",
+                "核对",
+                "偏差原因",
+            ],
+            width,
+        )
     };
     if compact {
         // The level names are short and repeat; the level-3 name and the values need the room.
@@ -133,6 +168,15 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
             }
         }
     }
+    t
+}
+
+/// The indicator table: every level-3 row under its level-1 and level-2 names, then a subtotal
+/// per level-1 indicator. Fitted to a width, each check joins the figure it checks.
+fn write_indicators(out: &mut String, sheet: &ScoreSheet, width: Option<u16>) {
+    let tol = sheet.tolerance;
+    let compact = width.is_some();
+    let mut t = indicator_table(width);
     for l1 in &sheet.level1 {
         let rows: Vec<_> = sheet
             .indicators
@@ -204,7 +248,12 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
         t.add_row(cells);
     }
     let _ = writeln!(out, "{t}");
+}
 
+/// The total and grade with their checks, the claimed figures that differ, and the structure
+/// problems.
+fn write_totals(out: &mut String, sheet: &ScoreSheet) {
+    let tol = sheet.tolerance;
     let total_check = sheet
         .claimed_total
         .as_ref()
@@ -245,13 +294,6 @@ fn render_fit_unescaped(sheet: &ScoreSheet, explain: bool, width: Option<u16>) -
     for d in &sheet.structure {
         let _ = write!(out, "{d}");
     }
-    if explain {
-        let _ = writeln!(out, "\n计算过程 (how each number was computed)");
-        for line in explain_lines(sheet) {
-            let _ = writeln!(out, "  {line}");
-        }
-    }
-    out
 }
 
 /// A figure and its check in one cell: `10.00 ✓`, `8.00 ✗ 申报 9`.

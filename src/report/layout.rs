@@ -270,192 +270,17 @@ impl FormView {
     pub fn new(form: &Form, sheet: &ScoreSheet) -> FormView {
         let tol = sheet.tolerance;
         let e = &sheet.execution;
-        let b = &form.budget;
-        let formula = |t: &Option<crate::score::Trace>| t.as_ref().map(|t| t.formula.clone());
-        let mut budget = vec![BudgetLine {
-            label: match form.kind.value {
-                FormKind::Project => format!("年度资金总额（{}）", b.unit.name),
-                FormKind::Department => format!("部门预算总额（{}）", b.unit.name),
-            },
-            initial: text_of(&b.initial).to_string(),
-            adjusted: text_of(&b.adjusted).to_string(),
-            executed: text_of(&b.executed).to_string(),
-            weight: Some(e.weight.to_string()),
-            rate: Figure::computed(
-                e.rate,
-                e.claimed_rate.as_ref(),
-                tol,
-                true,
-                formula(&e.rate_trace),
-            ),
-            score: Some(Figure::computed(
-                e.score,
-                e.claimed_score.as_ref(),
-                tol,
-                false,
-                formula(&e.trace),
-            )),
-        }];
-        if let Some(w) = b.weight.as_ref().filter(|w| w.value == e.weight) {
-            // `budget` was built just above with the execution line first.
-            budget[0].weight = Some(w.text.clone());
-        }
-        for (i, s) in b.sources.iter().enumerate() {
-            let scored = sheet.sources.get(i).filter(|r| r.name == s.name.value);
-            let rate = match scored.and_then(|r| r.rate.map(|rate| (rate, r))) {
-                Some((rate, r)) => Figure::computed(
-                    rate,
-                    r.claimed_rate.as_ref(),
-                    tol,
-                    true,
-                    Some("全年执行数 / 全年预算数".into()),
-                ),
-                // A budget of 0: no rate; the claim is shown as written.
-                None => Figure::plain(s.rate.as_ref().map_or("-".into(), |r| r.text.clone())),
-            };
-            budget.push(BudgetLine {
-                label: s.name.value.clone(),
-                initial: text_of(&s.initial).to_string(),
-                adjusted: text_of(&s.adjusted).to_string(),
-                executed: text_of(&s.executed).to_string(),
-                weight: None,
-                rate,
-                score: None,
-            });
-        }
-        let sections = form
-            .sections
-            .iter()
-            .map(|section| {
-                let scored = sheet.sections.iter().find(|s| s.name == section.name.value);
-                SectionView {
-                    name: section.name.value.clone(),
-                    lines: section
-                        .items
-                        .iter()
-                        .map(|item| {
-                            let scored_item = scored
-                                .and_then(|s| s.items.iter().find(|i| i.name == item.name.value));
-                            SectionLine {
-                                name: item.name.value.clone(),
-                                description: item.description.clone().unwrap_or_default(),
-                                weight: text_of(&item.weight).to_string(),
-                                score: match scored_item {
-                                    Some(i) => Figure::computed(
-                                        i.score,
-                                        i.claimed.as_ref(),
-                                        tol,
-                                        false,
-                                        i.note.clone(),
-                                    ),
-                                    None => Figure::plain(
-                                        item.score.as_ref().map_or("", |s| s.text.as_str()),
-                                    ),
-                                },
-                                problems: item.problems.clone().unwrap_or_default(),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let mut indicators = Vec::new();
-        let mut empties = form.empty_categories.iter().peekable();
-        for (i, row) in form.indicators.iter().enumerate() {
-            while let Some(e) = empties.next_if(|e| e.position <= i) {
-                indicators.push(empty_line(&e.level1, &e.level2));
-            }
-            let scored = sheet
-                .indicators
-                .get(i)
-                .filter(|s| s.name == row.name.value && s.level2 == row.level2.value);
-            let (score, deviation, missing) = match scored {
-                Some(s) => {
-                    let score = if s.status == Status::NotApplicable {
-                        Figure::plain("不适用")
-                    } else {
-                        Figure::computed(
-                            s.score,
-                            s.claimed_score.as_ref(),
-                            tol,
-                            false,
-                            formula(&s.score_trace),
-                        )
-                    };
-                    let deviation = Figure::computed(
-                        s.deviation,
-                        s.claimed_deviation.as_ref(),
-                        tol,
-                        true,
-                        formula(&s.deviation_trace),
-                    );
-                    (
-                        score,
-                        deviation,
-                        s.explanation_required && !s.has_explanation,
-                    )
-                }
-                None => (
-                    Figure::plain(row.score.as_ref().map_or("", |s| s.text.as_str())),
-                    Figure::plain(row.deviation.as_ref().map_or("", |s| s.text.as_str())),
-                    false,
-                ),
-            };
-            indicators.push(IndicatorLine {
-                level1: row.level1.value.clone(),
-                level2: row.level2.value.clone(),
-                empty: false,
-                name: row.name.value.clone(),
-                target: row.target.text.clone(),
-                actual: row.actual.text.clone(),
-                weight: row.weight.text.clone(),
-                score,
-                deviation,
-                explanation: row.explanation.clone().unwrap_or_default(),
-                explanation_missing: missing,
-            });
-        }
-        for e in empties {
-            indicators.push(empty_line(&e.level1, &e.level2));
-        }
+        let budget = budget_lines(form, sheet);
+        let sections = section_views(form, sheet);
+        let indicators = indicator_lines(form, sheet);
         let total_weight = crate::num::sum(
             std::iter::once(e.weight)
                 .chain(sheet.sections.iter().map(|s| s.weight))
                 .chain(sheet.level1.iter().map(|l| l.weight)),
         )
         .unwrap_or_default();
-        let heads = match form.kind.value {
-            FormKind::Project => vec![
-                vec![(
-                    "项目名称".to_string(),
-                    form.project.clone().unwrap_or_default(),
-                )],
-                vec![
-                    (
-                        "主管部门".to_string(),
-                        form.department.clone().unwrap_or_default(),
-                    ),
-                    (
-                        "实施单位".to_string(),
-                        form.unit.clone().unwrap_or_default(),
-                    ),
-                ],
-            ],
-            FormKind::Department => vec![vec![(
-                "部门（单位）名称".to_string(),
-                form.department.clone().unwrap_or_default(),
-            )]],
-        };
-        let grade = match &sheet.claimed_grade {
-            Some(c) if c.text.trim() != sheet.grade => Figure {
-                text: sheet.grade.clone(),
-                value: None,
-                differs_from: Some(c.text.clone()),
-                printed_as: None,
-                formula: Some("等级按自评得分所在区间确定 (grade band of the total)".into()),
-            },
-            _ => Figure::plain(sheet.grade.clone()),
-        };
+        let heads = heads(form);
+        let grade = grade_figure(sheet);
         FormView {
             kind: form.kind.value,
             title: form.title.clone().unwrap_or_else(|| match form.kind.value {
@@ -504,7 +329,7 @@ impl FormView {
                 sheet.claimed_total.as_ref(),
                 tol,
                 false,
-                formula(&sheet.total_trace),
+                trace_formula(&sheet.total_trace),
             ),
             grade,
             findings: sheet_findings(sheet),
@@ -566,5 +391,215 @@ fn empty_line(level1: &str, level2: &str) -> IndicatorLine {
         deviation: Figure::plain(""),
         explanation: String::new(),
         explanation_missing: false,
+    }
+}
+
+/// A trace's formula, for a figure's tooltip.
+fn trace_formula(trace: &Option<crate::score::Trace>) -> Option<String> {
+    trace.as_ref().map(|t| t.formula.clone())
+}
+
+/// The budget table: the total row (with the execution rate and its score), then the fund
+/// sources.
+fn budget_lines(form: &Form, sheet: &ScoreSheet) -> Vec<BudgetLine> {
+    let tol = sheet.tolerance;
+    let e = &sheet.execution;
+    let b = &form.budget;
+    let mut budget = vec![BudgetLine {
+        label: match form.kind.value {
+            FormKind::Project => format!("年度资金总额（{}）", b.unit.name),
+            FormKind::Department => format!("部门预算总额（{}）", b.unit.name),
+        },
+        initial: text_of(&b.initial).to_string(),
+        adjusted: text_of(&b.adjusted).to_string(),
+        executed: text_of(&b.executed).to_string(),
+        weight: Some(e.weight.to_string()),
+        rate: Figure::computed(
+            e.rate,
+            e.claimed_rate.as_ref(),
+            tol,
+            true,
+            trace_formula(&e.rate_trace),
+        ),
+        score: Some(Figure::computed(
+            e.score,
+            e.claimed_score.as_ref(),
+            tol,
+            false,
+            trace_formula(&e.trace),
+        )),
+    }];
+    if let Some(w) = b.weight.as_ref().filter(|w| w.value == e.weight) {
+        // `budget` was built just above with the execution line first.
+        budget[0].weight = Some(w.text.clone());
+    }
+    for (i, s) in b.sources.iter().enumerate() {
+        let scored = sheet.sources.get(i).filter(|r| r.name == s.name.value);
+        let rate = match scored.and_then(|r| r.rate.map(|rate| (rate, r))) {
+            Some((rate, r)) => Figure::computed(
+                rate,
+                r.claimed_rate.as_ref(),
+                tol,
+                true,
+                Some("全年执行数 / 全年预算数".into()),
+            ),
+            // A budget of 0: no rate; the claim is shown as written.
+            None => Figure::plain(s.rate.as_ref().map_or("-".into(), |r| r.text.clone())),
+        };
+        budget.push(BudgetLine {
+            label: s.name.value.clone(),
+            initial: text_of(&s.initial).to_string(),
+            adjusted: text_of(&s.adjusted).to_string(),
+            executed: text_of(&s.executed).to_string(),
+            weight: None,
+            rate,
+            score: None,
+        });
+    }
+    budget
+}
+
+/// The scored sections (the parts scored outside the indicator table), item by item.
+fn section_views(form: &Form, sheet: &ScoreSheet) -> Vec<SectionView> {
+    let tol = sheet.tolerance;
+    form.sections
+        .iter()
+        .map(|section| {
+            let scored = sheet.sections.iter().find(|s| s.name == section.name.value);
+            SectionView {
+                name: section.name.value.clone(),
+                lines: section
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let scored_item =
+                            scored.and_then(|s| s.items.iter().find(|i| i.name == item.name.value));
+                        SectionLine {
+                            name: item.name.value.clone(),
+                            description: item.description.clone().unwrap_or_default(),
+                            weight: text_of(&item.weight).to_string(),
+                            score: match scored_item {
+                                Some(i) => Figure::computed(
+                                    i.score,
+                                    i.claimed.as_ref(),
+                                    tol,
+                                    false,
+                                    i.note.clone(),
+                                ),
+                                None => Figure::plain(
+                                    item.score.as_ref().map_or("", |s| s.text.as_str()),
+                                ),
+                            },
+                            problems: item.problems.clone().unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The indicator rows in form order, with the empty categories where the form prints them.
+fn indicator_lines(form: &Form, sheet: &ScoreSheet) -> Vec<IndicatorLine> {
+    let tol = sheet.tolerance;
+    let mut indicators = Vec::new();
+    let mut empties = form.empty_categories.iter().peekable();
+    for (i, row) in form.indicators.iter().enumerate() {
+        while let Some(e) = empties.next_if(|e| e.position <= i) {
+            indicators.push(empty_line(&e.level1, &e.level2));
+        }
+        let scored = sheet
+            .indicators
+            .get(i)
+            .filter(|s| s.name == row.name.value && s.level2 == row.level2.value);
+        let (score, deviation, missing) = match scored {
+            Some(s) => {
+                let score = if s.status == Status::NotApplicable {
+                    Figure::plain("不适用")
+                } else {
+                    Figure::computed(
+                        s.score,
+                        s.claimed_score.as_ref(),
+                        tol,
+                        false,
+                        trace_formula(&s.score_trace),
+                    )
+                };
+                let deviation = Figure::computed(
+                    s.deviation,
+                    s.claimed_deviation.as_ref(),
+                    tol,
+                    true,
+                    trace_formula(&s.deviation_trace),
+                );
+                (
+                    score,
+                    deviation,
+                    s.explanation_required && !s.has_explanation,
+                )
+            }
+            None => (
+                Figure::plain(row.score.as_ref().map_or("", |s| s.text.as_str())),
+                Figure::plain(row.deviation.as_ref().map_or("", |s| s.text.as_str())),
+                false,
+            ),
+        };
+        indicators.push(IndicatorLine {
+            level1: row.level1.value.clone(),
+            level2: row.level2.value.clone(),
+            empty: false,
+            name: row.name.value.clone(),
+            target: row.target.text.clone(),
+            actual: row.actual.text.clone(),
+            weight: row.weight.text.clone(),
+            score,
+            deviation,
+            explanation: row.explanation.clone().unwrap_or_default(),
+            explanation_missing: missing,
+        });
+    }
+    for e in empties {
+        indicators.push(empty_line(&e.level1, &e.level2));
+    }
+    indicators
+}
+
+/// The header cells above the tables: project, department and unit, or the department alone.
+fn heads(form: &Form) -> Vec<Vec<(String, String)>> {
+    match form.kind.value {
+        FormKind::Project => vec![
+            vec![(
+                "项目名称".to_string(),
+                form.project.clone().unwrap_or_default(),
+            )],
+            vec![
+                (
+                    "主管部门".to_string(),
+                    form.department.clone().unwrap_or_default(),
+                ),
+                (
+                    "实施单位".to_string(),
+                    form.unit.clone().unwrap_or_default(),
+                ),
+            ],
+        ],
+        FormKind::Department => vec![vec![(
+            "部门（单位）名称".to_string(),
+            form.department.clone().unwrap_or_default(),
+        )]],
+    }
+}
+
+/// The grade, marked where the claimed grade differs.
+fn grade_figure(sheet: &ScoreSheet) -> Figure {
+    match &sheet.claimed_grade {
+        Some(c) if c.text.trim() != sheet.grade => Figure {
+            text: sheet.grade.clone(),
+            value: None,
+            differs_from: Some(c.text.clone()),
+            printed_as: None,
+            formula: Some("等级按自评得分所在区间确定 (grade band of the total)".into()),
+        },
+        _ => Figure::plain(sheet.grade.clone()),
     }
 }

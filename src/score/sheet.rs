@@ -282,116 +282,98 @@ impl ScoreSheet {
     /// Every claimed figure that differs from the computed one ([`agreement`]): points beyond
     /// the tolerance (尾差), rates and deviations at the precision they were printed with.
     pub fn mismatches(&self) -> Vec<Mismatch> {
-        let tolerance = self.tolerance;
         let mut out = Vec::new();
-        let differs = |claimed: &Claimed, computed: Decimal| {
-            agreement(claimed, computed, Scale::Points, tolerance).differs()
-        };
-        // Rates and deviations: at the precision the claim was printed with.
-        let differs_pct = |claimed: &Claimed, computed: Decimal| {
-            agreement(claimed, computed, Scale::Percent, tolerance).differs()
-        };
-        let formula = |t: &Option<Trace>| t.as_ref().map(|t| t.formula.clone());
-        let e = &self.execution;
-        if let Some(c) = &e.claimed_rate
-            && differs_pct(c, e.rate)
-        {
-            out.push(Mismatch {
-                field: "执行率",
-                row: "执行率".into(),
-                line: c.line,
-                place: None,
-                claimed: c.text.clone(),
-                computed: percent_text(e.rate),
-                formula: formula(&e.rate_trace),
-            });
-        }
-        if let Some(c) = &e.claimed_score
-            && differs(c, e.score)
-        {
-            out.push(Mismatch {
-                field: "得分",
-                row: "执行率".into(),
-                line: c.line,
-                place: None,
-                claimed: c.text.clone(),
-                computed: e.score.to_string(),
-                formula: formula(&e.trace),
-            });
-        }
-        for s in &self.sources {
-            if let (Some(c), Some(rate)) = (&s.claimed_rate, s.rate)
-                && differs_pct(c, rate)
+        // Points beyond the tolerance; rates and deviations at the precision they were printed with.
+        let mut claim = |field: &'static str,
+                         row: &str,
+                         claimed: Option<&Claimed>,
+                         computed: Decimal,
+                         scale: Scale,
+                         formula: Option<&str>| {
+            if let Some(c) = claimed
+                && agreement(c, computed, scale, self.tolerance).differs()
             {
                 out.push(Mismatch {
-                    field: "执行率",
-                    row: s.name.clone(),
+                    field,
+                    row: row.into(),
                     line: c.line,
                     place: None,
                     claimed: c.text.clone(),
-                    computed: percent_text(rate),
-                    formula: Some("executed / budget".into()),
+                    computed: match scale {
+                        Scale::Percent => percent_text(computed),
+                        Scale::Points => computed.to_string(),
+                    },
+                    formula: formula.map(str::to_string),
                 });
+            }
+        };
+        let e = &self.execution;
+        let (rate_claim, score_claim) = (e.claimed_rate.as_ref(), e.claimed_score.as_ref());
+        claim(
+            "执行率",
+            "执行率",
+            rate_claim,
+            e.rate,
+            Scale::Percent,
+            trace_formula(&e.rate_trace),
+        );
+        claim(
+            "得分",
+            "执行率",
+            score_claim,
+            e.score,
+            Scale::Points,
+            trace_formula(&e.trace),
+        );
+        for s in &self.sources {
+            if let Some(rate) = s.rate {
+                let formula = Some("executed / budget");
+                claim(
+                    "执行率",
+                    &s.name,
+                    s.claimed_rate.as_ref(),
+                    rate,
+                    Scale::Percent,
+                    formula,
+                );
             }
         }
         for section in &self.sections {
             for item in &section.items {
-                if let Some(c) = &item.claimed
-                    && differs(c, item.score)
-                {
-                    out.push(Mismatch {
-                        field: "得分",
-                        row: item.name.clone(),
-                        line: c.line,
-                        place: None,
-                        claimed: c.text.clone(),
-                        computed: item.score.to_string(),
-                        formula: item.note.clone(),
-                    });
-                }
+                let (claimed, note) = (item.claimed.as_ref(), item.note.as_deref());
+                claim("得分", &item.name, claimed, item.score, Scale::Points, note);
             }
         }
         for row in &self.indicators {
-            if let Some(c) = &row.claimed_score
-                && differs(c, row.score)
-            {
-                out.push(Mismatch {
-                    field: "得分",
-                    row: row.name.clone(),
-                    line: c.line,
-                    place: None,
-                    claimed: c.text.clone(),
-                    computed: row.score.to_string(),
-                    formula: formula(&row.score_trace),
-                });
-            }
-            if let Some(c) = &row.claimed_deviation
-                && differs_pct(c, row.deviation)
-            {
-                out.push(Mismatch {
-                    field: "偏差度",
-                    row: row.name.clone(),
-                    line: c.line,
-                    place: None,
-                    claimed: c.text.clone(),
-                    computed: percent_text(row.deviation),
-                    formula: formula(&row.deviation_trace),
-                });
-            }
+            let score = (row.claimed_score.as_ref(), row.score);
+            claim(
+                "得分",
+                &row.name,
+                score.0,
+                score.1,
+                Scale::Points,
+                trace_formula(&row.score_trace),
+            );
+            let deviation = (row.claimed_deviation.as_ref(), row.deviation);
+            let deviation_formula = trace_formula(&row.deviation_trace);
+            claim(
+                "偏差度",
+                &row.name,
+                deviation.0,
+                deviation.1,
+                Scale::Percent,
+                deviation_formula,
+            );
         }
-        if let Some(c) = &self.claimed_total
-            && differs(c, self.total)
-        {
-            out.push(Mismatch {
-                field: "自评得分",
-                row: "总分".into(),
-                line: c.line,
-                place: None,
-                claimed: c.text.clone(),
-                computed: self.total.to_string(),
-                formula: formula(&self.total_trace),
-            });
-        }
+        let total = (self.claimed_total.as_ref(), self.total);
+        claim(
+            "自评得分",
+            "总分",
+            total.0,
+            total.1,
+            Scale::Points,
+            trace_formula(&self.total_trace),
+        );
         if let Some(c) = &self.claimed_grade
             && c.text.trim() != self.grade
         {
@@ -410,4 +392,9 @@ impl ScoreSheet {
         }
         out
     }
+}
+
+/// A trace's formula, where there is a trace.
+fn trace_formula(trace: &Option<Trace>) -> Option<&str> {
+    trace.as_ref().map(|t| t.formula.as_str())
 }

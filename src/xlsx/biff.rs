@@ -182,7 +182,16 @@ fn format_string(data: &[u8]) -> Option<String> {
     })
 }
 
-pub fn scan(name: &str, stream: &[u8]) -> Result<Scan, Vec<Diagnostic>> {
+/// What the workbook globals say before the first sheet: custom number formats, each cell
+/// style's format, where each sheet's records start and the length of each shared string.
+struct Globals {
+    custom: HashMap<u16, String>,
+    xfs: Vec<u16>,
+    sheet_starts: Vec<usize>,
+    strings: Vec<u32>,
+}
+
+fn globals(name: &str, stream: &[u8]) -> Result<Globals, Vec<Diagnostic>> {
     let mut custom: HashMap<u16, String> = HashMap::new();
     let mut xfs: Vec<u16> = Vec::new();
     let mut sheet_starts: Vec<usize> = Vec::new();
@@ -214,6 +223,21 @@ pub fn scan(name: &str, stream: &[u8]) -> Result<Scan, Vec<Diagnostic>> {
             _ => {}
         }
     }
+    Ok(Globals {
+        custom,
+        xfs,
+        sheet_starts,
+        strings,
+    })
+}
+
+pub fn scan(name: &str, stream: &[u8]) -> Result<Scan, Vec<Diagnostic>> {
+    let Globals {
+        custom,
+        xfs,
+        sheet_starts,
+        strings,
+    } = globals(name, stream)?;
     let format_of = |xf: u16| -> String {
         let id = xfs.get(xf as usize).copied().unwrap_or(0);
         custom

@@ -229,6 +229,8 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Result<Facts, Vec<Diagnostic>> {
 
 /// Scan one part as XML. A part that is not well-formed is left to calamine, which says so; what
 /// is refused here is only what is over a budget.
+// size: one streaming pass over a part's XML events, one short arm per element it counts; the
+// cell's formula state lives across arms, so the match stays whole rather than scattered.
 fn scan<R: Read>(
     name: &str,
     path: &str,

@@ -1,0 +1,67 @@
+//! Tests of the value grammar, split by what they test; the helpers shared by all are here.
+
+mod cells;
+mod numbers;
+mod robustness;
+mod units;
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::value::tables::{COUNT_UNITS, MONEY_UNITS, NOT_APPLICABLE, VOCABULARY};
+use crate::value::{
+    Actual, Comparator, Quantity, Target, Unit, UnitMismatch, ValueError, align, parse_actual,
+    parse_decimal, parse_percent, parse_target, qualitative_words,
+};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn count(unit: &'static str) -> Unit {
+    Unit::Count(unit)
+}
+
+fn quantitative(text: &str) -> (Option<Comparator>, Quantity) {
+    match parse_target(text) {
+        Ok(Target::Quantitative {
+            comparator,
+            quantity,
+        }) => (comparator, quantity),
+        other => panic!("{text:?}: expected a quantitative target, got {other:?}"),
+    }
+}
+
+fn actual_quantity(text: &str) -> Quantity {
+    match parse_actual(text) {
+        Ok(Actual::Quantity(q)) => q,
+        other => panic!("{text:?}: expected a quantity, got {other:?}"),
+    }
+}
+
+fn q(value: &str, unit: Unit, multiplier: &str, written: &str) -> Quantity {
+    Quantity {
+        value: d(value),
+        unit,
+        multiplier: d(multiplier),
+        written_unit: written.to_string().into(),
+    }
+}
+
+fn check_error_shape(text: &str, e: &ValueError) {
+    assert!(e.offset <= text.len(), "{text:?}: {e:?}");
+    assert!(e.offset + e.len <= text.len(), "{text:?}: {e:?}");
+    assert!(text.is_char_boundary(e.offset), "{text:?}: {e:?}");
+    assert!(text.is_char_boundary(e.offset + e.len), "{text:?}: {e:?}");
+    assert!(!e.message.is_empty() && !e.expected.is_empty(), "{e:?}");
+    assert!(
+        e.message.contains('('),
+        "message needs an English gloss: {e:?}"
+    );
+    assert!(
+        e.expected.contains('('),
+        "expected needs an English gloss: {e:?}"
+    );
+}
