@@ -50,7 +50,7 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     let chosen = rulesets_by_form(&text);
-    assert_eq!(chosen.len(), 16, "{text}");
+    assert_eq!(chosen.len(), 17, "{text}");
     let expect = [
         (
             "anhui-guichi-2022",
@@ -59,6 +59,11 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
         (
             "anhui-xiaoxian-2023",
             "anhui-2022@1 (chosen by region and year: 安徽省",
+        ),
+        // 河北 2019: the one year of the 廊坊 whole-point rules; the department name gives the city.
+        (
+            "hebei-langfang-2019",
+            "hebei-2019@1 (chosen by region and year: 河北省, for 河北省廊坊市",
         ),
         (
             "guizhou-suiyang-2021",
