@@ -189,3 +189,70 @@ fn a_comment_inside_a_joined_expression_and_a_trailing_one_both_stay() {
         "{formatted}"
     );
 }
+
+// ───────── lower-is-better name parts ─────────
+
+#[test]
+fn a_ruleset_names_its_own_lower_is_better_parts_and_the_default_stays() {
+    let own = load_str(
+        "t.rules",
+        &rules_with("quantitative {\n  lower-is-better { 空置率 控制率 except { 疫 } }\n}"),
+    )
+    .unwrap();
+    assert_eq!(own.lower_is_better_pattern("房屋空置率"), Some("空置率"));
+    assert_eq!(
+        own.lower_is_better_pattern("资金结余率"),
+        None,
+        "not in its list"
+    );
+    assert_eq!(own.lower_is_better_pattern("成本控制率"), Some("控制率"));
+    assert_eq!(
+        own.lower_is_better_pattern("疫情控制率"),
+        None,
+        "undone by except"
+    );
+
+    let default = load_str("t.rules", &rules_with("")).unwrap();
+    assert_eq!(
+        default.lower_is_better_pattern("资金结余率"),
+        Some("结余率")
+    );
+    assert_eq!(default.lower_is_better_pattern("病虫害控制率"), None);
+    assert_eq!(
+        default.lower_is_better_pattern("“三公经费”控制率"),
+        Some("三公经费")
+    );
+
+    let off = load_str(
+        "t.rules",
+        &rules_with("quantitative {\n  lower-is-better { }\n}"),
+    )
+    .unwrap();
+    assert_eq!(off.lower_is_better_pattern("资金结余率"), None);
+}
+
+#[test]
+fn lower_is_better_mistakes_have_their_codes() {
+    for (body, code) in [
+        (
+            "quantitative {\n  lower-is-better { 结余率 \"\" }\n}",
+            "rules::empty-name-part",
+        ),
+        (
+            "quantitative {\n  lower-is-better { 结余率 结余率 }\n}",
+            "rules::duplicate-name-part",
+        ),
+        (
+            "qualitative {\n  lower-is-better { 结余率 }\n}",
+            "rules::misplaced-entry",
+        ),
+        (
+            "quantitative {\n  lower-is-better { 结余率 }\n  lower-is-better { 调整率 }\n}",
+            "rules::duplicate-entry",
+        ),
+    ] {
+        let errors = load_str("t.rules", &rules_with(body)).unwrap_err();
+        let shown = jixiao::diag::render_all(&errors);
+        assert!(shown.contains(code), "{body}: {shown}");
+    }
+}

@@ -359,6 +359,10 @@ fn scoring_lines(ruleset: &RuleSet, kinds: &[FormKind]) -> Vec<String> {
         "  定量 quantitative (a target with no comparator compares as {})",
         ruleset.bare.symbol()
     ));
+    lines.push(format!(
+        "    低优指标 lower-is-better (no comparator printed → ≤): {}",
+        lower_is_better_line(ruleset)
+    ));
     rules_block(ruleset, &ruleset.quantitative, &mut lines);
     lines.push("  定性 qualitative (the actual is a completion degree)".to_string());
     rules_block(ruleset, &ruleset.qualitative, &mut lines);
@@ -379,4 +383,20 @@ fn scoring_lines(ruleset: &RuleSet, kinds: &[FormKind]) -> Vec<String> {
         percent_text(review.over_achievement)
     ));
     lines
+}
+
+/// `结余率 · 控制率 (except 疫 病)`, or `none`.
+fn lower_is_better_line(ruleset: &RuleSet) -> String {
+    if ruleset.lower_is_better.is_empty() {
+        return "none".to_string();
+    }
+    let parts: Vec<String> = ruleset
+        .lower_is_better
+        .iter()
+        .map(|p| match p.except.is_empty() {
+            true => p.pattern.clone(),
+            false => format!("{} (except {})", p.pattern, p.except.join(" ")),
+        })
+        .collect();
+    parts.join(" · ")
 }

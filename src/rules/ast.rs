@@ -160,6 +160,20 @@ pub enum ScoringEntry {
     Bare { comparator: CmpOp, span: Span },
     /// `tiers { 达成 [80%, 100%] … }`
     Tiers { tiers: Vec<Tier>, span: Span },
+    /// `lower-is-better { 结余率 控制率 except { 疫 病 } }`: name parts that make a target with no
+    /// comparator read as `≤`.
+    LowerIsBetter {
+        patterns: Vec<LowerPattern>,
+        span: Span,
+    },
+}
+
+/// `控制率 except { 疫 病 }`: a name part, and the name parts that undo it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LowerPattern {
+    pub name: Name,
+    pub except: Vec<Name>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

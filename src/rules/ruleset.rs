@@ -362,6 +362,13 @@ pub struct RegionClaim {
     pub place: super::region::Place,
 }
 
+/// One `lower-is-better` name part: `控制率 except { 疫 病 }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowerIsBetter {
+    pub pattern: String,
+    pub except: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub id: String,
@@ -384,8 +391,9 @@ pub struct RuleSet {
     /// How a target with no comparator compares.
     pub bare: Comparator,
     /// Name parts that make a bare target lower-is-better (结余率, 投诉率 …): a row whose name
-    /// contains one, with no comparator printed, reads as `≤`.
-    pub lower_is_better: Vec<String>,
+    /// contains one, with no comparator printed, reads as `≤` (`quantitative { lower-is-better
+    /// { … } }`, else the built-in list).
+    pub lower_is_better: Vec<LowerIsBetter>,
     pub qualitative: ScoringRules,
     pub tiers: Vec<Tier>,
     pub indicator_rules: Vec<IndicatorRules>,
@@ -441,18 +449,18 @@ impl RuleSet {
         })
     }
 
-    /// The lower-is-better name part a row's name contains, if any. A 控制率 of an epidemic, a
-    /// pest or a fire (疫情控制率, 病虫害控制率) is how much was brought under control: higher is
-    /// better there.
+    /// The lower-is-better name part a row's name contains, if any, in the ruleset's order; a
+    /// part is undone by any of its `except` parts in the name (the built-in list: a 控制率 of an
+    /// epidemic, a pest or a fire — 疫情控制率, 病虫害控制率 — is how much was brought under
+    /// control, so higher is better there).
     pub fn lower_is_better_pattern(&self, name: &str) -> Option<&str> {
-        const CONTROLLED_HARM: &[&str] = &["疫", "病", "虫", "火", "灾", "污染", "防控"];
-        if name.contains("控制率") && CONTROLLED_HARM.iter().any(|h| name.contains(h)) {
-            return None;
-        }
         self.lower_is_better
             .iter()
-            .find(|p| name.contains(p.as_str()))
-            .map(String::as_str)
+            .find(|p| {
+                name.contains(p.pattern.as_str())
+                    && !p.except.iter().any(|e| name.contains(e.as_str()))
+            })
+            .map(|p| p.pattern.as_str())
     }
 
     /// The `indicator` blocks that apply to a row, most specific first: those naming its

@@ -43,6 +43,8 @@ pub const ALL: &[&str] = &[
     "deviation ->",
     "explain when",
     "bare",
+    "lower-is-better",
+    "lower-is-better except",
     "tiers",
     "indicator A | B",
     // templates
@@ -229,6 +231,15 @@ fn item_constructs(item: &Item, out: &mut BTreeSet<&'static str>) {
                     }
                     ScoringEntry::Bare { .. } => {
                         out.insert("bare");
+                    }
+                    ScoringEntry::LowerIsBetter { patterns, .. } => {
+                        out.insert("lower-is-better");
+                        for p in patterns {
+                            name(&p.name, out);
+                            if !p.except.is_empty() {
+                                out.insert("lower-is-better except");
+                            }
+                        }
                     }
                     ScoringEntry::Tiers { tiers, .. } => {
                         out.insert("tiers");

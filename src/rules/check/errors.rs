@@ -159,12 +159,19 @@ check_errors! {
     /// `!=` where a target's comparator is due (`unmet != -> …`, `bare !=`).
     NotATargetComparator = "rules::not-a-target-comparator" =>
         "目标比较符只能是 >= > <= < = (a target's comparator is one of >= > <= < =)";
-    /// `deviation` or `explain` written twice in one scoring block.
+    /// `deviation`, `explain` or `lower-is-better` written twice in one scoring block.
     DuplicateEntry { entry: &'static str } = "rules::duplicate-entry" =>
         "{entry} 重复定义 (`{entry}` is given twice in this block)";
-    /// `bare` outside the `quantitative` block, `tiers` outside the `qualitative` block.
+    /// `bare` or `lower-is-better` outside the `quantitative` block, `tiers` outside the
+    /// `qualitative` block.
     MisplacedEntry { entry: &'static str, block: &'static str } = "rules::misplaced-entry" =>
         "{entry} 只能写在 {block} 块中 (`{entry}` belongs in the `{block}` block)";
+    /// An empty name part in `lower-is-better` (`""`), which every indicator name contains.
+    EmptyNamePart = "rules::empty-name-part" =>
+        "名称片段为空 (an empty name part matches every indicator: give a part such as 结余率)";
+    /// A name part written twice in `lower-is-better`.
+    DuplicateNamePart { name: String } = "rules::duplicate-name-part" =>
+        "名称片段 {name} 重复 (name part `{name}` is listed twice)";
     /// A tier with an open end.
     TierWithoutBounds = "rules::tier-without-bounds" =>
         "档次的上下限都要写明 (a tier needs both bounds, e.g. [60%, 80%))";

@@ -56,6 +56,25 @@ const LOWER_IS_BETTER: &[&str] = &[
     "控制率",
 ];
 
+/// What undoes 控制率: a 控制率 of an epidemic, a pest or a fire (疫情控制率, 病虫害控制率) is
+/// how much was brought under control, so higher is better there.
+const CONTROLLED_HARM: &[&str] = &["疫", "病", "虫", "火", "灾", "污染", "防控"];
+
+/// The built-in `lower-is-better` list, for a ruleset that gives none.
+pub fn default_lower_is_better() -> Vec<LowerIsBetter> {
+    LOWER_IS_BETTER
+        .iter()
+        .map(|p| LowerIsBetter {
+            pattern: p.to_string(),
+            except: if *p == "控制率" {
+                CONTROLLED_HARM.iter().map(|s| s.to_string()).collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
 /// One end of a band or tier: the bound and whether it is included; `None` is unbounded.
 type End = Option<(Decimal, bool)>;
 /// A band with constant ends, and where it is written.
@@ -171,6 +190,8 @@ struct Checker<'a> {
     /// Undefined names already reported, with the index of their diagnostic: a misspelt name
     /// used again is noted there rather than reported again.
     undefined: HashMap<String, usize>,
+    /// `quantitative { lower-is-better { … } }`, once read; `None`: the built-in list.
+    lower_is_better: Option<Vec<LowerIsBetter>>,
 }
 
 pub fn check_file(file: &Arc<SourceFile>) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -203,6 +224,7 @@ impl<'a> Checker<'a> {
             failed: HashSet::new(),
             costs: Vec::new(),
             undefined: HashMap::new(),
+            lower_is_better: None,
         }
     }
 
@@ -365,7 +387,10 @@ impl<'a> Checker<'a> {
             formulas: self.compiled_formulas(),
             quantitative,
             bare: bare.unwrap_or(Comparator::Ge),
-            lower_is_better: LOWER_IS_BETTER.iter().map(|s| s.to_string()).collect(),
+            lower_is_better: self
+                .lower_is_better
+                .take()
+                .unwrap_or_else(default_lower_is_better),
             qualitative,
             tiers,
             indicator_rules,

@@ -1,5 +1,5 @@
 //! Scoring blocks (`quantitative`, `qualitative`, `indicator …`): clauses, deviation, explain,
-//! `bare` and `tiers`, completed from the built-in defaults, and whether they cover every case.
+//! `bare`, `lower-is-better` and `tiers`, completed from the built-in defaults, and whether they cover every case.
 
 use super::expressions::bands_overlap;
 use super::*;
@@ -175,6 +175,18 @@ impl Checker<'_> {
                         }
                     }
                 }
+                ScoringEntry::LowerIsBetter { patterns, span } => {
+                    if block.scope != ScoringScope::Quantitative || !top_level {
+                        let (entry, block) = ("lower-is-better", "quantitative");
+                        self.error(span, CheckError::MisplacedEntry { entry, block });
+                    }
+                    if self.lower_is_better.is_some() {
+                        let entry = "lower-is-better";
+                        self.error(span, CheckError::DuplicateEntry { entry });
+                    }
+                    let list = self.lower_patterns(patterns);
+                    self.lower_is_better = Some(list);
+                }
                 ScoringEntry::Tiers { tiers: list, span } => {
                     if block.scope != ScoringScope::Qualitative || !top_level {
                         let (entry, block) = ("tiers", "qualitative");
@@ -185,6 +197,27 @@ impl Checker<'_> {
             }
         }
         (rules, bare, tiers)
+    }
+
+    /// The name parts of `lower-is-better`: none empty (it would match every name), none twice.
+    fn lower_patterns(&mut self, patterns: &[ast::LowerPattern]) -> Vec<LowerIsBetter> {
+        let mut list: Vec<LowerIsBetter> = Vec::new();
+        for pattern in patterns {
+            for part in std::iter::once(&pattern.name).chain(&pattern.except) {
+                if part.text.trim().is_empty() {
+                    self.error(&part.span, CheckError::EmptyNamePart);
+                }
+            }
+            if list.iter().any(|p| p.pattern == pattern.name.text) {
+                let name = pattern.name.text.clone();
+                self.error(&pattern.name.span, CheckError::DuplicateNamePart { name });
+            }
+            list.push(LowerIsBetter {
+                pattern: pattern.name.text.clone(),
+                except: pattern.except.iter().map(|n| n.text.clone()).collect(),
+            });
+        }
+        list
     }
 
     pub(super) fn tiers(&mut self, list: &[ast::Tier], span: &Span) -> Vec<Tier> {

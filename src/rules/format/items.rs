@@ -213,6 +213,25 @@ impl Printer {
                     self.w(comparator(*op));
                     self.end(span.end);
                 }
+                ScoringEntry::LowerIsBetter { patterns, span } => {
+                    self.begin(span.start);
+                    self.w("lower-is-better");
+                    self.open(span.start + "lower-is-better".len());
+                    for pattern in patterns {
+                        self.begin(pattern.span.start);
+                        self.name(&pattern.name);
+                        if !pattern.except.is_empty() {
+                            self.w(" except {");
+                            for part in &pattern.except {
+                                self.w(" ");
+                                self.name(part);
+                            }
+                            self.w(" }");
+                        }
+                        self.end(pattern.span.end);
+                    }
+                    self.close_block(span);
+                }
                 ScoringEntry::Tiers { tiers, span } => {
                     self.begin(span.start);
                     self.w("tiers");

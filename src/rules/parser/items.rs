@@ -262,7 +262,7 @@ fn scoring_block<'a>(all: Tokens<'a>) -> PResult<'a, ScoringBlock> {
     };
     let (input, entries) = block(
         input,
-        "a scoring rule: met, unmet, when, zero-target, score, deviation, explain, bare or tiers",
+        "a scoring rule: met, unmet, when, zero-target, score, deviation, explain, bare, lower-is-better or tiers",
         scoring_entry,
     )?;
     Ok((
@@ -348,6 +348,15 @@ fn scoring_entry<'a>(all: Tokens<'a>) -> PResult<'a, ScoringEntry> {
             let span = start..end_of(&all, &input);
             Ok((input, ScoringEntry::Bare { comparator, span }))
         }
+        "lower-is-better" => {
+            let (input, patterns) = commit(block(
+                after,
+                "a name part such as `结余率`, optionally `except { 疫 }`",
+                lower_pattern,
+            ))?;
+            let span = start..end_of(&all, &input);
+            Ok((input, ScoringEntry::LowerIsBetter { patterns, span }))
+        }
         "tiers" => {
             let (input, tiers) =
                 commit(block(after, "a tier such as `达成 [80%, 100%]`", |i| {
@@ -369,6 +378,30 @@ fn scoring_entry<'a>(all: Tokens<'a>) -> PResult<'a, ScoringEntry> {
         }
         _ => fail(SyntaxError::at(&all)),
     }
+}
+
+/// `结余率`, or `控制率 except { 疫 病 }`. A pattern spelt `except` is written in quotes.
+fn lower_pattern<'a>(input: Tokens<'a>) -> PResult<'a, LowerPattern> {
+    let (input, pattern) = name(input)?;
+    let mut span = pattern.span.clone();
+    let (input, except) = if is_keyword(&input, "except") {
+        let (rest, except) = commit(block(advance(input), "a name part such as `疫`", |i| {
+            let (rest, n) = name(i)?;
+            Ok((optional_separator(rest), n))
+        }))?;
+        span.end = end_of(&input, &rest);
+        (rest, except)
+    } else {
+        (input, Vec::new())
+    };
+    Ok((
+        input,
+        LowerPattern {
+            name: pattern,
+            except,
+            span,
+        },
+    ))
 }
 
 fn review<'a>(all: Tokens<'a>) -> PResult<'a, ReviewBlock> {
