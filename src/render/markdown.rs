@@ -1,6 +1,7 @@
 //! Markdown: the same content as the table, for reports and issue trackers.
 
 use super::{check_mark, md_code, md_escape, pct};
+use crate::score::sheet::shown_grade;
 use crate::score::{ScoreSheet, Status};
 use std::fmt::Write;
 
@@ -35,7 +36,7 @@ fn render_unescaped(sheet: &ScoreSheet, explain: bool) -> String {
             .map(|c| check_mark(Some(c), sheet.total, tol, false))
             .unwrap_or_default()
     );
-    let _ = writeln!(out, "- 等级 (grade): **{}**\n", sheet.grade);
+    let _ = writeln!(out, "- 等级 (grade): **{}**\n", shown_grade(&sheet.grade));
     let e = &sheet.execution;
     let _ = writeln!(
         out,
