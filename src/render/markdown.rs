@@ -1,6 +1,7 @@
 //! Markdown: the same content as the table, for reports and issue trackers.
 
 use super::{check_mark, md_code, md_escape, pct};
+use crate::score::sheet::shown_grade;
 use crate::score::{ScoreSheet, Status};
 use std::fmt::Write;
 
@@ -48,7 +49,7 @@ fn write_heading(out: &mut String, sheet: &ScoreSheet) {
             .map(|c| check_mark(Some(c), sheet.total, tol, false))
             .unwrap_or_default()
     );
-    let _ = writeln!(out, "- 等级 (grade): **{}**\n", sheet.grade);
+    let _ = writeln!(out, "- 等级 (grade): **{}**\n", shown_grade(&sheet.grade));
 }
 
 /// The budget execution table: the rate and its score, then one row per funding source.

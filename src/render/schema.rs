@@ -256,7 +256,8 @@ fn sheet_defs(defs: &mut Map<String, Value>) {
             ("indicators", array(indicator)),
             ("level1", array(level1)),
             ("total", decimal()),
-            ("grade", string()),
+            // null: the ruleset does not grade (`grades none`, 可以不评级).
+            ("grade", nullable(string())),
             ("claimed_total", c()),
             ("claimed_grade", nullable(reference("claimed_text"))),
             ("total_trace", t()),
@@ -323,7 +324,10 @@ fn review_defs(defs: &mut Map<String, Value>) {
             ),
             (
                 "recomputed",
-                object(vec![("total", string()), ("grade", string())], &[]),
+                object(
+                    vec![("total", string()), ("grade", nullable(string()))],
+                    &[],
+                ),
             ),
             ("errors", count()),
             ("warnings", count()),

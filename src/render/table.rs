@@ -1,6 +1,7 @@
 //! The terminal table: every row of the form with the computed figures beside the claimed ones.
 
 use super::{check_mark, pct, right, table_fit, trace_lines};
+use crate::score::sheet::shown_grade;
 use crate::score::{IndicatorKind, ScoreSheet, Status};
 use comfy_table::Cell;
 use std::fmt::Write;
@@ -260,6 +261,7 @@ fn write_totals(out: &mut String, sheet: &ScoreSheet) {
         .map(|c| check_mark(Some(c), sheet.total, tol, false))
         .unwrap_or_default();
     let grade_check = match &sheet.claimed_grade {
+        _ if sheet.grade.is_empty() => String::new(),
         Some(g) if g.text.trim() == sheet.grade => "✓".to_string(),
         Some(g) => format!("✗ 申报 {}", g.text),
         None => String::new(),
@@ -267,7 +269,8 @@ fn write_totals(out: &mut String, sheet: &ScoreSheet) {
     let _ = writeln!(
         out,
         "自评得分 {} {total_check}   等级 {} {grade_check}",
-        sheet.total, sheet.grade
+        sheet.total,
+        shown_grade(&sheet.grade)
     );
     let mismatches = sheet.mismatches();
     if mismatches.is_empty() {

@@ -8,6 +8,7 @@ use crate::form::Form;
 use crate::form::text_of;
 use crate::num::percent_text;
 use crate::rules::FormKind;
+use crate::score::sheet::NOT_GRADED;
 use crate::score::{Agreement, Claimed, Scale, ScoreSheet, Status, agreement};
 use rust_decimal::Decimal;
 
@@ -593,6 +594,8 @@ fn heads(form: &Form) -> Vec<Vec<(String, String)>> {
 /// The grade, marked where the claimed grade differs.
 fn grade_figure(sheet: &ScoreSheet) -> Figure {
     match &sheet.claimed_grade {
+        // 可以不评级: no grade, and a claimed one is shown as printed, not marked wrong.
+        _ if sheet.grade.is_empty() => Figure::plain(NOT_GRADED.to_string()),
         Some(c) if c.text.trim() != sheet.grade => Figure {
             text: sheet.grade.clone(),
             value: None,

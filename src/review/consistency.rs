@@ -464,6 +464,10 @@ pub(super) fn grade_band(cx: &Context, out: &mut Vec<Finding>) {
     let (Some(total), Some(grade)) = (&sheet.claimed_total, &sheet.claimed_grade) else {
         return;
     };
+    // 可以不评级: a ruleset without grades has no band to hold a claimed grade against.
+    if !cx.ruleset.graded() {
+        return;
+    }
     let expected = cx.ruleset.grade(total.value);
     let claimed = grade.text.trim();
     if claimed == expected {

@@ -414,6 +414,8 @@ pub struct FormReview {
     pub claimed_total: Option<String>,
     pub claimed_grade: Option<String>,
     pub total: String,
+    /// Empty (`null` in JSON) when the ruleset does not grade (`grades none`).
+    #[serde(serialize_with = "crate::score::sheet::empty_as_null")]
     pub grade: String,
     pub findings: Vec<Finding>,
     /// What the batch checks need of this form, when any of them runs.

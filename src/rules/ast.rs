@@ -96,6 +96,8 @@ pub enum HeaderField {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grades {
     pub bands: Vec<GradeBand>,
+    /// `grades none`: the ruleset gives a total but no grade (可以不评级).
+    pub none: bool,
     pub span: Span,
 }
 

@@ -198,7 +198,11 @@ fn check(
             let Some(total) = figure(example, "total") else {
                 return Some(format!("expect grade {want}: the example needs `total N`"));
             };
-            let got = ruleset.grade(total).to_string();
+            // `expect grade none`: the ruleset gives no grade.
+            let got = match ruleset.graded() {
+                true => ruleset.grade(total).to_string(),
+                false => "none".to_string(),
+            };
             (got == want, format!("{got} for a total of {total}"))
         }
         "execution" => {

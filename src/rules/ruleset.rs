@@ -418,7 +418,13 @@ impl RuleSet {
         format!("{}@{}", self.id, self.version)
     }
 
-    /// The grade of a total: the first band whose lower bound the total reaches.
+    /// Whether the ruleset grades a total (`grades none`: it gives a total only, 可以不评级).
+    pub fn graded(&self) -> bool {
+        !self.grades.is_empty()
+    }
+
+    /// The grade of a total: the first band whose lower bound the total reaches; empty for a
+    /// ruleset that does not grade.
     pub fn grade(&self, total: Decimal) -> &str {
         self.grades
             .iter()

@@ -140,7 +140,10 @@ impl<'a> Engine<'a> {
             self.structure.push(
                 Diagnostic::warning(
                     "score::total-above-100",
-                    format!("自评得分 {total} 超过满分 100，等级 {grade} 不可信：分值之和超过 100 (the total {total} is above the 100 points the rules give, so its grade {grade} means nothing: the weights add up to more than 100)"),
+                    match self.ruleset.graded() {
+                        true => format!("自评得分 {total} 超过满分 100，等级 {grade} 不可信：分值之和超过 100 (the total {total} is above the 100 points the rules give, so its grade {grade} means nothing: the weights add up to more than 100)"),
+                        false => format!("自评得分 {total} 超过满分 100：分值之和超过 100 (the total {total} is above the 100 points the rules give: the weights add up to more than 100)"),
+                    },
                 )
                 .at(&form.source, form.total.as_ref().map_or(form.kind.span.clone(), |t| t.span.clone())),
             );
@@ -167,7 +170,10 @@ impl<'a> Engine<'a> {
             result: total.to_string(),
             notes: vec![
                 format!("rounded {}", self.ruleset.rounding.total),
-                format!("grade {grade}: {}", self.grade_rule(total)),
+                match self.ruleset.graded() {
+                    true => format!("grade {grade}: {}", self.grade_rule(total)),
+                    false => "not graded: the ruleset says `grades none` (可以不评级)".to_string(),
+                },
             ],
         });
         Ok(ScoreSheet {

@@ -8,6 +8,22 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
 
+/// How text outputs show the grade of a ruleset that does not grade (`grades none`).
+pub const NOT_GRADED: &str = "不评级 (not graded)";
+
+/// The grade as shown: the band's name, or [`NOT_GRADED`].
+pub fn shown_grade(grade: &str) -> &str {
+    if grade.is_empty() { NOT_GRADED } else { grade }
+}
+
+/// An empty text (no grade) as JSON `null`.
+pub fn empty_as_null<T: AsRef<str>, S: Serializer>(text: &T, s: S) -> Result<S::Ok, S::Error> {
+    match text.as_ref() {
+        "" => s.serialize_none(),
+        text => s.serialize_str(text),
+    }
+}
+
 fn as_percent<S: Serializer>(fraction: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     match crate::num::percent_number(*fraction) {
         Some(pct) => Serialize::serialize(&pct, s),
@@ -230,6 +246,9 @@ pub struct ScoreSheet {
     pub indicators: Vec<IndicatorScore>,
     pub level1: Vec<Level1Subtotal>,
     pub total: Decimal,
+    /// The grade of the total; empty (`null` in JSON) when the ruleset does not grade
+    /// (`grades none`, 可以不评级): see [`NOT_GRADED`] for how text outputs show it.
+    #[serde(serialize_with = "empty_as_null")]
     pub grade: String,
     pub claimed_total: Option<Claimed>,
     pub claimed_grade: Option<ClaimedText>,
@@ -374,7 +393,9 @@ impl ScoreSheet {
             Scale::Points,
             trace_formula(&self.total_trace),
         );
+        // A ruleset that does not grade has nothing to hold a claimed grade against.
         if let Some(c) = &self.claimed_grade
+            && !self.grade.is_empty()
             && c.text.trim() != self.grade
         {
             out.push(Mismatch {

@@ -40,6 +40,7 @@ struct ClaimedJson<'a> {
 #[derive(Serialize)]
 struct RecomputedJson<'a> {
     total: &'a str,
+    #[serde(serialize_with = "crate::score::sheet::empty_as_null")] // null: `grades none`
     grade: &'a str,
 }
 

@@ -18,6 +18,10 @@ impl Checker<'_> {
             })
             .collect();
         };
+        if grades.none {
+            // 可以不评级: a total, and no grade.
+            return Vec::new();
+        }
         let mut bands: Vec<GradeBand> = Vec::new();
         let count = grades.bands.len();
         for (i, band) in grades.bands.iter().enumerate() {

@@ -12,6 +12,11 @@ impl Printer {
     pub(super) fn item(&mut self, item: &Item) {
         match item {
             Item::Ruleset(h) => self.ruleset(h),
+            Item::Grades(g) if g.none => {
+                self.begin(g.span.start);
+                self.w("grades none");
+                self.end(g.span.end);
+            }
             Item::Grades(g) => {
                 self.begin(g.span.start);
                 self.w("grades");

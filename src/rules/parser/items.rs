@@ -153,6 +153,19 @@ fn regions<'a>(all: Tokens<'a>, word: &'static str) -> PResult<'a, HeaderField> 
 
 fn grades<'a>(all: Tokens<'a>) -> PResult<'a, Grades> {
     let (input, start) = keyword(all, "grades")?;
+    if is_keyword(&input, "none") {
+        let input = advance(input);
+        let span = start.start..end_of(&all, &input);
+        let bands = Vec::new();
+        return Ok((
+            input,
+            Grades {
+                bands,
+                none: true,
+                span,
+            },
+        ));
+    }
     let (input, bands) = block(input, "a grade such as `优 >= 90`", |i| {
         let (rest, band_name) = name(i)?;
         let rest = optional_separator(rest);
@@ -185,6 +198,7 @@ fn grades<'a>(all: Tokens<'a>) -> PResult<'a, Grades> {
         input,
         Grades {
             bands,
+            none: false,
             span: start.start..end_of(&all, &input),
         },
     ))
