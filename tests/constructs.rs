@@ -104,7 +104,7 @@ fn a_form_scored_with_the_template_fixture_moves_an_absent_weight() {
     assert!(
         sheet.structure.is_empty(),
         "{}",
-        jixiao::diag::render_all(&sheet.structure)
+        jixiao::diag::render_all(&jixiao::score::diagnostics(&sheet.structure))
     );
     let benefit = sheet.level1.iter().find(|l| l.name == "效益指标").unwrap();
     assert_eq!(

@@ -126,7 +126,7 @@ fn every_form_under_every_shipped_ruleset_that_accepts_it() {
                 Ok(sheet) => format!(
                     "{} 的模板不适用于此表 (the template does not fit this form):\n{}",
                     ruleset.label(),
-                    jixiao::diag::render_all(&sheet.structure)
+                    jixiao::diag::render_all(&jixiao::score::diagnostics(&sheet.structure))
                 ),
                 Err(errors) => jixiao::diag::render_all(&errors),
             };

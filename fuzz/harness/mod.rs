@@ -69,7 +69,7 @@ fn check_sheet(sheet: &ScoreSheet) {
         sheet.total
     );
     let _ = sheet.mismatches();
-    render_errors(&sheet.structure);
+    render_errors(&jixiao::score::diagnostics(&sheet.structure));
     let _ = jixiao::render::table::render(sheet, true);
     let _ = jixiao::render::markdown::render(sheet, true);
     let _ = jixiao::render::json::to_string(&jixiao::render::json::sheet(sheet));

@@ -176,7 +176,7 @@ fn score_under(side: &Side, form: &Form) -> Result<ScoreSheet, Vec<Diagnostic>> 
     if sheet.structure.is_empty() {
         Ok(sheet)
     } else {
-        Err(sheet.structure)
+        Err(sheet.structure.into_iter().map(|p| p.diagnostic).collect())
     }
 }
 

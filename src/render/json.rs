@@ -1,6 +1,6 @@
 //! JSON: decimals as strings that keep their scale (`"8.22"`, `"90.00"`).
 
-use crate::diag::{Diagnostic, DiagnosticJson};
+use crate::diag::DiagnosticJson;
 use crate::score::{Mismatch, ScoreSheet};
 use serde::Serialize;
 
@@ -16,7 +16,7 @@ pub fn sheet(sheet: &ScoreSheet) -> SheetJson<'_> {
     SheetJson {
         sheet,
         mismatches: sheet.mismatches(),
-        structure: sheet.structure.iter().map(Diagnostic::to_json).collect(),
+        structure: sheet.structure.iter().map(|p| p.to_json()).collect(),
     }
 }
 

@@ -169,7 +169,7 @@ fn write_mismatches(out: &mut String, sheet: &ScoreSheet) {
                 "- {}: {} {}: 申报 {} / 计算 {}",
                 m.place(),
                 md_escape(&m.row),
-                m.field,
+                m.kind.field(),
                 m.claimed,
                 m.computed
             );

@@ -288,7 +288,7 @@ fn write_totals(out: &mut String, sheet: &ScoreSheet) {
                 "  {}: {} {}: 申报 {} / 计算 {}",
                 m.place(),
                 m.row,
-                m.field,
+                m.kind.field(),
                 m.claimed,
                 m.computed
             );

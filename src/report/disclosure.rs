@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::form::Form;
 use crate::num::{self, percent_number};
 use crate::rules::FormKind;
-use crate::score::ScoreSheet;
+use crate::score::{MismatchKind, ScoreSheet};
 use rust_decimal::Decimal;
 
 /// The shipped wording.
@@ -59,17 +59,17 @@ fn corrections(sheet: &ScoreSheet) -> String {
     let mut said = Vec::new();
     let mut others = 0usize;
     for m in sheet.mismatches() {
-        match (m.field, m.row.as_str()) {
-            ("自评得分", _) => said.push(format!(
+        match m.kind {
+            MismatchKind::Total => said.push(format!(
                 "申报自评得分{}分，按评分规则计算为{}分",
                 m.claimed,
                 score_text(sheet.total)
             )),
-            ("等级", _) => said.push(format!(
+            MismatchKind::Grade => said.push(format!(
                 "申报等级“{}”，按评分规则应为“{}”",
                 m.claimed, m.computed
             )),
-            ("执行率", "执行率") => said.push(format!(
+            MismatchKind::ExecutionRate => said.push(format!(
                 "申报预算执行率{}，计算为{}",
                 m.claimed,
                 rate_text(sheet.execution.rate)

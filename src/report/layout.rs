@@ -175,7 +175,12 @@ pub fn sheet_findings(sheet: &ScoreSheet) -> Vec<FindingRow> {
             place: m.place(),
             message: format!(
                 "{} {}: 申报 {}，计算 {} (claimed {}, computed {})",
-                m.row, m.field, m.claimed, m.computed, m.claimed, m.computed
+                m.row,
+                m.kind.field(),
+                m.claimed,
+                m.computed,
+                m.claimed,
+                m.computed
             ),
         })
         .collect();

@@ -7,7 +7,7 @@ use super::{
     Check, Context, DEVIATION_MISMATCH, EXECUTION_SCORE_MISMATCH, Finding, GRADE_MISMATCH,
     RATE_MISMATCH, SCORE_MISMATCH, TOTAL_MISMATCH,
 };
-use crate::score::{Mismatch, ScoreSheet, Trace};
+use crate::score::{Mismatch, MismatchKind, ScoreSheet, Trace};
 
 pub(super) fn rate_mismatch(cx: &Context, out: &mut Vec<Finding>) {
     run(cx, &RATE_MISMATCH, out);
@@ -38,44 +38,42 @@ fn run(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
     out.extend(
         cx.mismatches()
             .iter()
-            .filter(|m| check_of(cx.sheet, m).code == wanted.code)
+            .filter(|m| check_of(m).code == wanted.code)
             .map(|m| finding(cx, m)),
     );
 }
 
-/// Which check a mismatch is for, by the field it is in.
-fn check_of(sheet: &ScoreSheet, m: &Mismatch) -> &'static Check {
-    let execution_score_line = sheet.execution.claimed_score.as_ref().map(|c| c.line);
-    match m.field {
-        "执行率" => &RATE_MISMATCH,
-        "得分" if Some(m.line) == execution_score_line => &EXECUTION_SCORE_MISMATCH,
-        "得分" => &SCORE_MISMATCH,
-        "偏差度" => &DEVIATION_MISMATCH,
-        "自评得分" => &TOTAL_MISMATCH,
-        _ => &GRADE_MISMATCH,
+/// Which check a mismatch is for, by the figure it is about.
+fn check_of(m: &Mismatch) -> &'static Check {
+    match m.kind {
+        MismatchKind::ExecutionRate | MismatchKind::SourceRate => &RATE_MISMATCH,
+        MismatchKind::ExecutionScore => &EXECUTION_SCORE_MISMATCH,
+        MismatchKind::ItemScore | MismatchKind::IndicatorScore => &SCORE_MISMATCH,
+        MismatchKind::Deviation => &DEVIATION_MISMATCH,
+        MismatchKind::Total => &TOTAL_MISMATCH,
+        MismatchKind::Grade => &GRADE_MISMATCH,
     }
 }
 
 fn finding(cx: &Context, m: &Mismatch) -> Finding {
     let sheet = cx.sheet;
-    let execution_score_line = sheet.execution.claimed_score.as_ref().map(|c| c.line);
     let line = Some(m.line);
     // Rates and deviations sit in columns headed `%`, where the unit is often left out.
-    let claimed = match m.field {
-        "执行率" | "偏差度" => percent_cell(&m.claimed),
-        _ => m.claimed.trim().to_string(),
+    let claimed = match m.kind.is_percent() {
+        true => percent_cell(&m.claimed),
+        false => m.claimed.trim().to_string(),
     };
     let m = &Mismatch {
         claimed,
         ..m.clone()
     };
     let base = |check, message: String| {
-        cx.finding(check, line, m.row.clone(), m.field, message)
+        cx.finding(check, line, m.row.clone(), m.kind.field(), message)
             .with("申报 (claimed)", m.claimed.clone())
             .with("复核 (computed)", m.computed.clone())
     };
-    let f = match m.field {
-        "执行率" => {
+    let f = match m.kind {
+        MismatchKind::ExecutionRate | MismatchKind::SourceRate => {
             let (executed, budget) = rate_inputs(cx, m);
             base(
                 &RATE_MISMATCH,
@@ -103,35 +101,35 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
                 format!("{budget}{}", cx.form.budget.unit.name),
             )
         }
-        "得分" if Some(m.line) == execution_score_line => base(
+        MismatchKind::ExecutionScore => base(
             &EXECUTION_SCORE_MISMATCH,
             format!(
                 "执行率得分申报 {}，按规则计算为 {} (the claimed execution score {} differs from the computed {})",
                 m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
-        "得分" => base(
+        MismatchKind::ItemScore | MismatchKind::IndicatorScore => base(
             &SCORE_MISMATCH,
             format!(
                 "{} 得分申报 {}，按规则计算为 {} (the claimed score {} differs from the computed {})",
                 m.row, m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
-        "偏差度" => base(
+        MismatchKind::Deviation => base(
             &DEVIATION_MISMATCH,
             format!(
                 "{} 偏差度申报 {}，按规则计算为 {} (the claimed deviation {} differs from the computed {})",
                 m.row, m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
-        "自评得分" => base(
+        MismatchKind::Total => base(
             &TOTAL_MISMATCH,
             format!(
                 "自评得分申报 {}，复核得分为 {} (the claimed total {} differs from the recomputed {})",
                 m.claimed, m.computed, m.claimed, m.computed
             ),
         ),
-        _ => base(
+        MismatchKind::Grade => base(
             &GRADE_MISMATCH,
             format!(
                 "申报等级为{}，复核总分 {} 对应的等级为{} (the claimed grade {} is not the grade of the recomputed total {}, which is {})",
@@ -140,8 +138,8 @@ fn finding(cx: &Context, m: &Mismatch) -> Finding {
         )
         .with("复核自评得分 (recomputed total)", sheet.total.to_string()),
     };
-    let f = match (&m.formula, m.field) {
-        (_, "执行率") => f,
+    let f = match (&m.formula, m.kind) {
+        (_, MismatchKind::ExecutionRate | MismatchKind::SourceRate) => f,
         (Some(formula), _) => f.with("公式 (formula)", formula.clone()),
         (None, _) => f,
     };
@@ -202,20 +200,23 @@ fn rate_inputs(cx: &Context, m: &Mismatch) -> (String, String) {
 /// The trace of the figure a mismatch is about, when the sheet was scored with traces.
 fn trace_for<'s>(sheet: &'s ScoreSheet, m: &Mismatch) -> Option<&'s Trace> {
     let e = &sheet.execution;
-    match m.field {
-        "得分" if e.claimed_score.as_ref().map(|c| c.line) == Some(m.line) => e.trace.as_ref(),
-        "得分" => sheet
+    match m.kind {
+        MismatchKind::ExecutionScore => e.trace.as_ref(),
+        MismatchKind::IndicatorScore => sheet
             .indicators
             .iter()
             .find(|r| r.claimed_score.as_ref().map(|c| c.line) == Some(m.line))
             .and_then(|r| r.score_trace.as_ref()),
-        "偏差度" => sheet
+        MismatchKind::Deviation => sheet
             .indicators
             .iter()
             .find(|r| r.claimed_deviation.as_ref().map(|c| c.line) == Some(m.line))
             .and_then(|r| r.deviation_trace.as_ref()),
-        "自评得分" => sheet.total_trace.as_ref(),
-        _ => None,
+        MismatchKind::Total => sheet.total_trace.as_ref(),
+        MismatchKind::ExecutionRate
+        | MismatchKind::SourceRate
+        | MismatchKind::ItemScore
+        | MismatchKind::Grade => None,
     }
 }
 

@@ -9,7 +9,7 @@ use super::{
 use crate::diag::Diagnostic;
 use crate::form::{Field, FundSource};
 use crate::num::{self, percent_text};
-use crate::score::{IndicatorKind, Scale, Status, agreement, beyond};
+use crate::score::{IndicatorKind, ProblemKind, Scale, Status, agreement, beyond};
 use rust_decimal::Decimal;
 
 type Column = fn(&FundSource) -> &Option<Field<Decimal>>;
@@ -152,25 +152,25 @@ pub(super) fn odd_cell(cx: &Context, out: &mut Vec<Finding>) {
 
 fn structure(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
     for d in &cx.sheet.structure {
-        let (check, field) = match d.code {
-            "score::weights" => (&WEIGHT_SUM, "分值"),
-            "score::weight" | "score::execution-weight" | "score::not-applicable-weight" => {
-                (&TEMPLATE_FIT, "分值")
-            }
-            "score::unknown-level1" => (&TEMPLATE_FIT, "一级指标"),
-            "score::unknown-level2" => (&TEMPLATE_FIT, "二级指标"),
-            "score::unknown-section" | "score::missing-section" => (&TEMPLATE_FIT, "栏目"),
-            "score::unknown-item" | "score::missing-item" => (&TEMPLATE_FIT, "评分项"),
-            "score::blank-cell"
-            | "score::unit-mismatch"
-            | "score::degree"
-            | "score::actual"
-            | "score::execution-unverifiable"
-            | "score::zero-budget"
-            | "score::denominator"
-            | "score::no-weight" => (&ODD_CELL, ""),
-            code if code.starts_with("form::") => (&ODD_CELL, ""),
-            _ => (&TEMPLATE_FIT, ""),
+        let (check, field) = match d.kind {
+            ProblemKind::Weights => (&WEIGHT_SUM, "分值"),
+            ProblemKind::Weight
+            | ProblemKind::ExecutionWeight
+            | ProblemKind::NotApplicableWeight => (&TEMPLATE_FIT, "分值"),
+            ProblemKind::UnknownLevel1 => (&TEMPLATE_FIT, "一级指标"),
+            ProblemKind::UnknownLevel2 => (&TEMPLATE_FIT, "二级指标"),
+            ProblemKind::UnknownSection | ProblemKind::MissingSection => (&TEMPLATE_FIT, "栏目"),
+            ProblemKind::UnknownItem | ProblemKind::MissingItem => (&TEMPLATE_FIT, "评分项"),
+            ProblemKind::TotalAbove100 => (&TEMPLATE_FIT, ""),
+            ProblemKind::FormNote
+            | ProblemKind::BlankCell
+            | ProblemKind::UnitMismatch
+            | ProblemKind::Degree
+            | ProblemKind::Actual
+            | ProblemKind::ExecutionUnverifiable
+            | ProblemKind::ZeroBudget
+            | ProblemKind::Denominator
+            | ProblemKind::NoWeight => (&ODD_CELL, ""),
         };
         if check.code != wanted.code {
             continue;

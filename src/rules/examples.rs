@@ -221,7 +221,10 @@ fn check(
                 .map(|m| {
                     format!(
                         "{} {} claimed {}, computed {}",
-                        m.row, m.field, m.claimed, m.computed
+                        m.row,
+                        m.kind.field(),
+                        m.claimed,
+                        m.computed
                     )
                 })
                 .collect();

@@ -8,10 +8,12 @@
 
 pub mod claim;
 mod place;
+mod problem;
 pub mod sheet;
 
 pub use claim::{Agreement, Scale, agreement, beyond};
 pub use place::place_blank_level1;
+pub use problem::{Problem, ProblemKind, diagnostics};
 pub use sheet::*;
 
 use crate::diag::Diagnostic;
@@ -74,7 +76,7 @@ struct Engine<'a> {
     /// [`Engine::rule_texts`] of the rules traced so far, found by the rule's address.
     traced_rules: std::cell::RefCell<Vec<(&'a RuleExpr, String, String)>>,
     errors: Vec<Diagnostic>,
-    structure: Vec<Diagnostic>,
+    structure: Vec<Problem>,
     /// The rounded execution rate, once computed: indicator rules may read it.
     rate: Option<Decimal>,
 }
@@ -111,7 +113,8 @@ impl<'a> Engine<'a> {
             .at(&form.source, form.kind.span.clone())]);
         };
         // What the reader noticed in the cells comes first, in form order.
-        self.structure.extend(form.notes.iter().cloned());
+        self.structure
+            .extend(form.notes.iter().cloned().map(Problem::form_note));
         let execution = self.execution(template);
         let sources = self.sources(template);
         let sections = self.sections(template);
@@ -138,8 +141,8 @@ impl<'a> Engine<'a> {
             // The form's own weights give more than the rules can: the grade of such a total
             // means nothing until the weights are mended, and the reader is told so.
             self.structure.push(
-                Diagnostic::warning(
-                    "score::total-above-100",
+                Problem::warning(
+                    ProblemKind::TotalAbove100,
                     match self.ruleset.graded() {
                         true => format!("自评得分 {total} 超过满分 100，等级 {grade} 不可信：分值之和超过 100 (the total {total} is above the 100 points the rules give, so its grade {grade} means nothing: the weights add up to more than 100)"),
                         false => format!("自评得分 {total} 超过满分 100：分值之和超过 100 (the total {total} is above the 100 points the rules give: the weights add up to more than 100)"),
@@ -374,8 +377,8 @@ impl<'a> Engine<'a> {
         let denominator_field = named.or_else(|| {
             let other_field = other.filter(|_| !printed)?;
             self.structure.push(
-                Diagnostic::warning(
-                    "score::denominator",
+                Problem::warning(
+                    ProblemKind::Denominator,
                     format!(
                         "表中没有{}，执行率按表中的预算数计算 (the form prints no {}: the rate is taken over the budget column it has)",
                         rule.denominator.name(),
@@ -442,7 +445,7 @@ impl<'a> Engine<'a> {
             && w.value != rule.weight
         {
             self.structure.push(
-                    Diagnostic::warning("score::execution-weight", format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
+                    Problem::warning(ProblemKind::ExecutionWeight, format!("执行率分值 {} 与规则的 {} 不符 (the execution weight {} differs from the rules' {})", w.text, rule.weight, w.text, rule.weight))
                         .at(&self.form.source, w.span.clone()),
                 );
         }
@@ -478,8 +481,8 @@ impl<'a> Engine<'a> {
                 "全年执行数"
             };
             self.structure.push(
-                Diagnostic::warning(
-                    "score::execution-unverifiable",
+                Problem::warning(
+                    ProblemKind::ExecutionUnverifiable,
                     format!("{missing}未填写，执行率无法计算 (the {missing} is not given, so the execution rate cannot be computed)"),
                 )
                 .at(&self.form.source, b.span.start..b.span.start),
@@ -490,8 +493,8 @@ impl<'a> Engine<'a> {
             Ok(rate) => Some((rate, denominator.value, executed.value)),
             Err(ArithError::DivisionByZero { .. }) => {
                 self.structure.push(
-                    Diagnostic::warning(
-                        "score::zero-budget",
+                    Problem::warning(
+                        ProblemKind::ZeroBudget,
                         format!(
                             "{}为0，无法计算执行率 (the {} is 0, so the execution rate is undefined)",
                             column.name(),
@@ -618,8 +621,8 @@ impl<'a> Engine<'a> {
             if rule.is_none() {
                 let names: Vec<&str> = template.sections.iter().map(|s| s.name.as_str()).collect();
                 self.structure.push(
-                    Diagnostic::warning(
-                        "score::unknown-section",
+                    Problem::warning(
+                        ProblemKind::UnknownSection,
                         format!("{} 不在{}的{}表模板中 (section {} is not part of the {} template of {})", section.name.value, self.ruleset.label(), form.kind.value, section.name.value, form.kind.value, self.ruleset.label()),
                     )
                     .at(&form.source, section.name.span.clone())
@@ -634,8 +637,8 @@ impl<'a> Engine<'a> {
                 if let Some(rule) = rule {
                     match rule_weight {
                         None => self.structure.push(
-                            Diagnostic::warning(
-                                "score::unknown-item",
+                            Problem::warning(
+                                ProblemKind::UnknownItem,
                                 format!(
                                     "{} 不是{}的评分项 (`{}` is not an item of {})",
                                     item.name.value, rule.name, item.name.value, rule.name
@@ -654,7 +657,7 @@ impl<'a> Engine<'a> {
                         Some(w) => {
                             if let Some(printed) = item.weight.as_ref().filter(|p| p.value != w) {
                                 self.structure.push(
-                                    Diagnostic::warning("score::weight", format!("{} 的分值 {} 与规则的 {w} 不符 (the weight of {} is {}, the rules say {w})", item.name.value, printed.text, item.name.value, printed.text))
+                                    Problem::warning(ProblemKind::Weight, format!("{} 的分值 {} 与规则的 {w} 不符 (the weight of {} is {}, the rules say {w})", item.name.value, printed.text, item.name.value, printed.text))
                                         .at(&form.source, printed.span.clone()),
                                 );
                             }
@@ -695,8 +698,8 @@ impl<'a> Engine<'a> {
                 for (name, _) in &rule.items {
                     if !section.items.iter().any(|i| i.name.value == *name) {
                         self.structure.push(
-                            Diagnostic::warning(
-                                "score::missing-item",
+                            Problem::warning(
+                                ProblemKind::MissingItem,
                                 format!(
                                     "{} 缺少评分项 {name} (section {} lacks the item {name})",
                                     rule.name, rule.name
@@ -725,8 +728,8 @@ impl<'a> Engine<'a> {
         for rule in &template.sections {
             if !form.sections.iter().any(|s| s.name.value == rule.name) {
                 self.structure.push(
-                    Diagnostic::warning(
-                        "score::missing-section",
+                    Problem::warning(
+                        ProblemKind::MissingSection,
                         format!(
                             "缺少{}（{}分）(the form lacks the section {}, worth {} points)",
                             rule.name, rule.weight, rule.name, rule.weight
@@ -785,7 +788,7 @@ impl<'a> Engine<'a> {
                 row,
                 base,
                 kind,
-                "score::no-weight",
+                ProblemKind::NoWeight,
                 why,
                 &row.name.span,
             ));
@@ -796,7 +799,7 @@ impl<'a> Engine<'a> {
             (Target::NotApplicable, _) | (_, Actual::NotApplicable) => {
                 if !weight.is_zero() {
                     self.structure.push(
-                        Diagnostic::warning("score::not-applicable-weight", format!("{} 标为不适用却有分值 {} (the row is marked not applicable but carries {} points)", row.name.value, row.weight.text, row.weight.text))
+                        Problem::warning(ProblemKind::NotApplicableWeight, format!("{} 标为不适用却有分值 {} (the row is marked not applicable but carries {} points)", row.name.value, row.weight.text, row.weight.text))
                             .at(&form.source, row.weight.span.clone())
                             .help("give a not-applicable row a weight of 0, or fill in its target and actual"),
                     );
@@ -818,7 +821,7 @@ impl<'a> Engine<'a> {
                             row,
                             base,
                             IndicatorKind::Quantitative,
-                            "score::unit-mismatch",
+                            ProblemKind::UnitMismatch,
                             why,
                             &row.actual.span,
                         ));
@@ -872,7 +875,7 @@ impl<'a> Engine<'a> {
                     Target::Qualitative { .. } => IndicatorKind::Qualitative,
                     _ => IndicatorKind::Quantitative,
                 };
-                return Some(self.unverifiable(row, base, kind, "score::blank-cell", why, span));
+                return Some(self.unverifiable(row, base, kind, ProblemKind::BlankCell, why, span));
             }
             (Target::Qualitative { words, .. }, actual) => {
                 let (degree, tier, note) = match self.degree(row, words, actual) {
@@ -883,7 +886,7 @@ impl<'a> Engine<'a> {
                             row,
                             base,
                             IndicatorKind::Qualitative,
-                            "score::degree",
+                            ProblemKind::Degree,
                             why,
                             &row.actual.span,
                         ));
@@ -904,7 +907,7 @@ impl<'a> Engine<'a> {
                     row,
                     base,
                     IndicatorKind::Quantitative,
-                    "score::actual",
+                    ProblemKind::Actual,
                     why,
                     &row.actual.span,
                 ));
@@ -1072,7 +1075,7 @@ impl<'a> Engine<'a> {
         row: &Indicator,
         base: IndicatorScore,
         kind: IndicatorKind,
-        code: &'static str,
+        code: ProblemKind,
         why: String,
         at: &Span,
     ) -> IndicatorScore {
@@ -1097,7 +1100,7 @@ impl<'a> Engine<'a> {
             (None, _) => "no score is claimed: counted 0",
         };
         self.structure.push(
-            Diagnostic::warning(code, format!("{}: {why}", row.name.value))
+            Problem::warning(code, format!("{}: {why}", row.name.value))
                 .at(&self.form.source, at.clone())
                 .note(taken),
         );
@@ -1143,7 +1146,7 @@ impl<'a> Engine<'a> {
                     Unit::None => q.value.checked_div(Decimal::ONE_HUNDRED).unwrap_or(q.value),
                     _ => {
                         return Err(Box::new(Diagnostic::error(
-                            "score::degree",
+                            ProblemKind::Degree.code(),
                             format!(
                                 "定性指标的实际完成值「{}」不是完成程度，得分无法核对 (a qualitative target takes a completion degree such as 100%, not an amount: the score cannot be checked)",
                                 row.actual.text
@@ -1154,7 +1157,7 @@ impl<'a> Engine<'a> {
                 if degree.is_sign_negative() && !degree.is_zero() {
                     return Err(Box::new(
                         Diagnostic::error(
-                            "score::degree",
+                            ProblemKind::Degree.code(),
                             "完成程度不能为负 (a completion degree cannot be negative)",
                         )
                         .at(&self.form.source, row.actual.span.clone()),
@@ -1192,7 +1195,7 @@ impl<'a> Engine<'a> {
                 }
                 let tiers: Vec<&str> = self.ruleset.tiers.iter().map(|t| t.name.as_str()).collect();
                 Err(Box::new(Diagnostic::error(
-                    "score::degree",
+                    ProblemKind::Degree.code(),
                     format!(
                         "无法从「{word}」判断完成程度，得分无法核对 (cannot tell the completion degree from `{word}`; expected a percentage such as 100% or a tier: {}): the score cannot be checked",
                         tiers.join(", ")
@@ -1278,7 +1281,7 @@ impl<'a> Engine<'a> {
                         let expected: Vec<&str> =
                             template.level1.iter().map(|l| l.name()).collect();
                         self.structure.push(
-                            Diagnostic::warning("score::unknown-level1", format!("一级指标 {} 不在 {} 的{}表模板中 (level-1 indicator {} is not in the {} template of {}; {count} row(s))", level1.value, ruleset_label, form.kind.value, level1.value, form.kind.value, ruleset_label))
+                            Problem::warning(ProblemKind::UnknownLevel1, format!("一级指标 {} 不在 {} 的{}表模板中 (level-1 indicator {} is not in the {} template of {}; {count} row(s))", level1.value, ruleset_label, form.kind.value, level1.value, form.kind.value, ruleset_label))
                                 .at(&form.source, level1.span.clone())
                                 .label(format!("expected {}", expected.join(", "))),
                         );
@@ -1298,7 +1301,7 @@ impl<'a> Engine<'a> {
                             .filter_map(|l| l.names.first().map(String::as_str))
                             .collect();
                         self.structure.push(
-                            Diagnostic::warning("score::unknown-level2", format!("二级指标 {} 不属于 {} (level-2 indicator {} is not under {} in {})", level2.value, rule.name(), level2.value, rule.name(), ruleset_label))
+                            Problem::warning(ProblemKind::UnknownLevel2, format!("二级指标 {} 不属于 {} (level-2 indicator {} is not under {} in {})", level2.value, rule.name(), level2.value, rule.name(), ruleset_label))
                                 .at(&form.source, level2.span.clone())
                                 .label(format!("expected {}", expected.join(", "))),
                         );
@@ -1354,7 +1357,7 @@ impl<'a> Engine<'a> {
                     .map(|r| r.level1.span.clone())
                     .unwrap_or(form.kind.span.clone());
                 self.structure.push(
-                        Diagnostic::warning("score::weights", format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
+                        Problem::warning(ProblemKind::Weights, format!("{} 下各三级指标分值之和为 {}，应为 {want} (the weights under {} add up to {}, not {want})", rule.name(), subtotal.weight, rule.name(), subtotal.weight))
                             .at(&form.source, at),
                     );
             }
@@ -1380,7 +1383,7 @@ impl<'a> Engine<'a> {
                         .or(first_row.map(|r| r.level1.span.clone()))
                         .unwrap_or(form.kind.span.clone());
                     self.structure.push(
-                        Diagnostic::warning("score::weights", format!("{} 下各三级指标分值之和为 {sum}，应为 {want} (the weights under {}/{} add up to {sum}, not {want})", l2_name, rule.name(), l2_name))
+                        Problem::warning(ProblemKind::Weights, format!("{} 下各三级指标分值之和为 {sum}，应为 {want} (the weights under {}/{} add up to {sum}, not {want})", l2_name, rule.name(), l2_name))
                             .at(&form.source, at),
                     );
                 }
@@ -1395,7 +1398,7 @@ impl<'a> Engine<'a> {
             && indicator_weight != total
         {
             self.structure.push(
-                    Diagnostic::warning("score::weights", format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
+                    Problem::warning(ProblemKind::Weights, format!("绩效指标分值合计为 {indicator_weight}，应为 {total} (the indicator weights add up to {indicator_weight}, not {total})"))
                         .at(&form.source, form.kind.span.clone()),
                 );
         }
@@ -1411,11 +1414,14 @@ impl<'a> Engine<'a> {
             .checked_add(section_weight)
             .and_then(|w| w.checked_add(indicator_weight));
         if grand != Some(Decimal::ONE_HUNDRED)
-            && self.structure.iter().all(|d| d.code != "score::weights")
+            && self
+                .structure
+                .iter()
+                .all(|p| p.kind != ProblemKind::Weights)
         {
             self.structure.push(
-                Diagnostic::warning(
-                    "score::weights",
+                Problem::warning(
+                    ProblemKind::Weights,
                     format!(
                         "全表分值合计为 {}，应为 100 (the form's weights add up to {}, not 100)",
                         grand.map_or("?".into(), |g| g.to_string()),

@@ -1,7 +1,8 @@
 //! The score sheet: every figure of a form as the rules compute it, beside what was claimed.
 
 use super::claim::{Scale, agreement};
-use crate::diag::{Diagnostic, SourceFile};
+use super::problem::Problem;
+use crate::diag::SourceFile;
 use crate::num::percent_text;
 use crate::rules::FormKind;
 use rust_decimal::Decimal;
@@ -258,17 +259,68 @@ pub struct ScoreSheet {
     /// number belongs …), where the form does not fit its template (unknown names, weights that
     /// do not add up), and rows the rules cannot check as printed. The sheet is complete anyway.
     #[serde(skip)]
-    pub structure: Vec<Diagnostic>,
+    pub structure: Vec<Problem>,
     /// The form's text, to name places: `line 37`, or a cell for a form read from a workbook.
     #[serde(skip)]
     pub source: Arc<SourceFile>,
 }
 
+/// Which claimed figure a [`Mismatch`] is about. Review routes each kind to its check with an
+/// exhaustive match; outputs show [`MismatchKind::field`], the form's own column name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MismatchKind {
+    /// The budget block's 执行率.
+    ExecutionRate,
+    /// A funding source's 执行率.
+    SourceRate,
+    /// The execution score (执行率 得分).
+    ExecutionScore,
+    /// A scored section item's 得分 (资金管理 …).
+    ItemScore,
+    /// An indicator's 得分.
+    IndicatorScore,
+    /// An indicator's 偏差度.
+    Deviation,
+    /// The 自评得分.
+    Total,
+    /// The 等级.
+    Grade,
+}
+
+impl MismatchKind {
+    /// The column the claim is printed in: 执行率, 得分, 偏差度, 自评得分 or 等级.
+    pub const fn field(self) -> &'static str {
+        match self {
+            MismatchKind::ExecutionRate | MismatchKind::SourceRate => "执行率",
+            MismatchKind::ExecutionScore
+            | MismatchKind::ItemScore
+            | MismatchKind::IndicatorScore => "得分",
+            MismatchKind::Deviation => "偏差度",
+            MismatchKind::Total => "自评得分",
+            MismatchKind::Grade => "等级",
+        }
+    }
+
+    /// Whether the figure is a rate, claimed in a `%` column.
+    pub const fn is_percent(self) -> bool {
+        matches!(
+            self,
+            MismatchKind::ExecutionRate | MismatchKind::SourceRate | MismatchKind::Deviation
+        )
+    }
+}
+
+fn kind_as_field<S: Serializer>(kind: &MismatchKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.field())
+}
+
 /// A claimed figure that differs from the computed one ([`agreement`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mismatch {
-    /// 执行率, 得分, 偏差度, 自评得分, 等级 …
-    pub field: &'static str,
+    /// Which figure; in JSON, its column name (`field`: 执行率, 得分, 偏差度, 自评得分, 等级).
+    #[serde(rename = "field", serialize_with = "kind_as_field")]
+    pub kind: MismatchKind,
     /// The row: an indicator's name, a section item's, `执行率`, `总分` …
     pub row: String,
     pub line: usize,
@@ -303,7 +355,7 @@ impl ScoreSheet {
     pub fn mismatches(&self) -> Vec<Mismatch> {
         let mut out = Vec::new();
         // Points beyond the tolerance; rates and deviations at the precision they were printed with.
-        let mut claim = |field: &'static str,
+        let mut claim = |kind: MismatchKind,
                          row: &str,
                          claimed: Option<&Claimed>,
                          computed: Decimal,
@@ -313,7 +365,7 @@ impl ScoreSheet {
                 && agreement(c, computed, scale, self.tolerance).differs()
             {
                 out.push(Mismatch {
-                    field,
+                    kind,
                     row: row.into(),
                     line: c.line,
                     place: None,
@@ -329,7 +381,7 @@ impl ScoreSheet {
         let e = &self.execution;
         let (rate_claim, score_claim) = (e.claimed_rate.as_ref(), e.claimed_score.as_ref());
         claim(
-            "执行率",
+            MismatchKind::ExecutionRate,
             "执行率",
             rate_claim,
             e.rate,
@@ -337,7 +389,7 @@ impl ScoreSheet {
             trace_formula(&e.rate_trace),
         );
         claim(
-            "得分",
+            MismatchKind::ExecutionScore,
             "执行率",
             score_claim,
             e.score,
@@ -348,7 +400,7 @@ impl ScoreSheet {
             if let Some(rate) = s.rate {
                 let formula = Some("executed / budget");
                 claim(
-                    "执行率",
+                    MismatchKind::SourceRate,
                     &s.name,
                     s.claimed_rate.as_ref(),
                     rate,
@@ -360,13 +412,20 @@ impl ScoreSheet {
         for section in &self.sections {
             for item in &section.items {
                 let (claimed, note) = (item.claimed.as_ref(), item.note.as_deref());
-                claim("得分", &item.name, claimed, item.score, Scale::Points, note);
+                claim(
+                    MismatchKind::ItemScore,
+                    &item.name,
+                    claimed,
+                    item.score,
+                    Scale::Points,
+                    note,
+                );
             }
         }
         for row in &self.indicators {
             let score = (row.claimed_score.as_ref(), row.score);
             claim(
-                "得分",
+                MismatchKind::IndicatorScore,
                 &row.name,
                 score.0,
                 score.1,
@@ -376,7 +435,7 @@ impl ScoreSheet {
             let deviation = (row.claimed_deviation.as_ref(), row.deviation);
             let deviation_formula = trace_formula(&row.deviation_trace);
             claim(
-                "偏差度",
+                MismatchKind::Deviation,
                 &row.name,
                 deviation.0,
                 deviation.1,
@@ -386,7 +445,7 @@ impl ScoreSheet {
         }
         let total = (self.claimed_total.as_ref(), self.total);
         claim(
-            "自评得分",
+            MismatchKind::Total,
             "总分",
             total.0,
             total.1,
@@ -399,7 +458,7 @@ impl ScoreSheet {
             && c.text.trim() != self.grade
         {
             out.push(Mismatch {
-                field: "等级",
+                kind: MismatchKind::Grade,
                 row: "等级".into(),
                 line: c.line,
                 place: None,
