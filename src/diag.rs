@@ -156,6 +156,9 @@ impl SourceFile {
     }
 }
 
+/// A byte range in a source file: where a token, a cell or a field is written.
+pub type Span = Range<usize>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -138,7 +138,7 @@ fn the_reference_forms_survive_export_and_import_unchanged() {
     let scored = reference();
     let views: Vec<FormView> = scored.iter().map(|(f, s)| FormView::new(f, s)).collect();
     let findings: Vec<_> = scored.iter().flat_map(|(_, s)| sheet_findings(s)).collect();
-    let bytes = xlsx::export::export(&views, &findings).unwrap();
+    let bytes = jixiao::report::xlsx::export(&views, &findings).unwrap();
     let workbook = xlsx::cells::read_bytes("scored.xlsx", bytes).unwrap();
     let import = xlsx::import_workbook(&workbook, &ImportOptions::default());
     assert!(import.warnings.is_empty(), "{:#?}", import.warnings);
@@ -171,7 +171,8 @@ fn a_row_marked_not_applicable_survives_export_and_import() {
     let form = jixiao::form::load_path(&path).unwrap();
     let sheet = rescore(&form);
     let bytes =
-        xlsx::export::export(&[FormView::new(&form, &sheet)], &sheet_findings(&sheet)).unwrap();
+        jixiao::report::xlsx::export(&[FormView::new(&form, &sheet)], &sheet_findings(&sheet))
+            .unwrap();
     let workbook = xlsx::cells::read_bytes("na.xlsx", bytes).unwrap();
     let import = xlsx::import_workbook(&workbook, &ImportOptions::default());
     let imported = import.forms[0].as_ref().unwrap();

@@ -139,7 +139,7 @@ fn write_xlsx_seeds() {
         ("hand-built".to_string(), common::workbook::hand_built()),
         (
             "exported-reference".to_string(),
-            jixiao::xlsx::export::export(&views, &findings).unwrap(),
+            jixiao::report::xlsx::export(&views, &findings).unwrap(),
         ),
     ];
     // One form per workbook too: small inputs mutate faster.
@@ -150,7 +150,7 @@ fn write_xlsx_seeds() {
             .to_string_lossy()
             .into_owned();
         let bytes =
-            jixiao::xlsx::export::export(std::slice::from_ref(view), &sheet_findings(sheet))
+            jixiao::report::xlsx::export(std::slice::from_ref(view), &sheet_findings(sheet))
                 .unwrap();
         workbooks.push((format!("exported-{name}"), bytes));
     }

@@ -728,7 +728,7 @@ fn formula_cells_are_flagged_and_stale_values_said_so() {
 /// lists nested 15 deep stop at the output limit instead of allocating gigabytes.
 #[test]
 fn templates_are_bounded_in_depth_and_output() {
-    use jixiao::report::template::{Fields, Template, Value};
+    use jixiao::report::template::{FieldValue, Fields, Template};
     let deep = format!("{}x{}", "{{#a}}".repeat(50_000), "{{/a}}".repeat(50_000));
     let errors = Template::parse("deep.txt", &deep).unwrap_err();
     assert!(
@@ -744,8 +744,8 @@ fn templates_are_bounded_in_depth_and_output() {
         "{{/items}}".repeat(levels)
     );
     let template = Template::parse("wide.txt", &wide).unwrap();
-    let item: Fields = [("name".to_string(), Value::from("项目名称很长"))].into();
-    let data: Fields = [("items".to_string(), Value::List(vec![item; 8]))].into();
+    let item: Fields = [("name".to_string(), FieldValue::from("项目名称很长"))].into();
+    let data: Fields = [("items".to_string(), FieldValue::List(vec![item; 8]))].into();
     let start = std::time::Instant::now();
     let errors = template.render(&data).unwrap_err();
     assert_eq!(errors[0].code, "template::too-large", "{}", errors[0]);

@@ -741,7 +741,7 @@ proptest! {
     fn a_form_exported_to_excel_and_imported_back_is_the_same_form(form in any_form()) {
         use jixiao::report::layout::{FormView, sheet_findings};
         let (loaded, sheet) = form.score();
-        let bytes = jixiao::xlsx::export::export(&[FormView::new(&loaded, &sheet)], &sheet_findings(&sheet)).unwrap();
+        let bytes = jixiao::report::xlsx::export(&[FormView::new(&loaded, &sheet)], &sheet_findings(&sheet)).unwrap();
         let workbook = jixiao::xlsx::cells::read_bytes("generated.xlsx", bytes).unwrap();
         let import = jixiao::xlsx::import_workbook(&workbook, &jixiao::xlsx::ImportOptions::default());
         prop_assert_eq!(import.forms.len(), 1, "{:?}", import.warnings);

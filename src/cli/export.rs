@@ -54,7 +54,7 @@ pub fn run(args: ExportArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut inputs = found.files.clone();
     inputs.extend(args.paths.iter().cloned());
     let written = crate::write::refuse_input(&args.output, &inputs)
-        .and_then(|()| crate::xlsx::export::export(&views, &findings))
+        .and_then(|()| crate::report::xlsx::export(&views, &findings))
         .and_then(|bytes| write_atomic(&args.output, &bytes, overwrite));
     report(&scored.warnings);
     report(&scored.errors);

@@ -25,10 +25,10 @@ use crate::rules::{FormKind, RulesetRef};
 use crate::value::{self, Actual, Target};
 use raw::RawForm;
 use rust_decimal::Decimal;
-use std::ops::Range;
 use std::sync::Arc;
 
-pub type Span = Range<usize>;
+/// A byte range in the form's text (one type with the rules language's [`crate::diag::Span`]).
+pub use crate::diag::Span;
 
 /// Forms with more indicator rows than this are refused: no real form has them.
 pub const MAX_INDICATORS: usize = 2000;

@@ -5,7 +5,7 @@
 //!
 //! How each figure is defined: `docs/disclosure.md`.
 
-use super::template::{Fields, Template, Value};
+use super::template::{FieldValue, Fields, Template};
 use crate::diag::Diagnostic;
 use crate::form::Form;
 use crate::num::{self, percent_number};
@@ -123,7 +123,7 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
         department_items.push(d);
         rulesets.push(s.sheet.ruleset.clone());
     }
-    f.insert("部门整体".into(), Value::List(department_items));
+    f.insert("部门整体".into(), FieldValue::List(department_items));
 
     let projects: Vec<&&Scored<'_>> = forms
         .iter()
@@ -171,8 +171,8 @@ pub fn fields(forms: &[&Scored<'_>]) -> Fields {
         .or_else(|| forms.first().map(|s| s.grades.clone()))
         .unwrap_or_default();
     grade_fields(&mut f, &grades, &projects);
-    f.insert("项目".into(), Value::List(items));
-    f.insert("有更正".into(), Value::Bool(any_correction));
+    f.insert("项目".into(), FieldValue::List(items));
+    f.insert("有更正".into(), FieldValue::Bool(any_correction));
     f.insert("评分规则".into(), rulesets.join("、").into());
     f
 }
@@ -195,7 +195,7 @@ fn project_fields(p: &Scored<'_>, i: usize, level1_names: &[String]) -> Fields {
     }
     d.insert(
         "指标".into(),
-        Value::List(
+        FieldValue::List(
             p.sheet
                 .level1
                 .iter()
@@ -227,7 +227,7 @@ fn grade_fields(f: &mut Fields, grades: &[String], projects: &[&&Scored<'_>]) {
     f.insert("等级分布".into(), distribution.join("、").into());
     f.insert(
         "等级统计".into(),
-        Value::List(
+        FieldValue::List(
             grades
                 .iter()
                 .map(|g| {

@@ -26,23 +26,23 @@ pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
 const MAX_ERRORS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum FieldValue {
     Text(String),
     Bool(bool),
     List(Vec<Fields>),
 }
 
-pub type Fields = BTreeMap<String, Value>;
+pub type Fields = BTreeMap<String, FieldValue>;
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::Text(s.to_string())
+impl From<&str> for FieldValue {
+    fn from(s: &str) -> FieldValue {
+        FieldValue::Text(s.to_string())
     }
 }
 
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::Text(s)
+impl From<String> for FieldValue {
+    fn from(s: String) -> FieldValue {
+        FieldValue::Text(s)
     }
 }
 
@@ -223,7 +223,7 @@ impl Template {
         }
     }
 
-    fn lookup<'d>(scopes: &[&'d Fields], name: &str) -> Option<&'d Value> {
+    fn lookup<'d>(scopes: &[&'d Fields], name: &str) -> Option<&'d FieldValue> {
         scopes.iter().rev().find_map(|s| s.get(name))
     }
 
@@ -258,9 +258,9 @@ impl Template {
             match node {
                 Node::Text(t) => out.push_str(t),
                 Node::Field { name, span } => match Self::lookup(scopes, name) {
-                    Some(Value::Text(t)) => out.push_str(t),
-                    Some(Value::Bool(b)) => out.push_str(if *b { "是" } else { "否" }),
-                    Some(Value::List(items)) => out.push_str(&items.len().to_string()),
+                    Some(FieldValue::Text(t)) => out.push_str(t),
+                    Some(FieldValue::Bool(b)) => out.push_str(if *b { "是" } else { "否" }),
+                    Some(FieldValue::List(items)) => out.push_str(&items.len().to_string()),
                     None => errors.push(self.unknown(name, span, scopes)),
                 },
                 Node::Section {
@@ -274,9 +274,9 @@ impl Template {
                         continue;
                     };
                     let truthy = match value {
-                        Value::Text(t) => !t.is_empty(),
-                        Value::Bool(b) => *b,
-                        Value::List(items) => !items.is_empty(),
+                        FieldValue::Text(t) => !t.is_empty(),
+                        FieldValue::Bool(b) => *b,
+                        FieldValue::List(items) => !items.is_empty(),
                     };
                     if *inverted {
                         if !truthy {
@@ -285,7 +285,7 @@ impl Template {
                         continue;
                     }
                     match value {
-                        Value::List(items) => {
+                        FieldValue::List(items) => {
                             for item in items {
                                 scopes.push(item);
                                 self.render_nodes(body, scopes, out, errors);
@@ -332,7 +332,7 @@ fn strip_standalone(text: &str) -> (String, Vec<usize>) {
 mod tests {
     use super::*;
 
-    fn fields(pairs: &[(&str, Value)]) -> Fields {
+    fn fields(pairs: &[(&str, FieldValue)]) -> Fields {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
@@ -350,12 +350,12 @@ mod tests {
             ("个数", "2".into()),
             (
                 "项目",
-                Value::List(vec![
-                    fields(&[("名称", "甲".into()), ("优", Value::Bool(true))]),
-                    fields(&[("名称", "乙".into()), ("优", Value::Bool(false))]),
+                FieldValue::List(vec![
+                    fields(&[("名称", "甲".into()), ("优", FieldValue::Bool(true))]),
+                    fields(&[("名称", "乙".into()), ("优", FieldValue::Bool(false))]),
                 ]),
             ),
-            ("空", Value::List(vec![])),
+            ("空", FieldValue::List(vec![])),
         ]);
         assert_eq!(
             t.render(&data).unwrap(),

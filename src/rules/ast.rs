@@ -2,9 +2,9 @@
 //! checker can point at it and `rules fmt` can re-emit it with its comments.
 
 use rust_decimal::Decimal;
-use std::ops::Range;
 
-pub type Span = Range<usize>;
+/// A byte range in a rule file: the same type as a form's [`crate::form::Span`].
+pub use crate::diag::Span;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct File {
@@ -57,8 +57,9 @@ pub struct Number {
     pub span: Span,
 }
 
+/// A quoted string in a rule file (a title, a basis, an example's target), with its place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Text {
+pub struct StringLit {
     pub value: String,
     pub span: Span,
 }
@@ -72,8 +73,8 @@ pub struct RulesetHeader {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeaderField {
-    Title(Text),
-    Basis(Text),
+    Title(StringLit),
+    Basis(StringLit),
     Version(Number),
     Years {
         from: Number,
@@ -86,11 +87,11 @@ pub enum HeaderField {
     Regions {
         /// `region` or `regions`, as written.
         keyword: &'static str,
-        texts: Vec<Text>,
+        texts: Vec<StringLit>,
         span: Span,
     },
     /// `read-off "…"`: a rule read off published forms rather than quoted from a policy text.
-    ReadOff(Text),
+    ReadOff(StringLit),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,7 +277,7 @@ pub struct Level2 {
 /// `example "…" { kind 项目 budget 205 executed 92.61 expect execution 4.52 }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
-    pub title: Text,
+    pub title: StringLit,
     pub statements: Vec<ExampleStatement>,
     pub span: Span,
 }
@@ -290,8 +291,8 @@ pub enum ExampleStatement {
     /// `indicator 数量指标 target "≥150个" actual "120个" weight 10 [claimed 8]`
     Indicator {
         category: Vec<Name>,
-        target: Text,
-        actual: Text,
+        target: StringLit,
+        actual: StringLit,
         weight: Number,
         claimed: Option<Number>,
         span: Span,

@@ -181,17 +181,17 @@ pub enum CBound {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value {
+pub enum Evaluated {
     Num(Decimal),
     Bool(bool),
 }
 
-impl fmt::Display for Value {
+impl fmt::Display for Evaluated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Num(n) => write!(f, "{n}"),
-            Value::Bool(true) => f.write_str("yes"),
-            Value::Bool(false) => f.write_str("no"),
+            Evaluated::Num(n) => write!(f, "{n}"),
+            Evaluated::Bool(true) => f.write_str("yes"),
+            Evaluated::Bool(false) => f.write_str("no"),
         }
     }
 }
@@ -214,9 +214,9 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn get(&self, var: Var) -> Result<Value, String> {
+    pub fn get(&self, var: Var) -> Result<Evaluated, String> {
         let num = |v: Option<Decimal>| {
-            v.map(Value::Num).ok_or_else(|| {
+            v.map(Evaluated::Num).ok_or_else(|| {
                 format!(
                     "变量 {} 在此处没有值 (variable `{}` has no value here)",
                     var.name(),
@@ -235,7 +235,7 @@ impl Env {
             Var::Degree => num(self.degree),
             Var::Score => num(self.score),
             Var::Deviation => num(self.deviation),
-            Var::Met => self.met.map(Value::Bool).ok_or_else(|| {
+            Var::Met => self.met.map(Evaluated::Bool).ok_or_else(|| {
                 "变量 met 在此处没有值 (variable `met` has no value here)".to_string()
             }),
             Var::Ratio => {
@@ -251,7 +251,7 @@ impl Env {
                     );
                 }
                 num::div(actual, target)
-                    .map(Value::Num)
+                    .map(Evaluated::Num)
                     .map_err(|e| e.to_string())
             }
         }
@@ -290,11 +290,11 @@ impl Formulas for Vec<CExpr> {
 }
 
 impl CExpr {
-    pub fn eval(&self, env: &Env, formulas: &dyn Formulas) -> Result<Value, EvalError> {
+    pub fn eval(&self, env: &Env, formulas: &dyn Formulas) -> Result<Evaluated, EvalError> {
         let span = &self.span;
         match &self.kind {
-            CKind::Num(n) => Ok(Value::Num(*n)),
-            CKind::Bool(b) => Ok(Value::Bool(*b)),
+            CKind::Num(n) => Ok(Evaluated::Num(*n)),
+            CKind::Bool(b) => Ok(Evaluated::Bool(*b)),
             CKind::Var(v) => env.get(*v).map_err(|m| EvalError::new(span, m)),
             CKind::Formula(index) => match formulas.formula(*index) {
                 Some(body) => body.eval(env, formulas),
@@ -302,9 +302,9 @@ impl CExpr {
             },
             CKind::Neg(inner) => {
                 let v = inner.eval_num(env, formulas)?;
-                Ok(Value::Num(-v))
+                Ok(Evaluated::Num(-v))
             }
-            CKind::Not(inner) => Ok(Value::Bool(!inner.eval_bool(env, formulas)?)),
+            CKind::Not(inner) => Ok(Evaluated::Bool(!inner.eval_bool(env, formulas)?)),
             CKind::Binary(op, lhs, rhs) => eval_binary(*op, lhs, rhs, span, env, formulas),
             CKind::Call(func, args) => eval_call(*func, args, span, env, formulas),
             CKind::If(cond, then, otherwise) => {
@@ -338,8 +338,8 @@ impl CExpr {
 
     pub fn eval_num(&self, env: &Env, formulas: &dyn Formulas) -> Result<Decimal, EvalError> {
         match self.eval(env, formulas)? {
-            Value::Num(n) => Ok(n),
-            Value::Bool(_) => Err(EvalError::new(
+            Evaluated::Num(n) => Ok(n),
+            Evaluated::Bool(_) => Err(EvalError::new(
                 &self.span,
                 "expected a number, found yes/no",
             )),
@@ -348,8 +348,8 @@ impl CExpr {
 
     pub fn eval_bool(&self, env: &Env, formulas: &dyn Formulas) -> Result<bool, EvalError> {
         match self.eval(env, formulas)? {
-            Value::Bool(b) => Ok(b),
-            Value::Num(_) => Err(EvalError::new(
+            Evaluated::Bool(b) => Ok(b),
+            Evaluated::Num(_) => Err(EvalError::new(
                 &self.span,
                 "expected yes/no, found a number",
             )),
@@ -454,18 +454,18 @@ fn eval_binary(
     span: &Span,
     env: &Env,
     formulas: &dyn Formulas,
-) -> Result<Value, EvalError> {
+) -> Result<Evaluated, EvalError> {
     match op {
-        BinOp::And => Ok(Value::Bool(
+        BinOp::And => Ok(Evaluated::Bool(
             lhs.eval_bool(env, formulas)? && rhs.eval_bool(env, formulas)?,
         )),
-        BinOp::Or => Ok(Value::Bool(
+        BinOp::Or => Ok(Evaluated::Bool(
             lhs.eval_bool(env, formulas)? || rhs.eval_bool(env, formulas)?,
         )),
         BinOp::Cmp(cmp) => {
             let a = lhs.eval_num(env, formulas)?;
             let b = rhs.eval_num(env, formulas)?;
-            Ok(Value::Bool(compare(cmp, a, b)))
+            Ok(Evaluated::Bool(compare(cmp, a, b)))
         }
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
             let a = lhs.eval_num(env, formulas)?;
@@ -477,7 +477,7 @@ fn eval_binary(
                 _ => num::div(a, b),
             };
             result
-                .map(Value::Num)
+                .map(Evaluated::Num)
                 .map_err(|e| EvalError::arith(span, e))
         }
     }
@@ -489,7 +489,7 @@ fn eval_call(
     span: &Span,
     env: &Env,
     formulas: &dyn Formulas,
-) -> Result<Value, EvalError> {
+) -> Result<Evaluated, EvalError> {
     let mut values = Vec::with_capacity(args.len());
     for arg in args {
         values.push(arg.eval_num(env, formulas)?);
@@ -537,5 +537,5 @@ fn eval_call(
             crate::num::Rounding::new(dp, crate::num::RoundingMode::HalfUp).apply(first)
         }
     };
-    Ok(Value::Num(result))
+    Ok(Evaluated::Num(result))
 }

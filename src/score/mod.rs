@@ -921,14 +921,14 @@ impl<'a> Engine<'a> {
             IndicatorKind::Qualitative => &self.ruleset.qualitative,
             _ => &self.ruleset.quantitative,
         };
-        let mut chain: Vec<(&ScoringRules, Block<'_>)> = Vec::with_capacity(specific.len() + 1);
-        chain.extend(specific.iter().map(|r| (&r.rules, Block::Indicator(r))));
+        let mut chain: Vec<(&ScoringRules, RuleBlock<'_>)> = Vec::with_capacity(specific.len() + 1);
+        chain.extend(specific.iter().map(|r| (&r.rules, RuleBlock::Indicator(r))));
         chain.push((
             default_rules,
             if kind == IndicatorKind::Qualitative {
-                Block::Qualitative
+                RuleBlock::Qualitative
             } else {
-                Block::Quantitative
+                RuleBlock::Quantitative
             },
         ));
 
@@ -1208,11 +1208,11 @@ impl<'a> Engine<'a> {
 
     fn select_clause<'r>(
         &self,
-        chain: &[(&'r ScoringRules, Block<'r>)],
+        chain: &[(&'r ScoringRules, RuleBlock<'r>)],
         env: &Env,
         comparator: Comparator,
         row: &Indicator,
-    ) -> Result<Option<(&'r Clause, Block<'r>)>, Box<Diagnostic>> {
+    ) -> Result<Option<(&'r Clause, RuleBlock<'r>)>, Box<Diagnostic>> {
         let met = env.met.unwrap_or(false);
         for (rules, block) in chain {
             for clause in &rules.clauses {
@@ -1463,18 +1463,18 @@ fn bound_score(raw: Decimal, weight: Decimal) -> (Decimal, Option<String>) {
 
 /// Which block of the rules a clause comes from; named only when a trace is asked for.
 #[derive(Debug, Clone, Copy)]
-enum Block<'r> {
+enum RuleBlock<'r> {
     Indicator(&'r crate::rules::ruleset::IndicatorRules),
     Quantitative,
     Qualitative,
 }
 
-impl Block<'_> {
+impl RuleBlock<'_> {
     fn label(&self) -> String {
         match self {
-            Block::Indicator(r) => format!("indicator {}", r.selector.join(" | ")),
-            Block::Quantitative => "quantitative".into(),
-            Block::Qualitative => "qualitative".into(),
+            RuleBlock::Indicator(r) => format!("indicator {}", r.selector.join(" | ")),
+            RuleBlock::Quantitative => "quantitative".into(),
+            RuleBlock::Qualitative => "qualitative".into(),
         }
     }
 }
@@ -1483,7 +1483,7 @@ fn shown(var: Var, env: &Env) -> String {
     match env.get(var) {
         Ok(value) => match var {
             Var::Rate | Var::Degree => match value {
-                crate::rules::expr::Value::Num(n) => percent_text(n),
+                crate::rules::expr::Evaluated::Num(n) => percent_text(n),
                 other => other.to_string(),
             },
             _ => value.to_string(),

@@ -501,7 +501,7 @@ pub async fn export(
             #[cfg(feature = "xlsx")]
             "xlsx" => {
                 let findings: Vec<_> = views.iter().flat_map(|v| v.findings.clone()).collect();
-                let bytes = crate::xlsx::export::export(&views, &findings)
+                let bytes = crate::report::xlsx::export(&views, &findings)
                     .map_err(|d| ApiError::from_diagnostic(StatusCode::INTERNAL_SERVER_ERROR, d))?;
                 Ok(download(
                     bytes,

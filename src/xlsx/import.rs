@@ -108,7 +108,7 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
     // The summary sheet `jixiao export` writes beside the forms.
     if grid
         .get(0, 0)
-        .is_some_and(|c| c.text == super::export::SUMMARY_TITLE)
+        .is_some_and(|c| c.text == crate::report::xlsx::SUMMARY_TITLE)
     {
         return;
     }
@@ -144,11 +144,11 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
     }
     let indicator_headers: Vec<&Header> = headers
         .iter()
-        .filter(|h| h.block == Block::Indicators)
+        .filter(|h| h.block == TableBlock::Indicators)
         .collect();
     let budget_headers: Vec<&Header> = headers
         .iter()
-        .filter(|h| h.block == Block::Budget)
+        .filter(|h| h.block == TableBlock::Budget)
         .collect();
     let mut sheet = Sheet {
         document,
@@ -263,8 +263,8 @@ fn import_sheet(document: &str, grid: &Grid, options: &ImportOptions, import: &m
         let inner: Vec<&Header> = headers
             .iter()
             .filter(|h| h.row >= start && h.row <= end)
-            .filter(|h| h.block != Block::Budget || bh.is_some_and(|b| b.row == h.row))
-            .filter(|h| h.block != Block::Indicators || h.row == ih.row)
+            .filter(|h| h.block != TableBlock::Budget || bh.is_some_and(|b| b.row == h.row))
+            .filter(|h| h.block != TableBlock::Indicators || h.row == ih.row)
             .collect();
         let table = TableReader {
             sheet: &mut sheet,
@@ -349,45 +349,45 @@ struct TableReader<'s, 'a> {
 
 /// A value read from a cell.
 #[derive(Debug, Clone)]
-struct Value {
+struct CellText {
     text: String,
     cell: CellRef,
 }
 
 #[derive(Debug, Default)]
 struct BudgetRow {
-    label: Option<Value>,
-    initial: Option<Value>,
-    adjusted: Option<Value>,
-    executed: Option<Value>,
-    weight: Option<Value>,
-    rate: Option<Value>,
-    score: Option<Value>,
+    label: Option<CellText>,
+    initial: Option<CellText>,
+    adjusted: Option<CellText>,
+    executed: Option<CellText>,
+    weight: Option<CellText>,
+    rate: Option<CellText>,
+    score: Option<CellText>,
     row_ref: Option<CellRef>,
 }
 
 #[derive(Debug, Default)]
 struct IndicatorRow {
-    level1: Option<Value>,
-    level2: Option<Value>,
-    name: Option<Value>,
-    target: Option<Value>,
-    actual: Option<Value>,
-    weight: Option<Value>,
-    score: Option<Value>,
-    deviation: Option<Value>,
-    explanation: Option<Value>,
-    direction: Option<Value>,
-    unit: Option<Value>,
+    level1: Option<CellText>,
+    level2: Option<CellText>,
+    name: Option<CellText>,
+    target: Option<CellText>,
+    actual: Option<CellText>,
+    weight: Option<CellText>,
+    score: Option<CellText>,
+    deviation: Option<CellText>,
+    explanation: Option<CellText>,
+    direction: Option<CellText>,
+    unit: Option<CellText>,
     /// Columns kept as printed: (header, value).
-    extra: Vec<(String, Value)>,
+    extra: Vec<(String, CellText)>,
     row_ref: Option<CellRef>,
 }
 
 #[derive(Debug, Default)]
 struct SectionRead {
-    name: Option<Value>,
-    items: Vec<[Option<Value>; 5]>,
+    name: Option<CellText>,
+    items: Vec<[Option<CellText>; 5]>,
     rows: Vec<CellRef>,
 }
 
@@ -396,9 +396,9 @@ impl TableReader<'_, '_> {
         self.sheet.grid
     }
 
-    fn value(&mut self, cell: &Cell) -> Value {
+    fn value(&mut self, cell: &Cell) -> CellText {
         self.sheet.used.insert((cell.row, cell.col));
-        Value {
+        CellText {
             text: cell.text.clone(),
             cell: CellRef {
                 place: self.grid().place(cell.row, cell.col),
@@ -408,7 +408,7 @@ impl TableReader<'_, '_> {
     }
 
     /// The cell of `row` under a header spanning `span`: the first filled cell that starts there.
-    fn under(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<Value> {
+    fn under(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<CellText> {
         let (a, b) = span?;
         let cell = self
             .grid()
@@ -419,7 +419,7 @@ impl TableReader<'_, '_> {
     }
 
     /// Like `under`, but a cell inside a merged region takes the region's value.
-    fn under_following_merges(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<Value> {
+    fn under_following_merges(&mut self, row: u32, span: Option<(u32, u32)>) -> Option<CellText> {
         if let Some(v) = self.under(row, span) {
             return Some(v);
         }
@@ -463,7 +463,7 @@ impl TableReader<'_, '_> {
 
     /// The money unit a layout prints when it is not 万元: `金额单位：元` above the table, or
     /// `项目资金（元）` as the budget block's label.
-    fn money_unit(&self, key: Option<Value>) -> Option<Value> {
+    fn money_unit(&self, key: Option<CellText>) -> Option<CellText> {
         let unit = |text: &str| -> Option<&'static str> {
             let n = norm(text);
             ["亿元", "万元", "元"]
@@ -479,10 +479,10 @@ impl TableReader<'_, '_> {
                 grid.cells
                     .values()
                     .filter(|c| rows.contains(&c.row) && c.col < bh.first_col())
-                    .filter(|c| block_label(&norm(&c.text)) == Some(Block::Budget))
+                    .filter(|c| block_label(&norm(&c.text)) == Some(TableBlock::Budget))
                     .find_map(|c| {
                         unit(&c.text).map(|u| {
-                            let mut v = Value {
+                            let mut v = CellText {
                                 text: c.text.clone(),
                                 cell: CellRef {
                                     place: grid.place(c.row, c.col),
@@ -501,8 +501,8 @@ impl TableReader<'_, '_> {
         })
     }
 
-    /// Block labels in the first columns (`项目资金（万元）`, `绩效指标`) are part of the layout.
-    fn claim_block_labels(&mut self, row: u32, before_col: u32) -> Option<Value> {
+    /// TableBlock labels in the first columns (`项目资金（万元）`, `绩效指标`) are part of the layout.
+    fn claim_block_labels(&mut self, row: u32, before_col: u32) -> Option<CellText> {
         let cells: Vec<Cell> = self
             .grid()
             .row(row)
@@ -595,19 +595,24 @@ impl TableReader<'_, '_> {
 
         // Sections, objective, tasks.
         let mut sections = Vec::new();
-        let mut objective: (Option<Value>, Option<Value>) = (None, None);
+        let mut objective: (Option<CellText>, Option<CellText>) = (None, None);
         let mut tasks = Vec::new();
         let others: Vec<Header> = self
             .headers
             .iter()
-            .filter(|h| matches!(h.block, Block::Section | Block::Objective | Block::Tasks))
+            .filter(|h| {
+                matches!(
+                    h.block,
+                    TableBlock::Section | TableBlock::Objective | TableBlock::Tasks
+                )
+            })
             .map(|h| (*h).clone())
             .collect();
         for header in &others {
             self.claim_header(header);
             let first = header.first_col();
             match header.block {
-                Block::Section => {
+                TableBlock::Section => {
                     let name_cell = grid
                         .row(header.row)
                         .filter(|c| c.col < first)
@@ -638,7 +643,7 @@ impl TableReader<'_, '_> {
                     }
                     sections.push(section);
                 }
-                Block::Objective => {
+                TableBlock::Objective => {
                     for row in self.block_rows(header) {
                         self.claim_block_labels(row, first);
                         let expected = self.under(row, header.span(Col::Expected));
@@ -647,7 +652,7 @@ impl TableReader<'_, '_> {
                         objective.1 = join(objective.1.take(), achieved);
                     }
                 }
-                Block::Tasks => {
+                TableBlock::Tasks => {
                     for row in self.block_rows(header) {
                         self.claim_block_labels(row, first);
                         let name = self.under(row, header.span(Col::TaskName));
@@ -666,10 +671,10 @@ impl TableReader<'_, '_> {
         let ih = self.indicators;
         self.claim_header(ih);
         let mut indicators: Vec<IndicatorRow> = Vec::new();
-        let mut carried: (Option<Value>, Option<Value>) = (None, None);
-        let mut execution: (Option<Value>, Option<Value>) = (None, None);
+        let mut carried: (Option<CellText>, Option<CellText>) = (None, None);
+        let mut execution: (Option<CellText>, Option<CellText>) = (None, None);
         for row in self.block_rows(ih) {
-            if classify_header(grid, row).is_some_and(|h| h.block == Block::Indicators) {
+            if classify_header(grid, row).is_some_and(|h| h.block == TableBlock::Indicators) {
                 // A header repeated on a new page.
                 for cell in grid.row(row) {
                     self.sheet.used.insert((cell.row, cell.col));
@@ -755,9 +760,9 @@ impl TableReader<'_, '_> {
         }
 
         // Key cells anywhere in the table outside the blocks: title, names, year, grade.
-        let mut title: Option<Value> = None;
-        let mut keys: Vec<(Key, Value)> = Vec::new();
-        let mut year: Option<(i32, Value)> = None;
+        let mut title: Option<CellText> = None;
+        let mut keys: Vec<(Key, CellText)> = Vec::new();
+        let mut year: Option<(i32, CellText)> = None;
         let rows: Vec<u32> = grid
             .rows()
             .into_iter()
@@ -776,7 +781,7 @@ impl TableReader<'_, '_> {
                 if let Some((key, inline)) = key_label(&cell.text) {
                     let label = self.value(cell);
                     let value = match inline {
-                        Some(text) => Some(Value { text, ..label }),
+                        Some(text) => Some(CellText { text, ..label }),
                         None => {
                             let next = cells
                                 .get(i + 1)
@@ -1126,8 +1131,8 @@ impl TableReader<'_, '_> {
             t.comments(i == 0);
             let start = t.len();
             t.table("[[indicators]]", None);
-            let text = |v: &Option<Value>| v.as_ref().map_or(String::new(), |v| v.text.clone());
-            let cell = |v: &Option<Value>| v.as_ref().map(|v| v.cell.clone());
+            let text = |v: &Option<CellText>| v.as_ref().map_or(String::new(), |v| v.text.clone());
+            let cell = |v: &Option<CellText>| v.as_ref().map(|v| v.cell.clone());
             t.string(
                 "level1",
                 &text(&row.level1),
@@ -1223,8 +1228,8 @@ impl TableReader<'_, '_> {
 }
 
 /// A paragraph of a document read as a value (a table's title or year above it).
-fn paragraph_value(p: &super::cells::Paragraph) -> Value {
-    Value {
+fn paragraph_value(p: &super::cells::Paragraph) -> CellText {
+    CellText {
         text: p.text.clone(),
         cell: CellRef {
             place: p.place.clone(),
@@ -1233,7 +1238,7 @@ fn paragraph_value(p: &super::cells::Paragraph) -> Value {
     }
 }
 
-fn join(a: Option<Value>, b: Option<Value>) -> Option<Value> {
+fn join(a: Option<CellText>, b: Option<CellText>) -> Option<CellText> {
     match (a, b) {
         (Some(mut a), Some(b)) => {
             a.text = format!("{}\n{}", a.text, b.text);
@@ -1260,7 +1265,7 @@ fn budget_fields(t: &mut TomlText, row: &BudgetRow, total: bool, columns: [bool;
             None => {}
         }
     }
-    let optional: &[(&str, &Option<Value>, &str)] = if total {
+    let optional: &[(&str, &Option<CellText>, &str)] = if total {
         &[
             ("weight", &row.weight, "分值"),
             ("rate", &row.rate, "执行率"),

@@ -121,7 +121,7 @@ pub(super) fn header_col(n: &str) -> Option<Col> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Block {
+pub(super) enum TableBlock {
     Budget,
     Section,
     Objective,
@@ -130,22 +130,22 @@ pub(super) enum Block {
 }
 
 /// Labels that name a block in the first column (often merged down over it).
-pub(super) fn block_label(n: &str) -> Option<Block> {
+pub(super) fn block_label(n: &str) -> Option<TableBlock> {
     let n = n.trim_end_matches(':');
     let block = match n {
         _ if n.starts_with("项目资金") || n.starts_with("部门整体支出") || n == "资金情况" => {
-            Block::Budget
+            TableBlock::Budget
         }
-        _ if n.starts_with("资金管理") => Block::Section,
+        _ if n.starts_with("资金管理") => TableBlock::Section,
         _ if n.starts_with("年度总体目标")
             || n.starts_with("年度履职目标")
             || n == "总体目标"
             || n == "绩效目标" =>
         {
-            Block::Objective
+            TableBlock::Objective
         }
-        _ if n.starts_with("年度主要任务") || n == "主要任务" => Block::Tasks,
-        _ if n == "绩效指标" || n == "指标" => Block::Indicators,
+        _ if n.starts_with("年度主要任务") || n == "主要任务" => TableBlock::Tasks,
+        _ if n == "绩效指标" || n == "指标" => TableBlock::Indicators,
         _ => return None,
     };
     Some(block)
@@ -269,7 +269,7 @@ pub(super) struct Header {
     pub(super) row: u32,
     pub(super) first_row: u32,
     pub(super) last_row: u32,
-    pub(super) block: Block,
+    pub(super) block: TableBlock,
     /// Each column: which, the columns it spans, its cell.
     pub(super) columns: Vec<(Col, u32, u32)>,
     pub(super) cells: Vec<(u32, u32)>,
@@ -365,15 +365,15 @@ pub(super) fn classify_header(grid: &Grid, row: u32) -> Option<Header> {
         .filter(|&&c| has(c))
         .count();
     let block = if has(Col::Level3) && (has(Col::Target) || has(Col::Weight)) {
-        Block::Indicators
+        TableBlock::Indicators
     } else if money >= 2 {
-        Block::Budget
+        TableBlock::Budget
     } else if has(Col::TaskName) {
-        Block::Tasks
+        TableBlock::Tasks
     } else if has(Col::Description) && (has(Col::Weight) || has(Col::Score)) {
-        Block::Section
+        TableBlock::Section
     } else if has(Col::Expected) && has(Col::Achieved) {
-        Block::Objective
+        TableBlock::Objective
     } else {
         return None;
     };

@@ -1,5 +1,5 @@
-//! Tables in: Excel workbooks (`.xlsx`, `.xls`, WPS `.et`) and Word documents (`.docx`); Excel
-//! workbooks out (feature `xlsx`).
+//! Tables in: Excel workbooks (`.xlsx`, `.xls`, WPS `.et`) and Word documents (`.docx`). (Excel
+//! out, the official layout as a workbook, is an output format: `report::xlsx`.)
 //!
 //! Every input format is read into the same grids of cells (merged regions and all), and one form
 //! builder reads the grids, whichever format they came from:
@@ -8,14 +8,12 @@
 //! - [`xls`] (with [`biff`]): `.xls` / `.et` read into them;
 //! - [`docx`]: the tables of a Word document read into them (`w:gridSpan`, `w:vMerge`,
 //!   `w:gridBefore` become merged regions);
-//! - [`import`]: 自评表 found in those grids by their header cells, written as form-file text;
-//! - [`export`]: scored forms written back in the official layout.
+//! - [`import`]: 自评表 found in those grids by their header cells, written as form-file text.
 
 pub mod biff;
 pub mod budget;
 pub mod cells;
 pub mod docx;
-pub mod export;
 pub mod formula;
 pub mod import;
 mod labels;

@@ -284,11 +284,11 @@ fn unterminated_string(input: &Tokens<'_>, t: &Token<'_>) -> SyntaxError {
     e
 }
 
-fn text<'a>(input: Tokens<'a>) -> PResult<'a, Text> {
+fn text<'a>(input: Tokens<'a>) -> PResult<'a, StringLit> {
     match input.first() {
         Some(t) if t.kind == TokenKind::String => Ok((
             advance(input),
-            Text {
+            StringLit {
                 value: unquote(t.text),
                 span: t.span(),
             },

@@ -6,9 +6,9 @@
 //! (`2`, `0.00%`, `45.18`), so that importing the workbook gives the form back. A computed figure
 //! that differs from the claimed one is highlighted and carries a note with both.
 
-use super::cells::sheet_ref;
 use crate::diag::Diagnostic;
 use crate::report::layout::{Figure, FindingRow, FormView};
+use crate::xlsx::cells::sheet_ref;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
