@@ -7,7 +7,7 @@ use super::{
     WEIGHT_SUM,
 };
 use crate::diag::Diagnostic;
-use crate::form::{Field, FundSource};
+use crate::form::{Field, FundSource, IndicatorPart};
 use crate::num::{self, percent_text};
 use crate::score::{IndicatorKind, Scale, Status, agreement, beyond};
 use rust_decimal::Decimal;
@@ -169,6 +169,9 @@ fn structure(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
             | "score::zero-budget"
             | "score::denominator"
             | "score::no-weight" => (&ODD_CELL, ""),
+            "score::parts-left-out" | "score::parts-funds" | "score::parts-actual" => {
+                (&ODD_CELL, "实际完成值")
+            }
             code if code.starts_with("form::") => (&ODD_CELL, ""),
             _ => (&TEMPLATE_FIT, ""),
         };
@@ -218,7 +221,13 @@ fn row_at(cx: &Context, d: &Diagnostic) -> String {
             row.score.as_ref().map(|s| &s.span),
             row.deviation.as_ref().map(|d| &d.span),
         ];
-        if cells.into_iter().flatten().any(inside) {
+        let in_part = |p: &IndicatorPart| {
+            [&p.span, &p.name.span, &p.actual.span]
+                .into_iter()
+                .chain(p.funds.as_ref().map(|f| &f.span))
+                .any(inside)
+        };
+        if cells.into_iter().flatten().any(inside) || row.parts.iter().any(in_part) {
             return row.name.value.clone();
         }
     }
