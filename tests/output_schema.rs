@@ -190,8 +190,13 @@ fn score_output_of_every_shipped_form_fits_its_schema() {
         "json",
         "evaluations/",
         "tests/fixtures/review",
+        // Rows reported by parts: the row's `parts` object, included and left-out parts.
+        "tests/fixtures/tolerated/parts.toml",
+        "tests/fixtures/odd/form-parts-mixed.toml",
     ]);
     assert!(out["forms"].as_array().unwrap().len() > 20);
+    let parts = out.to_string().matches("\"working\"").count();
+    assert!(parts >= 3, "the parts fixtures' rows carry their parts");
     assert_valid("score", &out);
     // Rates are percents everywhere, computed and claimed alike, as the field names say.
     let text = out.to_string();

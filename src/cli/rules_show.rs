@@ -363,6 +363,10 @@ fn scoring_lines(ruleset: &RuleSet, kinds: &[FormKind]) -> Vec<String> {
         "    低优指标 lower-is-better (no comparator printed → ≤): {}",
         lower_is_better_line(ruleset)
     ));
+    lines.push(format!(
+        "    分项汇总 parts (a row reported by parts: 绝对值 absolute, 相对值 relative): {}",
+        ruleset.parts
+    ));
     rules_block(ruleset, &ruleset.quantitative, &mut lines);
     lines.push("  定性 qualitative (the actual is a completion degree)".to_string());
     rules_block(ruleset, &ruleset.qualitative, &mut lines);

@@ -225,6 +225,10 @@ const CHINESE_KEYS: &[(&str, &str, &str)] = &[
     ("indicators", "score", "得分"),
     ("indicators", "deviation", "偏差度"),
     ("indicators", "explanation", "偏差原因分析及改进措施"),
+    ("indicators", "parts", "分项"),
+    ("parts", "name", "名称"),
+    ("parts", "actual", "实际完成值"),
+    ("parts", "funds", "资金额度"),
     ("total", "score", "自评得分"),
     ("total", "grade", "等级"),
 ];

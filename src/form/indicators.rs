@@ -75,6 +75,7 @@ impl Validator<'_> {
                 &row_span,
             );
             let actual = self.actual(r.actual, &name, unit.as_ref(), &row_span);
+            let parts = self.parts(r.parts, &name, unit.as_ref());
             let weight = self.weight(r.weight, &name, &row_span, &target, &actual);
             if weight.value.is_sign_negative() && !weight.value.is_zero() {
                 self.note(
@@ -98,6 +99,7 @@ impl Validator<'_> {
                 deviation,
                 explanation: r.explanation,
                 extra: r.extra,
+                parts,
                 span: row_span,
             });
         }
@@ -356,4 +358,5 @@ fn has_figures(r: &raw::RawIndicator) -> bool {
         || filled(r.actual.as_ref().map(|t| t.get_ref().as_str()))
         || filled(r.weight.as_ref().map(|w| w.get_ref().text.as_str()))
         || filled(r.score.as_ref().map(|w| w.get_ref().text.as_str()))
+        || !r.parts.is_empty()
 }

@@ -13,6 +13,7 @@ mod budget;
 mod cells;
 pub mod emit;
 mod indicators;
+mod parts;
 pub mod raw;
 mod toml_errors;
 mod validate;
@@ -245,7 +246,22 @@ pub struct Indicator {
     pub explanation: Option<String>,
     /// Other printed columns of the row, header → cell.
     pub extra: std::collections::BTreeMap<String, String>,
+    /// The parts that report the row, whose actuals combine into its 实际完成值 (empty for a
+    /// row reported whole).
+    pub parts: Vec<IndicatorPart>,
     /// The whole `[[indicators]]` table.
+    pub span: Span,
+}
+
+/// One part of an indicator row: a sub-project, a recipient unit or a fund line that reports
+/// its own 实际完成值, with its funds (资金额度) where printed.
+#[derive(Debug, Clone)]
+pub struct IndicatorPart {
+    /// As printed, or `第N分项` (part N) where blank.
+    pub name: Text,
+    pub actual: Field<Actual>,
+    /// In the budget block's money unit; `None` where not printed (or unreadable, noted).
+    pub funds: Option<Field<Decimal>>,
     pub span: Span,
 }
 

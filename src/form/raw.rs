@@ -222,6 +222,25 @@ pub struct RawIndicator {
     /// Other printed columns of the row (是否核心指标, 得分系数 …): header → cell, kept as printed.
     #[serde(default, alias = "其他")]
     pub extra: std::collections::BTreeMap<String, String>,
+    /// The parts that report the row (sub-projects, recipient units, fund lines): their actuals
+    /// combine into the row's 实际完成值 as the ruleset's `parts` setting says.
+    #[serde(default, alias = "分项")]
+    pub parts: Vec<Spanned<RawPart>>,
+}
+
+/// One part of an indicator row (`[[indicators.parts]]`, `[[绩效指标.分项]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPart {
+    #[serde(alias = "名称")]
+    pub name: Option<Spanned<String>>,
+    #[serde(alias = "实际完成值")]
+    pub actual: Option<Spanned<String>>,
+    /// The part's funds (资金额度), in the budget block's money unit: the weight of a relative
+    /// value (a rate) in the funds-weighted mean.
+    #[serde(alias = "资金额度")]
+    #[serde(alias = "资金")]
+    pub funds: Option<Spanned<RawNumber>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -100,6 +100,30 @@ fn diagnostic() -> Value {
     )
 }
 
+/// A row reported by parts: each part, and how they combined into the row's actual.
+fn parts_schema() -> Value {
+    let part = object(
+        vec![
+            ("name", string()),
+            ("line", count()),
+            ("actual", string()),
+            ("funds", nullable(decimal())),
+            ("included", boolean()),
+        ],
+        &[],
+    );
+    object(
+        vec![
+            ("rule", string()),
+            ("parts", array(part)),
+            ("combined", nullable(string())),
+            ("working", nullable(string())),
+            ("claimed_actual", nullable(string())),
+        ],
+        &[],
+    )
+}
+
 fn trace() -> Value {
     object(
         vec![
@@ -215,6 +239,7 @@ fn sheet_defs(defs: &mut Map<String, Value>) {
             ("claimed_deviation_percent", cp()),
             ("score_trace", t()),
             ("deviation_trace", t()),
+            ("parts", nullable(parts_schema())),
         ],
         &[],
     );

@@ -243,7 +243,9 @@ check!(
      `form::comparator-in-actual`, `form::unreadable-target` …) and the rows the engine could not \
      score by the rules (`score::blank-cell`, `score::unit-mismatch`, `score::degree` …: the \
      unit's claimed score is taken within the weight, unchecked) are each reported here, located, \
-     with the engine's code."
+     with the engine's code. So are the parts of a row that do not combine into its actual \
+     (`score::parts-left-out`, `score::parts-funds`) and a printed actual that is not its parts \
+     combined (`score::parts-actual`)."
 );
 check!(
     QUALITATIVE_TIER,

@@ -7,7 +7,7 @@ use super::{
     WEIGHT_SUM,
 };
 use crate::diag::Diagnostic;
-use crate::form::{Field, FundSource};
+use crate::form::{Field, FundSource, IndicatorPart};
 use crate::num::{self, percent_text};
 use crate::score::{IndicatorKind, ProblemKind, Scale, Status, agreement, beyond};
 use rust_decimal::Decimal;
@@ -171,6 +171,9 @@ fn structure(cx: &Context, wanted: &Check, out: &mut Vec<Finding>) {
             | ProblemKind::ZeroBudget
             | ProblemKind::Denominator
             | ProblemKind::NoWeight => (&ODD_CELL, ""),
+            ProblemKind::PartsLeftOut | ProblemKind::PartsFunds | ProblemKind::PartsActual => {
+                (&ODD_CELL, "实际完成值")
+            }
         };
         if check.code != wanted.code {
             continue;
@@ -218,7 +221,13 @@ fn row_at(cx: &Context, d: &Diagnostic) -> String {
             row.score.as_ref().map(|s| &s.span),
             row.deviation.as_ref().map(|d| &d.span),
         ];
-        if cells.into_iter().flatten().any(inside) {
+        let in_part = |p: &IndicatorPart| {
+            [&p.span, &p.name.span, &p.actual.span]
+                .into_iter()
+                .chain(p.funds.as_ref().map(|f| &f.span))
+                .any(inside)
+        };
+        if cells.into_iter().flatten().any(inside) || row.parts.iter().any(in_part) {
             return row.name.value.clone();
         }
     }

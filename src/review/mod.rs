@@ -18,6 +18,7 @@ pub mod batch;
 pub mod claimed;
 pub mod consistency;
 pub mod design;
+mod parts;
 pub mod plausibility;
 pub mod similarity;
 
@@ -359,6 +360,8 @@ pub fn review_with(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> Vec<Finding> {
+    let combined = parts::with_combined_actuals(form, sheet);
+    let form = combined.as_ref().unwrap_or(form);
     review_in(&Context::new(ruleset, form, sheet), checks)
 }
 
@@ -491,6 +494,8 @@ pub fn review_form(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> FormReview {
+    let combined = parts::with_combined_actuals(form, sheet);
+    let form = combined.as_ref().unwrap_or(form);
     let cx = Context::new(ruleset, form, sheet);
     let mut r = FormReview::new(sheet, review_in(&cx, checks));
     r.department = form.department.clone();

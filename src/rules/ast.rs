@@ -169,6 +169,18 @@ pub enum ScoringEntry {
         patterns: Vec<LowerPattern>,
         span: Span,
     },
+    /// `parts { absolute sum  relative funds-weighted }`: how the parts of a row combine into
+    /// its actual.
+    Parts { rules: Vec<PartsEntry>, span: Span },
+}
+
+/// `absolute sum`, `relative funds-weighted`: which values (`absolute` or `relative`) and how
+/// they combine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartsEntry {
+    pub kind: Name,
+    pub method: Name,
+    pub span: Span,
 }
 
 /// `控制率 except { 疫 病 }`: a name part, and the name parts that undo it.
@@ -288,13 +300,21 @@ pub enum ExampleStatement {
     Kind(Name),
     /// `initial 205`, `budget 205`, `executed 92.61`, `total 89.99`
     Figure { key: Name, value: Number },
-    /// `indicator 数量指标 target "≥150个" actual "120个" weight 10 [claimed 8]`
+    /// `indicator 数量指标 target "≥150个" actual "120个" weight 10 [claimed 8]` (`actual` left out
+    /// for a row reported by parts)
     Indicator {
         category: Vec<Name>,
         target: StringLit,
-        actual: StringLit,
+        actual: Option<StringLit>,
         weight: Number,
         claimed: Option<Number>,
+        span: Span,
+    },
+    /// `part 甲镇 actual "120户" [funds 30]`: a part of the example's row.
+    Part {
+        name: Name,
+        actual: StringLit,
+        funds: Option<Number>,
         span: Span,
     },
     /// `expect score 8`, `expect deviation 20%`, `expect grade 良`, `expect explain yes`

@@ -97,7 +97,12 @@ fn form_text(ruleset: &RuleSet, example: &Example) -> Result<String, String> {
             Value::String(name.unwrap_or_else(|| "示例指标".into())),
         );
         row.insert("target".into(), Value::String(ind.target.clone()));
-        row.insert("actual".into(), Value::String(ind.actual.clone()));
+        if let Some(actual) = &ind.actual {
+            row.insert("actual".into(), Value::String(actual.clone()));
+        }
+        if !example.parts.is_empty() {
+            row.insert("parts".into(), Value::Array(parts(example)));
+        }
         row.insert("weight".into(), Value::String(ind.weight.to_string()));
         if let Some(claimed) = ind.claimed {
             row.insert("score".into(), Value::String(claimed.to_string()));
@@ -105,6 +110,24 @@ fn form_text(ruleset: &RuleSet, example: &Example) -> Result<String, String> {
         form.insert("indicators".into(), Value::Array(vec![Value::Table(row)]));
     }
     toml::to_string(&form).map_err(|e| e.to_string())
+}
+
+/// The example's `part …` lines as `[[indicators.parts]]` tables.
+fn parts(example: &Example) -> Vec<toml::Value> {
+    use toml::{Table, Value};
+    example
+        .parts
+        .iter()
+        .map(|p| {
+            let mut part = Table::new();
+            part.insert("name".into(), Value::String(p.name.clone()));
+            part.insert("actual".into(), Value::String(p.actual.clone()));
+            if let Some(funds) = p.funds {
+                part.insert("funds".into(), Value::String(funds.to_string()));
+            }
+            Value::Table(part)
+        })
+        .collect()
 }
 
 pub fn run(ruleset: &RuleSet, example: &Example) -> ExampleOutcome {
@@ -241,6 +264,11 @@ fn check(
                 as_fraction(expected) == Some(got),
                 crate::num::percent_text(got),
             )
+        }
+        "actual" => {
+            // The actual as scored: for a row reported by parts, their combined figure.
+            let got = row.map_or_else(|| "(no indicator)".to_string(), |r| r.actual.clone());
+            (got == want, got)
         }
         "score" | "deviation" | "explain" | "met" | "tier" => {
             let Some(row) = row else {

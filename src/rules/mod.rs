@@ -11,6 +11,7 @@ pub mod expr;
 pub mod format;
 pub mod lexer;
 pub mod parser;
+pub mod parts;
 pub mod region;
 pub mod registry;
 pub mod ruleset;

@@ -330,14 +330,25 @@ pub struct Example {
     pub kind: FormKind,
     pub figures: Vec<(String, Decimal)>,
     pub indicator: Option<ExampleIndicator>,
+    /// `part …`: the parts that report the indicator's actual.
+    pub parts: Vec<ExamplePart>,
     pub expectations: Vec<Expectation>,
+}
+
+/// `part 甲镇 actual "120户" funds 30`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamplePart {
+    pub name: String,
+    pub actual: String,
+    pub funds: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExampleIndicator {
     pub category: Vec<String>,
     pub target: String,
-    pub actual: String,
+    /// `None`: left out (a row reported by parts).
+    pub actual: Option<String>,
     pub weight: Decimal,
     pub claimed: Option<Decimal>,
 }
@@ -394,6 +405,8 @@ pub struct RuleSet {
     /// contains one, with no comparator printed, reads as `≤` (`quantitative { lower-is-better
     /// { … } }`, else the built-in list).
     pub lower_is_better: Vec<LowerIsBetter>,
+    /// How the parts of a row combine into its actual (`quantitative { parts { … } }`).
+    pub parts: super::parts::PartsRule,
     pub qualitative: ScoringRules,
     pub tiers: Vec<Tier>,
     pub indicator_rules: Vec<IndicatorRules>,

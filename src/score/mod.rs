@@ -7,11 +7,13 @@
 //! zero in a rule), scoring fails with a located error.
 
 pub mod claim;
+pub mod parts;
 mod place;
 mod problem;
 pub mod sheet;
 
 pub use claim::{Agreement, Scale, agreement, beyond};
+pub use parts::{PartScore, PartsScore};
 pub use place::place_blank_level1;
 pub use problem::{Problem, ProblemKind, diagnostics};
 pub use sheet::*;
@@ -753,6 +755,11 @@ impl<'a> Engine<'a> {
 
     fn indicator(&mut self, row: &Indicator) -> Option<IndicatorScore> {
         let form = self.form;
+        // A row reported by parts is scored on their combined actual (`parts.rs`).
+        let combined = parts::combine(self.ruleset, form, row);
+        let row = combined.as_ref().map_or(row, |c| &c.row);
+        self.structure
+            .extend(combined.iter().flat_map(|c| c.findings.iter().cloned()));
         let weight = row.weight.value;
         let base = IndicatorScore {
             level1: row.level1.value.clone(),
@@ -773,6 +780,7 @@ impl<'a> Engine<'a> {
             claimed_deviation: claimed(form, &row.deviation),
             score_trace: None,
             deviation_trace: None,
+            parts: combined.as_ref().map(|c| c.summary.clone()),
         };
         let mut env = self.form_env();
         env.weight = Some(weight);
@@ -977,7 +985,8 @@ impl<'a> Engine<'a> {
         let rounded = self.ruleset.rounding.score.apply(raw);
         let (score, clamped) = bound_score(rounded, weight);
         let score_trace = if self.options.trace {
-            let mut notes: Vec<String> = clamped.into_iter().collect();
+            let mut notes: Vec<String> = combined.iter().filter_map(|c| c.trace_note()).collect();
+            notes.extend(clamped);
             notes.push(self.rounding_notes.score.clone());
             if let Some(note) = direction_note {
                 notes.push(note);

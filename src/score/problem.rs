@@ -53,6 +53,12 @@ pub enum ProblemKind {
     UnknownLevel2,
     /// Weights that do not add up to their level's total, or to 100.
     Weights,
+    /// A part of a row that cannot be combined with the others (another kind, unit, a word).
+    PartsLeftOut,
+    /// Rates of parts that cannot be weighted by funds: their plain mean is taken.
+    PartsFunds,
+    /// A row's printed actual that is not its parts combined.
+    PartsActual,
 }
 
 impl ProblemKind {
@@ -79,6 +85,9 @@ impl ProblemKind {
             ProblemKind::UnknownLevel1 => "score::unknown-level1",
             ProblemKind::UnknownLevel2 => "score::unknown-level2",
             ProblemKind::Weights => "score::weights",
+            ProblemKind::PartsLeftOut => "score::parts-left-out",
+            ProblemKind::PartsFunds => "score::parts-funds",
+            ProblemKind::PartsActual => "score::parts-actual",
         }
     }
 }

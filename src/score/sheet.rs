@@ -214,6 +214,8 @@ pub struct IndicatorScore {
     pub claimed_deviation: Option<Claimed>,
     pub score_trace: Option<Trace>,
     pub deviation_trace: Option<Trace>,
+    /// How the row's parts combined into `actual`, for a row reported by parts.
+    pub parts: Option<super::parts::PartsScore>,
 }
 
 #[derive(Debug, Clone, Serialize)]

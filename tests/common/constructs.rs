@@ -45,6 +45,7 @@ pub const ALL: &[&str] = &[
     "bare",
     "lower-is-better",
     "lower-is-better except",
+    "parts",
     "tiers",
     "indicator A | B",
     // templates
@@ -70,6 +71,7 @@ pub const ALL: &[&str] = &[
     "total",
     "example indicator",
     "claimed",
+    "example part",
     "expect execution",
     "expect rate",
     "expect score",
@@ -80,6 +82,7 @@ pub const ALL: &[&str] = &[
     "expect tier",
     "expect explain-execution",
     "expect mismatch",
+    "expect actual",
     // names
     "quoted name",
     // expressions
@@ -241,6 +244,9 @@ fn item_constructs(item: &Item, out: &mut BTreeSet<&'static str>) {
                             }
                         }
                     }
+                    ScoringEntry::Parts { .. } => {
+                        out.insert("parts");
+                    }
                     ScoringEntry::Tiers { tiers, .. } => {
                         out.insert("tiers");
                         for t in tiers {
@@ -333,6 +339,9 @@ fn item_constructs(item: &Item, out: &mut BTreeSet<&'static str>) {
                         if claimed.is_some() {
                             out.insert("claimed");
                         }
+                    }
+                    ExampleStatement::Part { .. } => {
+                        out.insert("example part");
                     }
                     ExampleStatement::Expect { key, .. } => {
                         if let Some(k) = ALL

@@ -159,10 +159,11 @@ check_errors! {
     /// `!=` where a target's comparator is due (`unmet != -> …`, `bare !=`).
     NotATargetComparator = "rules::not-a-target-comparator" =>
         "目标比较符只能是 >= > <= < = (a target's comparator is one of >= > <= < =)";
-    /// `deviation`, `explain` or `lower-is-better` written twice in one scoring block.
+    /// `deviation`, `explain`, `lower-is-better` or `parts` written twice in one scoring block,
+    /// or `absolute` / `relative` twice in `parts`.
     DuplicateEntry { entry: &'static str } = "rules::duplicate-entry" =>
         "{entry} 重复定义 (`{entry}` is given twice in this block)";
-    /// `bare` or `lower-is-better` outside the `quantitative` block, `tiers` outside the
+    /// `bare`, `lower-is-better` or `parts` outside the `quantitative` block, `tiers` outside the
     /// `qualitative` block.
     MisplacedEntry { entry: &'static str, block: &'static str } = "rules::misplaced-entry" =>
         "{entry} 只能写在 {block} 块中 (`{entry}` belongs in the `{block}` block)";
@@ -172,6 +173,10 @@ check_errors! {
     /// A name part written twice in `lower-is-better`.
     DuplicateNamePart { name: String } = "rules::duplicate-name-part" =>
         "名称片段 {name} 重复 (name part `{name}` is listed twice)";
+    /// A `parts` entry whose method is not one the language knows (`absolute average`).
+    UnknownPartsMethod { kind: String, method: String, expected: &'static str } =
+        "rules::unknown-parts-method" =>
+        "分项汇总方式 {kind} {method} 无法识别 (`{kind} {method}` is not a way to combine parts: `{kind}` takes {expected})";
     /// A tier with an open end.
     TierWithoutBounds = "rules::tier-without-bounds" =>
         "档次的上下限都要写明 (a tier needs both bounds, e.g. [60%, 80%))";
@@ -238,6 +243,9 @@ check_errors! {
     /// An example with two `indicator` lines.
     SecondIndicator = "rules::second-indicator" =>
         "一个示例只能有一个指标 (an example scores one indicator)";
+    /// `part …` in an example that has no `indicator` for it to report.
+    PartWithoutIndicator = "rules::part-without-indicator" =>
+        "示例有分项却没有指标 (an example gives parts but no `indicator` row for them)";
     /// `expect X` for something an example cannot check.
     UnknownExpectation { key: String } = "rules::unknown-expectation" =>
         "未知的期望项 {key} (unknown expectation)";

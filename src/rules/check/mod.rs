@@ -8,6 +8,7 @@
 mod errors;
 mod expressions;
 mod formulas;
+mod parts;
 mod scoring;
 mod settings;
 mod template;
@@ -192,6 +193,8 @@ struct Checker<'a> {
     undefined: HashMap<String, usize>,
     /// `quantitative { lower-is-better { … } }`, once read; `None`: the built-in list.
     lower_is_better: Option<Vec<LowerIsBetter>>,
+    /// `quantitative { parts { … } }`, once read; `None`: the template's rule (the default).
+    parts: Option<super::parts::PartsRule>,
 }
 
 pub fn check_file(file: &Arc<SourceFile>) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -225,6 +228,7 @@ impl<'a> Checker<'a> {
             costs: Vec::new(),
             undefined: HashMap::new(),
             lower_is_better: None,
+            parts: None,
         }
     }
 
@@ -391,6 +395,7 @@ impl<'a> Checker<'a> {
                 .lower_is_better
                 .take()
                 .unwrap_or_else(default_lower_is_better),
+            parts: self.parts.take().unwrap_or_default(),
             qualitative,
             tiers,
             indicator_rules,

@@ -1,5 +1,5 @@
 //! Scoring blocks (`quantitative`, `qualitative`, `indicator …`): clauses, deviation, explain,
-//! `bare`, `lower-is-better` and `tiers`, completed from the built-in defaults, and whether they cover every case.
+//! `bare`, `lower-is-better`, `parts` and `tiers`, completed from the built-in defaults, and whether they cover every case.
 
 use super::expressions::bands_overlap;
 use super::*;
@@ -186,6 +186,13 @@ impl Checker<'_> {
                     }
                     let list = self.lower_patterns(patterns);
                     self.lower_is_better = Some(list);
+                }
+                ScoringEntry::Parts {
+                    rules: entries,
+                    span,
+                } => {
+                    let quantitative = block.scope == ScoringScope::Quantitative && top_level;
+                    self.parts_entry(entries, span, quantitative);
                 }
                 ScoringEntry::Tiers { tiers: list, span } => {
                     if block.scope != ScoringScope::Qualitative || !top_level {

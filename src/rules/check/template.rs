@@ -269,6 +269,7 @@ impl Checker<'_> {
         let mut kind = FormKind::Project;
         let mut figures = Vec::new();
         let mut indicator = None;
+        let mut parts = Vec::new();
         let mut expectations = Vec::new();
         for s in &e.statements {
             match s {
@@ -296,11 +297,21 @@ impl Checker<'_> {
                     indicator = Some(ExampleIndicator {
                         category: category.iter().map(|n| n.text.clone()).collect(),
                         target: target.value.clone(),
-                        actual: actual.value.clone(),
+                        actual: actual.as_ref().map(|a| a.value.clone()),
                         weight: weight.value,
                         claimed: claimed.as_ref().map(|c| c.value),
                     });
                 }
+                ast::ExampleStatement::Part {
+                    name,
+                    actual,
+                    funds,
+                    ..
+                } => parts.push(ExamplePart {
+                    name: name.text.clone(),
+                    actual: actual.value.clone(),
+                    funds: funds.as_ref().map(|f| f.value),
+                }),
                 ast::ExampleStatement::Expect { key, value, span } => {
                     const KEYS: &[&str] = &[
                         "execution",
@@ -313,6 +324,7 @@ impl Checker<'_> {
                         "tier",
                         "explain-execution",
                         "mismatch",
+                        "actual",
                     ];
                     if !KEYS.contains(&key.text.as_str()) {
                         self.error(
@@ -346,12 +358,16 @@ impl Checker<'_> {
         if expectations.is_empty() {
             self.error(&e.title.span, CheckError::NoExpectation);
         }
+        if indicator.is_none() && !parts.is_empty() {
+            self.error(&e.title.span, CheckError::PartWithoutIndicator);
+        }
         Some(Example {
             title: e.title.value.clone(),
             span: e.span.clone(),
             kind,
             figures,
             indicator,
+            parts,
             expectations,
         })
     }

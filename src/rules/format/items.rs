@@ -237,6 +237,19 @@ impl Printer {
                     }
                     self.close_block(span);
                 }
+                ScoringEntry::Parts { rules, span } => {
+                    self.begin(span.start);
+                    self.w("parts");
+                    self.open(span.start + "parts".len());
+                    for rule in rules {
+                        self.begin(rule.span.start);
+                        self.name(&rule.kind);
+                        self.w(" ");
+                        self.name(&rule.method);
+                        self.end(rule.span.end);
+                    }
+                    self.close_block(span);
+                }
                 ScoringEntry::Tiers { tiers, span } => {
                     self.begin(span.start);
                     self.w("tiers");
@@ -407,13 +420,32 @@ impl Printer {
                     }
                     self.w(" target ");
                     self.text(&target.value);
-                    self.w(" actual ");
-                    self.text(&actual.value);
+                    if let Some(actual) = actual {
+                        self.w(" actual ");
+                        self.text(&actual.value);
+                    }
                     self.w(" weight ");
                     self.number(weight);
                     if let Some(c) = claimed {
                         self.w(" claimed ");
                         self.number(c);
+                    }
+                    self.end(span.end);
+                }
+                ExampleStatement::Part {
+                    name,
+                    actual,
+                    funds,
+                    span,
+                } => {
+                    self.begin(span.start);
+                    self.w("part ");
+                    self.name(name);
+                    self.w(" actual ");
+                    self.text(&actual.value);
+                    if let Some(f) = funds {
+                        self.w(" funds ");
+                        self.number(f);
                     }
                     self.end(span.end);
                 }

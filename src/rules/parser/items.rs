@@ -276,7 +276,7 @@ fn scoring_block<'a>(all: Tokens<'a>) -> PResult<'a, ScoringBlock> {
     };
     let (input, entries) = block(
         input,
-        "a scoring rule: met, unmet, when, zero-target, score, deviation, explain, bare, lower-is-better or tiers",
+        "a scoring rule: met, unmet, when, zero-target, score, deviation, explain, bare, lower-is-better, parts or tiers",
         scoring_entry,
     )?;
     Ok((
@@ -370,6 +370,11 @@ fn scoring_entry<'a>(all: Tokens<'a>) -> PResult<'a, ScoringEntry> {
             ))?;
             let span = start..end_of(&all, &input);
             Ok((input, ScoringEntry::LowerIsBetter { patterns, span }))
+        }
+        "parts" => {
+            let (input, rules) = commit(block(after, super::parts::EXPECTED, super::parts::entry))?;
+            let span = start..end_of(&all, &input);
+            Ok((input, ScoringEntry::Parts { rules, span }))
         }
         "tiers" => {
             let (input, tiers) =
@@ -591,7 +596,7 @@ fn example<'a>(all: Tokens<'a>) -> PResult<'a, Example> {
     let (input, title) = text(input)?;
     let (input, statements) = block(
         input,
-        "kind, initial, budget, executed, total, indicator or expect",
+        "kind, initial, budget, executed, total, indicator, part or expect",
         example_statement,
     )?;
     Ok((
@@ -634,8 +639,12 @@ fn example_statement<'a>(all: Tokens<'a>) -> PResult<'a, ExampleStatement> {
             }
             let (input, _) = commit(keyword(input, "target"))?;
             let (input, target) = commit(text(input))?;
-            let (input, _) = commit(keyword(input, "actual"))?;
-            let (input, actual) = commit(text(input))?;
+            let (input, actual) = if is_keyword(&input, "actual") {
+                let (i, t) = commit(text(advance(input)))?;
+                (i, Some(t))
+            } else {
+                (input, None)
+            };
             let (input, _) = commit(keyword(input, "weight"))?;
             let (input, weight) = commit(number(input))?;
             let (input, claimed) = if is_keyword(&input, "claimed") {
@@ -658,6 +667,7 @@ fn example_statement<'a>(all: Tokens<'a>) -> PResult<'a, ExampleStatement> {
                 },
             ))
         }
+        "part" => super::parts::example_part(all),
         "expect" => {
             let input = advance(all);
             let (input, key) = commit(name(input))?;

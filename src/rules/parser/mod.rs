@@ -17,6 +17,7 @@ use std::iter::Enumerate;
 
 mod expression;
 mod items;
+mod parts;
 
 pub(crate) use expression::expr;
 use items::{ITEM_KEYWORDS, item};
