@@ -80,6 +80,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "built-in guizhou-2021.rules",
         include_str!("../../scoring-rules/guizhou-2021.rules"),
     ),
+    (
+        "chongqing-2021",
+        "built-in chongqing-2021.rules",
+        include_str!("../../scoring-rules/chongqing-2021.rules"),
+    ),
 ];
 
 /// The text of a built-in ruleset, by id.
