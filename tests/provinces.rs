@@ -50,7 +50,7 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     let chosen = rulesets_by_form(&text);
-    assert_eq!(chosen.len(), 17, "{text}");
+    assert_eq!(chosen.len(), 18, "{text}");
     let expect = [
         (
             "anhui-guichi-2022",
@@ -93,6 +93,12 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
         (
             "hunan-hengshan-2020",
             "central-2020@1 (fallback to central: no ruleset of 湖南省衡山县 for 2020",
+        ),
+        // 岳阳 2018: the city's 部门整体 评分表, more specific than any province; 衡山 (衡阳市) is
+        // not in 岳阳 and stays on the nationwide rules.
+        (
+            "hunan-yueyang-2018",
+            "hunan-yueyang-2018@1 (chosen by region and year: 湖南省岳阳市",
         ),
         // 重庆 2021: a flat 部门整体 list of 90 points, read off this form.
         (

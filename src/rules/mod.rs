@@ -85,6 +85,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "built-in chongqing-2021.rules",
         include_str!("../../scoring-rules/chongqing-2021.rules"),
     ),
+    (
+        "hunan-yueyang-2018",
+        "built-in hunan-yueyang-2018.rules",
+        include_str!("../../scoring-rules/hunan-yueyang-2018.rules"),
+    ),
 ];
 
 /// The text of a built-in ruleset, by id.
