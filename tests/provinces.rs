@@ -50,7 +50,7 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     let chosen = rulesets_by_form(&text);
-    assert_eq!(chosen.len(), 17, "{text}");
+    assert_eq!(chosen.len(), 18, "{text}");
     let expect = [
         (
             "anhui-guichi-2022",
@@ -94,9 +94,16 @@ fn a_batch_mixing_provinces_scores_each_form_under_its_regions_ruleset() {
             "hunan-hengshan-2020",
             "central-2020@1 (fallback to central: no ruleset of 湖南省衡山县 for 2020",
         ),
+        // 岳阳 2018: the city's 部门整体 评分表, more specific than any province; 衡山 (衡阳市) is
+        // not in 岳阳 and stays on the nationwide rules.
+        (
+            "hunan-yueyang-2018",
+            "hunan-yueyang-2018@1 (chosen by region and year: 湖南省岳阳市",
+        ),
+        // 重庆 2021: a flat 部门整体 list of 90 points, read off this form.
         (
             "chongqing-kexuecheng-2021",
-            "central-2020@1 (fallback to central: no ruleset of 重庆市 for 2021",
+            "chongqing-2021@1 (chosen by region and year: 重庆市",
         ),
     ];
     for (folder, wanted) in expect {
@@ -367,4 +374,48 @@ fn rules_list_shows_at_least_six_regions_with_basis_and_read_off_notes() {
         text.contains("据已公开表格推定 (read off published forms)"),
         "{text}"
     );
+}
+
+const FLAT_FORM: &str = r#"kind = "部门整体"
+year = 2021
+department = "重庆市测试中心"
+[budget]
+initial = 100
+adjusted = 100
+executed = 76
+[[indicators]]
+name = "预算完成率"
+target = "70%"
+actual = "76%"
+weight = 40
+[[indicators]]
+name = "政府采购执行率"
+target = "100%"
+actual = "50%"
+weight = 50
+"#;
+
+/// 重庆 prints its 部门整体 indicators as one flat list (no 一级/二级 columns): a flat template
+/// (`indicators 90 { }`) takes the rows as printed, checks their 90 points and reports no row's
+/// 一级指标 as unknown, where the central template's groups would all be missing.
+#[test]
+fn a_flat_template_takes_a_flat_list_without_unknown_groups() {
+    let dir = scratch("provinces-flat");
+    std::fs::write(dir.join("flat.toml"), FLAT_FORM).unwrap();
+    let output = jixiao_in(&dir, &["score", "flat.toml"]);
+    let text = stdout(&output);
+    let all = format!("{text}{}", stderr(&output));
+    assert!(
+        text.contains("评分规则 chongqing-2021@1 (chosen by region and year: 重庆市"),
+        "{all}"
+    );
+    // 10 × 76% + 40 + 50 × 50%.
+    assert!(text.contains("自评得分 72.60"), "{all}");
+    assert!(!all.contains("unknown-level1"), "{all}");
+    assert!(!all.contains("score::weights"), "{all}");
+
+    // Under the central rules the same list has none of 产出/效益/满意度.
+    let output = jixiao_in(&dir, &["score", "--rules", "central-2020", "flat.toml"]);
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(all.contains("unknown-level1"), "{all}");
 }

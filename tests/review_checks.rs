@@ -232,3 +232,18 @@ fn a_carryover_rate_of_zero_with_money_unspent_contradicts_the_header() {
         .expect("derived-indicator");
     assert!(f.evidence_text().contains("5.00%"), "{}", f.evidence_text());
 }
+
+/// A form with no budget block (岳阳's 部门整体 评分表 prints none) has no execution rate: the
+/// engine counts 0%, but that is no spending to judge. The blank budget is an odd cell; neither
+/// "below 90% without a reason" nor "low execution with full output marks" is raised on it.
+#[test]
+fn a_form_without_any_rate_raises_no_spending_finding() {
+    let relative = PathBuf::from("evaluations/hunan-yueyang-2018/00-department-audit-bureau.toml");
+    let review = context_for(Path::new("evaluations/hunan-yueyang-2018"))
+        .review_file(&relative, &CheckSet::all())
+        .unwrap();
+    let found = codes(&review);
+    assert!(found.contains(&"odd-cell"), "{found:?}");
+    assert!(!found.contains(&"under-spending-unexplained"), "{found:?}");
+    assert!(!found.contains(&"low-execution-full-marks"), "{found:?}");
+}

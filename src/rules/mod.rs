@@ -26,62 +26,12 @@ use std::sync::Arc;
 /// Rule files larger than this are refused before parsing.
 pub const MAX_RULES_BYTES: usize = 1 << 20;
 
-/// The rulesets shipped inside the binary (henan-2023 and central-2020 first: tests take them by
-/// position), so that they work from any directory: id, the name
-/// errors and traces cite (`built-in henan-2023.rules:82`; `jixiao rules export ID` writes the
-/// text to a file), and the text.
-pub const BUILTIN: &[(&str, &str, &str)] = &[
-    (
-        "henan-2023",
-        "built-in henan-2023.rules",
-        include_str!("../../scoring-rules/henan-2023.rules"),
-    ),
-    (
-        "central-2020",
-        "built-in central-2020.rules",
-        include_str!("../../scoring-rules/central-2020.rules"),
-    ),
-    (
-        "central-2016",
-        "built-in central-2016.rules",
-        include_str!("../../scoring-rules/central-2016.rules"),
-    ),
-    (
-        "sichuan-2023",
-        "built-in sichuan-2023.rules",
-        include_str!("../../scoring-rules/sichuan-2023.rules"),
-    ),
-    (
-        "shanghai-2022",
-        "built-in shanghai-2022.rules",
-        include_str!("../../scoring-rules/shanghai-2022.rules"),
-    ),
-    (
-        "hubei-hebei-2020",
-        "built-in hubei-hebei-2020.rules",
-        include_str!("../../scoring-rules/hubei-hebei-2020.rules"),
-    ),
-    (
-        "hebei-2019",
-        "built-in hebei-2019.rules",
-        include_str!("../../scoring-rules/hebei-2019.rules"),
-    ),
-    (
-        "yunnan-2020",
-        "built-in yunnan-2020.rules",
-        include_str!("../../scoring-rules/yunnan-2020.rules"),
-    ),
-    (
-        "anhui-2022",
-        "built-in anhui-2022.rules",
-        include_str!("../../scoring-rules/anhui-2022.rules"),
-    ),
-    (
-        "guizhou-2021",
-        "built-in guizhou-2021.rules",
-        include_str!("../../scoring-rules/guizhou-2021.rules"),
-    ),
-];
+/// The rulesets shipped inside the binary, so that they work from any directory: every
+/// `scoring-rules/*.rules` file, listed by `build.rs` (henan-2023 and central-2020 first: tests
+/// take them by position, then by name). Each is its id, the name errors and traces cite
+/// (`built-in henan-2023.rules:82`; `jixiao rules export ID` writes the text to a file), and the
+/// text.
+pub const BUILTIN: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// The text of a built-in ruleset, by id.
 pub fn builtin_text(id: &str) -> Option<&'static str> {

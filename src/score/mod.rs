@@ -1277,8 +1277,12 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|i| (&i.level1, &i.level2))
             .collect::<Vec<_>>();
+        // A flat template (`indicators 90 { }`) names no level-1 group: it takes the rows as
+        // the form prints them, so no row's level-1 is unknown to it.
+        let flat = template.level1.is_empty();
         for (level1, level2) in names {
             match template.level1_index(&level1.value) {
+                None if flat => {}
                 None => {
                     if !reported_level1.contains(&level1.value) {
                         reported_level1.push(level1.value.clone());

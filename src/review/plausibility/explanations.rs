@@ -193,7 +193,7 @@ pub(in crate::review) fn under_spending_unexplained(cx: &Context, out: &mut Vec<
     let e = &cx.sheet.execution;
     let limit = cx.settings().under_spending;
     // The engine's rounded rate, as the form shows it: 89.995% is 90.00%, not below 90%.
-    if e.rate >= limit || budget_explained(cx) || e.has_explanation {
+    if e.rate >= limit || budget_explained(cx) || e.has_explanation || super::rate_unknown(cx) {
         return;
     }
     let b = &cx.form.budget;

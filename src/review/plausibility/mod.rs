@@ -83,6 +83,18 @@ fn has(haystack: &str, needle: &str) -> bool {
     n.is_empty() || h.windows(n.len()).any(|w| w == n)
 }
 
+/// Whether the form gives no execution rate at all: no rate is printed and the amounts do not
+/// give one (a blank or missing budget block, or a budget of 0). The engine then counts 0%, which
+/// is no spending figure to judge: the odd cells are reported on their own.
+fn rate_unknown(cx: &super::Context) -> bool {
+    cx.form.budget.rate.is_none()
+        && cx
+            .sheet
+            .structure
+            .iter()
+            .any(|d| d.code == "score::execution-unverifiable" || d.code == "score::zero-budget")
+}
+
 /// Where a finding about the execution rate points: the printed rate, else the executed amount,
 /// else the budget block.
 fn execution_span(b: &crate::form::Budget) -> &crate::form::Span {

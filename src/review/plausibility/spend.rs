@@ -21,7 +21,7 @@ fn is_output(level1: &str) -> bool {
 pub(in crate::review) fn low_execution_full_marks(cx: &Context, out: &mut Vec<Finding>) {
     let e = &cx.sheet.execution;
     let threshold = cx.settings().low_execution;
-    if e.rate >= threshold {
+    if e.rate >= threshold || super::rate_unknown(cx) {
         return;
     }
     let outputs: Vec<_> = cx

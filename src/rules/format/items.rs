@@ -334,11 +334,21 @@ impl Printer {
                         self.number(n);
                         head_end = n.span.end;
                     }
-                    self.open(head_end);
-                    for l1 in level1 {
-                        self.level1(l1);
+                    let commented = self
+                        .comments
+                        .iter()
+                        .any(|c| c.offset > span.start && c.offset < span.end);
+                    if level1.is_empty() && !commented {
+                        // A flat template: `indicators 90 { }` on one line.
+                        self.w(" { }");
+                        self.end(span.end);
+                    } else {
+                        self.open(head_end);
+                        for l1 in level1 {
+                            self.level1(l1);
+                        }
+                        self.close_block(span);
                     }
-                    self.close_block(span);
                 }
             }
         }

@@ -180,6 +180,14 @@ mod tests {
     }
 
     #[test]
+    fn a_flat_template_stays_on_one_line() {
+        let source = "form 部门整体 {\nexecution 10 over 全年预算数 -> weight * rate\nindicators 90 {\n}\n}\n";
+        let expected = "form 部门整体 {\n  execution 10 over 全年预算数 -> weight * rate\n  indicators 90 { }\n}\n";
+        assert_eq!(fmt(source), expected);
+        assert_eq!(fmt(expected), expected);
+    }
+
+    #[test]
     fn a_cramped_file_is_laid_out_one_construct_per_line() {
         let source = "ruleset x{title \"t\" version 1 years 2023..}\ngrades{优>=90,良>=80;差}\nformula f=weight*min(rate/90%,1)\nform 项目{execution 10 over 全年预算数 ->f\nindicators{产出指标 90{数量指标 质量指标}}}\n";
         let expected = "ruleset x {\n  title \"t\"\n  version 1\n  years 2023..\n}\ngrades {\n  优 >= 90\n  良 >= 80\n  差\n}\nformula f = weight * min(rate / 90%, 1)\nform 项目 {\n  execution 10 over 全年预算数 -> f\n  indicators {\n    产出指标 90 { 数量指标 质量指标 }\n  }\n}\n";
