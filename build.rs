@@ -7,11 +7,10 @@ use std::path::Path;
 /// Tests and the registry take these by position: they come first, in this order.
 const FIRST: &[&str] = &["henan-2023", "central-2020"];
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new("scoring-rules");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut ids: Vec<String> = std::fs::read_dir(dir)
-        .expect("scoring-rules/ is part of the crate")
+    let mut ids: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(|entry| {
             let path = entry.ok()?.path();
             let is_rules = path.extension().is_some_and(|e| e == "rules");
@@ -33,7 +32,7 @@ fn main() {
         );
     }
     out.push(']');
-    let target =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
-    std::fs::write(target, out).expect("OUT_DIR is writable");
+    let target = Path::new(&std::env::var("OUT_DIR")?).join("builtin_rules.rs");
+    std::fs::write(target, out)?;
+    Ok(())
 }
