@@ -11,4 +11,5 @@ pub mod html;
 pub mod layout;
 pub mod markdown;
 pub mod template;
+#[cfg(feature = "xlsx")]
 pub mod xlsx;
