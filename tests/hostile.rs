@@ -615,6 +615,22 @@ fn each_hostile_workbook_is_a_located_error_and_the_batch_goes_on() {
     }
 }
 
+/// A 9.7 KB `.xls` whose directory's sector chain loops (found by the `xls` fuzz target): calamine
+/// followed the loop without end and took 24 GB. It is refused before calamine opens it, with
+/// what is damaged, and the batch goes on.
+#[test]
+#[cfg(feature = "xlsx")]
+fn an_xls_whose_sector_chain_loops_is_a_located_error() {
+    let bytes =
+        std::fs::read(common::root().join("fuzz/regressions/xls/oom-looping-directory-chain.xls"))
+            .unwrap();
+    let (_, stderr) = score_beside_a_good_form("looping-chain.xls", &bytes);
+    assert!(
+        stderr.contains("sector chain loops"),
+        "expected the damaged chain to be named\n{stderr}"
+    );
+}
+
 /// An exported form workbook, as the tests' base for changing one thing.
 fn exported_form(dir: &std::path::Path) -> Vec<u8> {
     let form = dir.join("form.toml");

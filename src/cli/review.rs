@@ -124,9 +124,13 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut failing = false;
     let mut first = true;
     write_opening(&args, out)?;
+    // The forms the batch findings name are read again below, with their row texts and only the
+    // batch checks; the first pass keeps numbers.
+    let first_pass = checks.clone().row_texts_read_again();
+    let again_checks = checks.batch_only();
     // Each form is rendered by the worker that reviewed it; only the summary is kept.
     let work = |path: &PathBuf| {
-        let result = session.review_path(path, &checks);
+        let result = session.review_path(path, &first_pass);
         let rendered: Vec<String> = result
             .reviews
             .iter()
@@ -142,7 +146,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     // read again, from their files, for names, lines and texts.
     let mut index = batch::Index::with_resolver(|file, n| {
         let path = files.get(file as usize)?;
-        let mut again = session.review_path(path, &checks);
+        let mut again = session.review_path(path, &again_checks);
         let r = again.reviews.get_mut(n as usize)?;
         r.keys.take().map(|k| *k)
     });

@@ -124,13 +124,29 @@ fn hash_of(parts: &[&str]) -> u64 {
     h.finish()
 }
 
+/// Whether a text holds an organisation's name ending ([`ORGANISATION_ENDINGS`]): a pass over
+/// its characters for the first letter of an ending, before any substring search.
+fn names_organisation(text: &str) -> bool {
+    text.chars().any(|c| {
+        ORGANISATION_ENDINGS
+            .iter()
+            .any(|e| e.starts_with(c) && text.contains(e))
+    })
+}
+
 fn is_satisfaction(level1: &str, level2: &str, name: &str) -> bool {
-    [level1, level2, name].iter().any(|t| t.contains("满意"))
+    // A search for one character first: most rows have no 满 at all, and it is far cheaper
+    // than a substring search, which this runs for every row of every form.
+    [level1, level2, name]
+        .iter()
+        .any(|t| t.contains('满') && t.contains("满意"))
 }
 
 impl FormKeys {
     /// The keys of one reviewed form.
-    pub fn collect(cx: &Context) -> FormKeys {
+    /// `row_texts`: keep each distinctive row's text (else an empty text: a run that reads the
+    /// forms its findings name again needs no text of the others).
+    pub fn collect(cx: &Context, row_texts: bool) -> FormKeys {
         let form = cx.form;
         let sheet = cx.sheet;
         let min_letters = cx.settings().copied_row_chars;
@@ -170,12 +186,15 @@ impl FormKeys {
             let count = letters(name) + letters(target) + letters(actual);
             if Decimal::from(count) >= min_letters {
                 let line = cx.line(&row.actual.span);
-                rows.push((hash_of(&[name, target, actual]), line, text().into()));
+                let shown = if row_texts {
+                    text().into()
+                } else {
+                    Box::default()
+                };
+                rows.push((hash_of(&[name, target, actual]), line, shown));
             }
             if is_satisfaction(&row.level1.value, &row.level2.value, name)
-                && ORGANISATION_ENDINGS
-                    .iter()
-                    .any(|e| name.contains(e) || target.contains(e) || actual.contains(e))
+                && [name, target, actual].iter().any(|t| names_organisation(t))
             {
                 satisfaction.push((cx.line(&row.actual.span), text().into()));
             }
@@ -283,6 +302,11 @@ pub struct Index<'r> {
     forms: Vec<Entry>,
     /// Where the forms came from: (file number, first form of it), one per file with forms.
     files: Vec<(u32, u32)>,
+    /// The path of each of those files, in the same order.
+    file_paths: Vec<Box<str>>,
+    /// Each form's name (project, or department), by form number: most findings name forms, and
+    /// a name costs far less to keep than a form costs to read again.
+    names: Vec<Box<str>>,
     /// (department, unit) by number.
     units: Vec<(String, String)>,
     unit_numbers: HashMap<(String, String), u32>,
@@ -330,7 +354,9 @@ impl<'r> Index<'r> {
         let form = small(self.forms.len());
         if self.files.last().is_none_or(|(f, _)| *f != file) {
             self.files.push((file, form));
+            self.file_paths.push(keys.file.as_str().into());
         }
+        self.names.push(keys.name.as_str().into());
         let unit_key = (
             std::mem::take(&mut keys.department),
             std::mem::take(&mut keys.unit),
@@ -413,11 +439,17 @@ impl<'r> Index<'r> {
     }
 
     fn file_of(&self, form: u32) -> String {
-        self.named(form).map(|n| n.file.clone()).unwrap_or_default()
+        let place = self.files.partition_point(|(_, first)| *first <= form);
+        place
+            .checked_sub(1)
+            .and_then(|i| self.file_paths.get(i))
+            .map_or_else(String::new, |p| p.to_string())
     }
 
     pub(super) fn name_of(&self, form: u32) -> String {
-        self.named(form).map(|n| n.name.clone()).unwrap_or_default()
+        self.names
+            .get(form as usize)
+            .map_or_else(String::new, |n| n.to_string())
     }
 
     fn unit_of(&self, form: u32) -> (&str, &str) {
@@ -440,9 +472,10 @@ impl<'r> Index<'r> {
 
     /// `name (file)`, for evidence.
     pub(super) fn describe(&self, form: u32) -> String {
-        self.named(form)
-            .map(|n| format!("{} ({})", n.name, n.file))
-            .unwrap_or_default()
+        match self.names.get(form as usize) {
+            Some(name) => format!("{name} ({})", self.file_of(form)),
+            None => String::new(),
+        }
     }
 
     pub(super) fn unit_label(&self, unit: u32) -> String {

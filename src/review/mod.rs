@@ -177,6 +177,9 @@ pub struct CheckSet {
     enabled: Vec<&'static str>,
     /// The same, by catalogue position: what the review loop tests for every check of every form.
     chosen: Vec<bool>,
+    /// Whether a form's batch keys keep the text of each distinctive row (see
+    /// [`CheckSet::row_texts_read_again`]).
+    row_texts: bool,
 }
 
 impl Default for CheckSet {
@@ -190,6 +193,7 @@ impl CheckSet {
         CheckSet {
             enabled: CATALOGUE.iter().map(|c| c.code).collect(),
             chosen: vec![true; CATALOGUE.len()],
+            row_texts: true,
         }
     }
 
@@ -218,7 +222,40 @@ impl CheckSet {
             .iter()
             .map(|c| enabled.contains(&c.code))
             .collect();
-        Ok(CheckSet { enabled, chosen })
+        Ok(CheckSet {
+            enabled,
+            chosen,
+            row_texts: true,
+        })
+    }
+
+    /// The same checks, for a run whose batch index reads the forms its findings name again
+    /// from their files (`jixiao review`): the keys of each form then leave out the row texts,
+    /// which only those few forms need, and no worker formats them.
+    pub fn row_texts_read_again(mut self) -> CheckSet {
+        self.row_texts = false;
+        self
+    }
+
+    /// Only the chosen batch checks, for reading a named form's keys again: its per-form checks
+    /// ran the first time, and its findings are already out.
+    pub fn batch_only(&self) -> CheckSet {
+        let chosen: Vec<bool> = CATALOGUE
+            .iter()
+            .zip(&self.chosen)
+            .map(|(c, on)| *on && c.is_batch())
+            .collect();
+        let enabled = self
+            .enabled
+            .iter()
+            .copied()
+            .filter(|code| check(code).is_some_and(Check::is_batch))
+            .collect();
+        CheckSet {
+            enabled,
+            chosen,
+            row_texts: true,
+        }
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -501,7 +538,7 @@ pub fn review_form(
     r.department = form.department.clone();
     r.unit = form.unit.clone();
     if checks.has_batch() {
-        r.keys = Some(Box::new(batch::FormKeys::collect(&cx)));
+        r.keys = Some(Box::new(batch::FormKeys::collect(&cx, checks.row_texts)));
     }
     r
 }

@@ -84,6 +84,27 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
         String::from_utf16_lossy(&units)
     };
     let root = entries.first().ok_or_else(|| bad("no root entry"))?;
+    // calamine follows these chains itself, without a bound on the directory's and with an
+    // unchecked table lookup: a loop there grows one buffer without end (a 9.7 KB file reached
+    // 24 GB), and a sector number past the table panics. Every chain it will follow must end.
+    let mini_fat_len = u32_at(bytes, 0x40).unwrap_or(0) as usize;
+    let mut mini_fat_table = Vec::new();
+    if mini_fat_len > 0 {
+        for s in chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), &fat, sectors) {
+            let s = sector(s).ok_or_else(|| bad("mini FAT"))?;
+            mini_fat_table.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+        }
+    }
+    let followed = Chains {
+        fat: &fat,
+        sectors,
+        size,
+        mini_fat: &mini_fat_table,
+        mini_sectors: entry_len(root, shift).min(bytes.len()) / 64 + 1,
+    };
+    followed
+        .all_end(bytes, &entries, shift, mini_fat_len)
+        .map_err(|what| bad(what))?;
     let stream = entries
         .iter()
         .find(|e| e.get(0x42) == Some(&2) && matches!(entry_name(e).as_str(), "Workbook" | "Book"))
@@ -133,6 +154,97 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
     }
     out.truncate(length);
     Ok(out)
+}
+
+/// A directory entry's stream length as calamine reads it: 32 bits in a file of 512-byte sectors
+/// (version 3), else 64.
+fn entry_len(entry: &[u8], shift: u16) -> usize {
+    let low = u32_at(entry, 0x78).unwrap_or(0) as usize;
+    let high = if shift == 9 {
+        0
+    } else {
+        u32_at(entry, 0x7C).unwrap_or(0) as usize
+    };
+    low.saturating_add(high.saturating_mul(1 << 32))
+}
+
+/// The tables calamine walks, to check before it does.
+struct Chains<'a> {
+    fat: &'a [u32],
+    sectors: usize,
+    size: usize,
+    mini_fat: &'a [u32],
+    mini_sectors: usize,
+}
+
+impl Chains<'_> {
+    /// Whether a chain that calamine follows (reading `len` bytes, or to its end) ends: each
+    /// step is in the table and no sector comes twice (at most `limit` steps).
+    fn ends(start: u32, table: &[u32], unit: usize, len: usize, limit: usize) -> bool {
+        let (mut at, mut read, mut steps) = (start, 0usize, 0usize);
+        while at != END_OF_CHAIN {
+            read = read.saturating_add(unit);
+            if read >= len {
+                return true;
+            }
+            steps += 1;
+            if steps > limit {
+                return false;
+            }
+            match table.get(at as usize) {
+                Some(&next) => at = next,
+                None => return at >= END_OF_CHAIN - 2 || (at as usize) >= limit,
+            }
+        }
+        true
+    }
+
+    /// Every chain calamine follows on opening the file and reading its streams: the
+    /// directory's, the mini stream's, the mini FAT's, and each stream's.
+    fn all_end(
+        &self,
+        bytes: &[u8],
+        entries: &[&[u8]],
+        shift: u16,
+        mini_fat_len: usize,
+    ) -> Result<(), &'static str> {
+        let (fat, size, n) = (self.fat, self.size, self.sectors);
+        if !Self::ends(
+            u32_at(bytes, 0x30).unwrap_or(END_OF_CHAIN),
+            fat,
+            size,
+            usize::MAX,
+            n,
+        ) {
+            return Err("the directory's sector chain loops or leaves the table");
+        }
+        if mini_fat_len > 0 {
+            let root = entries.first().copied().unwrap_or_default();
+            let root_start = u32_at(root, 0x74).unwrap_or(END_OF_CHAIN);
+            if !Self::ends(root_start, fat, size, entry_len(root, shift), n) {
+                return Err("the mini stream's sector chain loops or leaves the table");
+            }
+            let start = u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN);
+            if !Self::ends(start, fat, size, mini_fat_len.saturating_mul(size), n) {
+                return Err("the mini FAT's sector chain loops or leaves the table");
+            }
+        }
+        for entry in entries.iter().skip(1).filter(|e| e.get(0x42) == Some(&2)) {
+            let (start, len) = (
+                u32_at(entry, 0x74).unwrap_or(END_OF_CHAIN),
+                entry_len(entry, shift),
+            );
+            let sound = if len < 4096 {
+                Self::ends(start, self.mini_fat, 64, len, self.mini_sectors)
+            } else {
+                Self::ends(start, fat, size, len, n)
+            };
+            if !sound {
+                return Err("a stream's sector chain loops or leaves the table");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What the walk found: per sheet (in the workbook's order), the format code of each number cell
