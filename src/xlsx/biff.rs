@@ -104,7 +104,7 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
     };
     followed
         .all_end(bytes, &entries, shift, mini_fat_len)
-        .map_err(|what| bad(what))?;
+        .map_err(&bad)?;
     let stream = entries
         .iter()
         .find(|e| e.get(0x42) == Some(&2) && matches!(entry_name(e).as_str(), "Workbook" | "Book"))
