@@ -87,24 +87,7 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
     // calamine follows these chains itself, without a bound on the directory's and with an
     // unchecked table lookup: a loop there grows one buffer without end (a 9.7 KB file reached
     // 24 GB), and a sector number past the table panics. Every chain it will follow must end.
-    let mini_fat_len = u32_at(bytes, 0x40).unwrap_or(0) as usize;
-    let mut mini_fat_table = Vec::new();
-    if mini_fat_len > 0 {
-        for s in chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), &fat, sectors) {
-            let s = sector(s).ok_or_else(|| bad("mini FAT"))?;
-            mini_fat_table.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
-        }
-    }
-    let followed = Chains {
-        fat: &fat,
-        sectors,
-        size,
-        mini_fat: &mini_fat_table,
-        mini_sectors: entry_len(root, shift).min(bytes.len()) / 64 + 1,
-    };
-    followed
-        .all_end(bytes, &entries, shift, mini_fat_len)
-        .map_err(&bad)?;
+    calamine_chains_end(bytes, &fat, sectors, shift, &entries).map_err(&bad)?;
     let stream = entries
         .iter()
         .find(|e| e.get(0x42) == Some(&2) && matches!(entry_name(e).as_str(), "Workbook" | "Book"))
@@ -166,6 +149,38 @@ fn entry_len(entry: &[u8], shift: u16) -> usize {
         u32_at(entry, 0x7C).unwrap_or(0) as usize
     };
     low.saturating_add(high.saturating_mul(1 << 32))
+}
+
+/// Whether every chain calamine follows in this compound file ends ([`Chains::all_end`]).
+fn calamine_chains_end(
+    bytes: &[u8],
+    fat: &[u32],
+    sectors: usize,
+    shift: u16,
+    entries: &[&[u8]],
+) -> Result<(), &'static str> {
+    let size = 1usize << shift;
+    let root = entries.first().copied().ok_or("no root entry")?;
+    let mini_fat_len = u32_at(bytes, 0x40).unwrap_or(0) as usize;
+    // The mini FAT, read along its chain (at most as many sectors as the file has).
+    let mut mini_fat = Vec::new();
+    let mut at = u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN);
+    while mini_fat_len > 0 && at < END_OF_CHAIN - 2 && mini_fat.len() < sectors * size / 4 {
+        let start = (at as usize + 1).saturating_mul(size);
+        let Some(sector) = bytes.get(start..start.saturating_add(size)) else {
+            break;
+        };
+        mini_fat.extend((0..size / 4).filter_map(|i| u32_at(sector, 4 * i)));
+        at = fat.get(at as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    let chains = Chains {
+        fat,
+        sectors,
+        size,
+        mini_fat: &mini_fat,
+        mini_sectors: entry_len(root, shift).min(bytes.len()) / 64 + 1,
+    };
+    chains.all_end(bytes, entries, shift, mini_fat_len)
 }
 
 /// The tables calamine walks, to check before it does.
