@@ -24,6 +24,41 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
+/// Sector `n` of a compound file (sector 0 follows the 512-byte header block).
+fn sector_of(bytes: &[u8], size: usize, n: u32) -> Option<&[u8]> {
+    let start = (n as usize).checked_add(1)?.checked_mul(size)?;
+    bytes.get(start..start.checked_add(size)?)
+}
+
+/// The FAT of a compound file: its sectors are listed by the header's 109 DIFAT entries, then
+/// by a chain of DIFAT sectors (at most as many as the file has sectors).
+fn read_fat(bytes: &[u8], size: usize, sectors: usize) -> Result<Vec<u32>, &'static str> {
+    let sector = |n: u32| sector_of(bytes, size, n);
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+        .filter(|&s| s < END_OF_CHAIN - 2)
+        .collect();
+    let mut difat = u32_at(bytes, 0x44).ok_or("header")?;
+    let mut steps = 0;
+    while difat < END_OF_CHAIN - 2 && steps < sectors {
+        let s = sector(difat).ok_or("DIFAT")?;
+        let per = size / 4 - 1;
+        fat_sectors.extend(
+            (0..per)
+                .filter_map(|i| u32_at(s, 4 * i))
+                .filter(|&s| s < END_OF_CHAIN - 2),
+        );
+        difat = u32_at(s, 4 * per).ok_or("DIFAT")?;
+        steps += 1;
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for &f in fat_sectors.iter().take(sectors) {
+        let s = sector(f).ok_or("FAT")?;
+        fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    Ok(fat)
+}
+
 /// The `Workbook` (or `Book`) stream of a compound file.
 pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let bad = |what: &str| unreadable(name, &format!("the compound file is damaged ({what})"));
@@ -34,33 +69,8 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
     }
     let size = 1usize << shift;
     let sectors = bytes.len().saturating_sub(512) / size + 1;
-    let sector = |n: u32| -> Option<&[u8]> {
-        let start = (n as usize).checked_add(1)?.checked_mul(size)?;
-        bytes.get(start..start.checked_add(size)?)
-    };
-    // The FAT: listed by the header's 109 DIFAT entries, then by a chain of DIFAT sectors.
-    let mut fat_sectors: Vec<u32> = (0..109)
-        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
-        .filter(|&s| s < END_OF_CHAIN - 2)
-        .collect();
-    let mut difat = u32_at(bytes, 0x44).ok_or_else(|| bad("header"))?;
-    let mut steps = 0;
-    while difat < END_OF_CHAIN - 2 && steps < sectors {
-        let s = sector(difat).ok_or_else(|| bad("DIFAT"))?;
-        let per = size / 4 - 1;
-        fat_sectors.extend(
-            (0..per)
-                .filter_map(|i| u32_at(s, 4 * i))
-                .filter(|&s| s < END_OF_CHAIN - 2),
-        );
-        difat = u32_at(s, 4 * per).ok_or_else(|| bad("DIFAT"))?;
-        steps += 1;
-    }
-    let mut fat: Vec<u32> = Vec::new();
-    for &f in fat_sectors.iter().take(sectors) {
-        let s = sector(f).ok_or_else(|| bad("FAT"))?;
-        fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
-    }
+    let sector = |n: u32| sector_of(bytes, size, n);
+    let fat = read_fat(bytes, size, sectors).map_err(&bad)?;
     // A chain of sectors, at most as long as the file has sectors (a loop ends there).
     let chain = |start: u32, table: &[u32], limit: usize| -> Vec<u32> {
         let mut out = Vec::new();
@@ -87,7 +97,18 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
     // calamine follows these chains itself, without a bound on the directory's and with an
     // unchecked table lookup: a loop there grows one buffer without end (a 9.7 KB file reached
     // 24 GB), and a sector number past the table panics. Every chain it will follow must end.
-    calamine_chains_end(bytes, &fat, sectors, shift, &entries).map_err(&bad)?;
+    // The mini FAT, read once: for that check and for a small stream. A sector past the file
+    // ends it, which only a small stream's read treats as damage.
+    let mut mini_fat = Vec::new();
+    let mut mini_fat_whole = true;
+    for s in chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), &fat, sectors) {
+        let Some(s) = sector(s) else {
+            mini_fat_whole = false;
+            break;
+        };
+        mini_fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    calamine_chains_end(bytes, &fat, &mini_fat, sectors, shift, &entries).map_err(&bad)?;
     let stream = entries
         .iter()
         .find(|e| e.get(0x42) == Some(&2) && matches!(entry_name(e).as_str(), "Workbook" | "Book"))
@@ -118,10 +139,8 @@ pub fn workbook_stream(name: &str, bytes: &[u8]) -> Result<Vec<u8>, Vec<Diagnost
         for s in chain(root_start, &fat, sectors) {
             mini_stream.extend_from_slice(sector(s).ok_or_else(|| bad("mini stream"))?);
         }
-        let mut mini_fat = Vec::new();
-        for s in chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), &fat, sectors) {
-            let s = sector(s).ok_or_else(|| bad("mini FAT"))?;
-            mini_fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
+        if !mini_fat_whole {
+            return Err(bad("mini FAT"));
         }
         let mini = 1usize << mini_shift;
         for s in chain(start, &mini_fat, mini_stream.len() / mini + 1) {
@@ -155,29 +174,19 @@ fn entry_len(entry: &[u8], shift: u16) -> usize {
 fn calamine_chains_end(
     bytes: &[u8],
     fat: &[u32],
+    mini_fat: &[u32],
     sectors: usize,
     shift: u16,
     entries: &[&[u8]],
 ) -> Result<(), &'static str> {
-    let size = 1usize << shift;
     let root = entries.first().copied().ok_or("no root entry")?;
     let mini_fat_len = u32_at(bytes, 0x40).unwrap_or(0) as usize;
-    // The mini FAT, read along its chain (at most as many sectors as the file has).
-    let mut mini_fat = Vec::new();
-    let mut at = u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN);
-    while mini_fat_len > 0 && at < END_OF_CHAIN - 2 && mini_fat.len() < sectors * size / 4 {
-        let start = (at as usize + 1).saturating_mul(size);
-        let Some(sector) = bytes.get(start..start.saturating_add(size)) else {
-            break;
-        };
-        mini_fat.extend((0..size / 4).filter_map(|i| u32_at(sector, 4 * i)));
-        at = fat.get(at as usize).copied().unwrap_or(END_OF_CHAIN);
-    }
     let chains = Chains {
         fat,
         sectors,
-        size,
-        mini_fat: &mini_fat,
+        size: 1usize << shift,
+        // calamine reads no mini FAT when the header gives it no sectors.
+        mini_fat: if mini_fat_len > 0 { mini_fat } else { &[] },
         mini_sectors: entry_len(root, shift).min(bytes.len()) / 64 + 1,
     };
     chains.all_end(bytes, entries, shift, mini_fat_len)
