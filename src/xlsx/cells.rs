@@ -391,28 +391,10 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
         let (mut cells, formats) =
             read_cells(&mut workbook, name, &sheet.name, &uncached, &mut spent)?;
         super::formula::fill_uncached(name, &sheet.name, &facts, &formats, &mut cells, &mut spent)?;
-        let mut merges = Vec::new();
-        for d in workbook
+        let regions = workbook
             .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| unreadable(&e))?
-        {
-            let m = Merge {
-                first_row: d.start.0.min(d.end.0),
-                first_col: d.start.1.min(d.end.1),
-                last_row: d.start.0.max(d.end.0),
-                last_col: d.start.1.max(d.end.1),
-            };
-            let area = (u64::from(m.last_row - m.first_row) + 1)
-                .saturating_mul(u64::from(m.last_col - m.first_col) + 1);
-            let place = format!(
-                "{}!{}:{}",
-                sheet_ref(&sheet.name),
-                cell_name(m.first_row, m.first_col),
-                cell_name(m.last_row, m.last_col)
-            );
-            spent.merge(name, &place, area)?;
-            merges.push(m);
-        }
+            .map_err(|e| unreadable(&e))?;
+        let merges = budgeted_merges(name, &sheet.name, &regions, &mut spent)?;
         notes.extend(super::budget::formula_notes(name, &sheet.name, &facts));
         sheets.push(Grid::new(sheet.name.clone(), cells, merges));
     }
@@ -444,6 +426,36 @@ pub(super) type Formats = HashMap<(u32, u32), String>;
 
 /// The filled cells of a sheet, and the number formats of the `uncached` cells (formulas saved
 /// without a value, which calamine reads as empty).
+/// Merged regions as calamine lists them, each with its corners in order (a region may be
+/// written corner to corner the other way round, `J9:A1`) and charged to the workbook's budget.
+pub(crate) fn budgeted_merges(
+    name: &str,
+    sheet: &str,
+    regions: &[calamine::Dimensions],
+    spent: &mut super::budget::Spent,
+) -> Result<Vec<Merge>, Vec<Diagnostic>> {
+    let mut merges = Vec::with_capacity(regions.len());
+    for d in regions {
+        let m = Merge {
+            first_row: d.start.0.min(d.end.0),
+            first_col: d.start.1.min(d.end.1),
+            last_row: d.start.0.max(d.end.0),
+            last_col: d.start.1.max(d.end.1),
+        };
+        let area = (u64::from(m.last_row - m.first_row) + 1)
+            .saturating_mul(u64::from(m.last_col - m.first_col) + 1);
+        let place = format!(
+            "{}!{}:{}",
+            sheet_ref(sheet),
+            cell_name(m.first_row, m.first_col),
+            cell_name(m.last_row, m.last_col)
+        );
+        spent.merge(name, &place, area)?;
+        merges.push(m);
+    }
+    Ok(merges)
+}
+
 fn read_cells(
     workbook: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,

@@ -9,7 +9,7 @@
 //! or cells at A1 and IV65536, would make it allocate half a gigabyte).
 
 use super::budget::Spent;
-use super::cells::{Cell, Grid, Merge, Workbook, cell_name, sheet_ref};
+use super::cells::{Cell, Grid, Workbook};
 use crate::diag::{Diagnostic, Severity};
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Xls};
 use std::io::Cursor;
@@ -108,28 +108,10 @@ fn read_scanned(
                 kind,
             });
         }
-        let mut merges = Vec::new();
-        for d in workbook
+        let regions = workbook
             .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| unreadable(name, &e))?
-        {
-            let m = Merge {
-                first_row: d.start.0.min(d.end.0),
-                first_col: d.start.1.min(d.end.1),
-                last_row: d.start.0.max(d.end.0),
-                last_col: d.start.1.max(d.end.1),
-            };
-            let area = (u64::from(m.last_row - m.first_row) + 1)
-                .saturating_mul(u64::from(m.last_col - m.first_col) + 1);
-            let place = format!(
-                "{}!{}:{}",
-                sheet_ref(&sheet.name),
-                cell_name(m.first_row, m.first_col),
-                cell_name(m.last_row, m.last_col)
-            );
-            spent.merge(name, &place, area)?;
-            merges.push(m);
-        }
+            .map_err(|e| unreadable(name, &e))?;
+        let merges = super::cells::budgeted_merges(name, &sheet.name, &regions, &mut spent)?;
         sheets.push(Grid::new(sheet.name.clone(), cells, merges));
     }
     Ok(Workbook {
