@@ -888,8 +888,7 @@ impl<'a> Engine<'a> {
             (Target::Qualitative { words, .. }, actual) => {
                 let (degree, tier, note) = match self.degree(row, words, actual) {
                     Ok(x) => x,
-                    Err(d) => {
-                        let why = d.message.clone();
+                    Err(why) => {
                         return Some(self.unverifiable(
                             row,
                             base,
@@ -1147,30 +1146,21 @@ impl<'a> Engine<'a> {
         row: &Indicator,
         words: &[&'static str],
         actual: &Actual,
-    ) -> Result<(Decimal, Option<String>, Option<String>), Box<Diagnostic>> {
+    ) -> Result<(Decimal, Option<String>, Option<String>), String> {
         match actual {
             Actual::Quantity(q) => {
                 let degree = match q.unit {
                     Unit::Percent => q.value,
                     Unit::None => q.value.checked_div(Decimal::ONE_HUNDRED).unwrap_or(q.value),
                     _ => {
-                        return Err(Box::new(Diagnostic::error(
-                            ProblemKind::Degree.code(),
-                            format!(
-                                "定性指标的实际完成值「{}」不是完成程度，得分无法核对 (a qualitative target takes a completion degree such as 100%, not an amount: the score cannot be checked)",
-                                row.actual.text
-                            ),
-                        )));
+                        return Err(format!(
+                            "定性指标的实际完成值「{}」不是完成程度，得分无法核对 (a qualitative target takes a completion degree such as 100%, not an amount: the score cannot be checked)",
+                            row.actual.text
+                        ));
                     }
                 };
                 if degree.is_sign_negative() && !degree.is_zero() {
-                    return Err(Box::new(
-                        Diagnostic::error(
-                            ProblemKind::Degree.code(),
-                            "完成程度不能为负 (a completion degree cannot be negative)",
-                        )
-                        .at(&self.form.source, row.actual.span.clone()),
-                    ));
+                    return Err("完成程度不能为负 (a completion degree cannot be negative)".into());
                 }
                 Ok((degree, None, None))
             }
@@ -1203,13 +1193,10 @@ impl<'a> Engine<'a> {
                     ));
                 }
                 let tiers: Vec<&str> = self.ruleset.tiers.iter().map(|t| t.name.as_str()).collect();
-                Err(Box::new(Diagnostic::error(
-                    ProblemKind::Degree.code(),
-                    format!(
-                        "无法从「{word}」判断完成程度，得分无法核对 (cannot tell the completion degree from `{word}`; expected a percentage such as 100% or a tier: {}): the score cannot be checked",
-                        tiers.join(", ")
-                    ),
-                )))
+                Err(format!(
+                    "无法从「{word}」判断完成程度，得分无法核对 (cannot tell the completion degree from `{word}`; expected a percentage such as 100% or a tier: {}): the score cannot be checked",
+                    tiers.join(", ")
+                ))
             }
             Actual::NotApplicable | Actual::Blank => Ok((Decimal::ZERO, None, None)),
         }

@@ -117,15 +117,6 @@ impl Problem {
         }
     }
 
-    /// The problem as a diagnostic of another kind's code, for a diagnostic built elsewhere
-    /// (a qualitative degree that cannot be read).
-    pub fn from_diagnostic(kind: ProblemKind, mut diagnostic: Diagnostic) -> Self {
-        if kind != ProblemKind::FormNote {
-            diagnostic.code = kind.code();
-        }
-        Problem { kind, diagnostic }
-    }
-
     pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
         self.diagnostic = self.diagnostic.at(file, span);
         self
@@ -174,11 +165,6 @@ mod tests {
     fn a_problem_carries_its_kinds_code() {
         let p = Problem::warning(ProblemKind::Weights, "x");
         assert_eq!(p.code, "score::weights");
-        let d = Diagnostic::error("score::something-else", "y");
-        assert_eq!(
-            Problem::from_diagnostic(ProblemKind::Degree, d).code,
-            "score::degree"
-        );
         let note = Diagnostic::warning("form::blank", "z");
         assert_eq!(Problem::form_note(note).code, "form::blank");
     }
