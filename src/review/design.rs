@@ -288,8 +288,11 @@ pub(super) fn unmeasurable_benefit(cx: &Context, out: &mut Vec<Finding>) {
         }
         let name = bare(&row.name.value);
         let mut object = name.clone();
+        // Runs for every benefit row of every form: a copy only where a word is there to remove.
         for w in VAGUE_WORDS {
-            object = object.replace(w, "");
+            if object.contains(w) {
+                object = object.replace(w, "");
+            }
         }
         let vague_name = letters(&object) < 2;
         let reason = match &row.target.value {
