@@ -94,3 +94,18 @@ fn the_report_shows_not_graded_in_the_grade_cell() {
     let out = common::jixiao(&["report", "--format", "html", "--rules", "henan-2023", &form]);
     assert!(common::stdout(&out).contains("申报 差"));
 }
+
+#[test]
+fn review_text_and_markdown_say_not_graded() {
+    let dir = common::scratch("grades-none-review-text");
+    let (rules, form) = setup(&dir);
+    for format in ["table", "markdown"] {
+        let out = common::jixiao(&["review", "--format", format, "--rules", &rules, &form]);
+        let text = common::stdout(&out);
+        // The form's line and the summary's grade table both name it, instead of a blank.
+        assert!(
+            text.matches("不评级 (not graded)").count() >= 2,
+            "{format}: {text}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::render::{md_code, md_escape};
 use crate::review::FormReview;
 use crate::review::batch::BatchFinding;
+use crate::score::sheet::shown_grade;
 use std::fmt::Write;
 
 pub const MARKDOWN_HEADING: &str = "# 复核结果 (review)\n\n";
@@ -33,7 +34,7 @@ pub fn form_markdown(r: &FormReview) -> String {
         "- 申报 (claimed): {} · 复核 (recomputed): {} {}",
         claimed_text(r),
         r.total,
-        r.grade
+        shown_grade(&r.grade)
     );
     let _ = writeln!(out, "- {}\n", counts_text(r));
     if r.findings.is_empty() {
@@ -109,7 +110,7 @@ pub fn markdown_summary(summary: &Summary, input_errors: &[Diagnostic]) -> Strin
                 out,
                 "| {} | {} | {} |",
                 md_escape(&g.claimed),
-                g.recomputed,
+                shown_grade(&g.recomputed),
                 g.count
             );
         }

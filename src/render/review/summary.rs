@@ -5,6 +5,7 @@ use super::claimed_text;
 use crate::diag::Severity;
 use crate::review::batch::BatchFinding;
 use crate::review::{CATALOGUE, Finding, FormReview};
+use crate::score::sheet::shown_grade;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -234,7 +235,7 @@ impl Summary {
                 name: r.name.clone(),
                 file: r.file.clone(),
                 claimed: claimed_text(r),
-                recomputed: format!("{} {}", r.total, r.grade),
+                recomputed: format!("{} {}", r.total, shown_grade(&r.grade)),
                 errors: r.count(Severity::Error),
                 warnings: r.count(Severity::Warning),
             });

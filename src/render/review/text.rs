@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::render::right;
 use crate::review::batch::BatchFinding;
 use crate::review::{Finding, FormReview};
+use crate::score::sheet::shown_grade;
 use comfy_table::Cell;
 use std::fmt::Write;
 
@@ -56,7 +57,7 @@ fn form_text_unescaped(r: &FormReview) -> String {
         "   申报 (claimed) {} · 复核 (recomputed) {} {} · {}",
         claimed_text(r),
         r.total,
-        r.grade,
+        shown_grade(&r.grade),
         counts_text(r)
     );
     if r.findings.is_empty() {
@@ -137,7 +138,7 @@ fn text_summary_fit_unescaped(
         for g in &summary.grades {
             t.add_row(vec![
                 Cell::new(&g.claimed),
-                Cell::new(&g.recomputed),
+                Cell::new(shown_grade(&g.recomputed)),
                 right(g.count),
             ]);
         }
