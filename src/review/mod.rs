@@ -397,9 +397,23 @@ pub fn review_with(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> Vec<Finding> {
+    in_context(ruleset, form, sheet, |cx| review_in(cx, checks))
+}
+
+/// Run `f` on the context of a scored form. A row reported by parts is read at its combined
+/// actual, as the engine scored it.
+fn in_context<R>(
+    ruleset: &RuleSet,
+    form: &Form,
+    sheet: &ScoreSheet,
+    f: impl FnOnce(&Context) -> R,
+) -> R {
     let combined = parts::with_combined_actuals(form, sheet);
-    let form = combined.as_ref().unwrap_or(form);
-    review_in(&Context::new(ruleset, form, sheet), checks)
+    f(&Context::new(
+        ruleset,
+        combined.as_ref().unwrap_or(form),
+        sheet,
+    ))
 }
 
 /// [`review_with`] on a context already made.
@@ -531,16 +545,15 @@ pub fn review_form(
     sheet: &ScoreSheet,
     checks: &CheckSet,
 ) -> FormReview {
-    let combined = parts::with_combined_actuals(form, sheet);
-    let form = combined.as_ref().unwrap_or(form);
-    let cx = Context::new(ruleset, form, sheet);
-    let mut r = FormReview::new(sheet, review_in(&cx, checks));
-    r.department = form.department.clone();
-    r.unit = form.unit.clone();
-    if checks.has_batch() {
-        r.keys = Some(Box::new(batch::FormKeys::collect(&cx, checks.row_texts)));
-    }
-    r
+    in_context(ruleset, form, sheet, |cx| {
+        let mut r = FormReview::new(sheet, review_in(cx, checks));
+        r.department = cx.form.department.clone();
+        r.unit = cx.form.unit.clone();
+        if checks.has_batch() {
+            r.keys = Some(Box::new(batch::FormKeys::collect(cx, checks.row_texts)));
+        }
+        r
+    })
 }
 
 #[cfg(test)]
