@@ -227,6 +227,14 @@ fn project_key(name: &str) -> String {
         .collect()
 }
 
+/// A file of the run in the index: its number, its first form, and its path.
+#[derive(Debug)]
+struct RunFile {
+    number: u32,
+    first: u32,
+    path: Box<str>,
+}
+
 /// One form in the index: numbers only (24 bytes).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -300,10 +308,8 @@ pub type Resolver<'r> = Box<dyn FnMut(u32, u32) -> Option<FormKeys> + 'r>;
 #[derive(Default)]
 pub struct Index<'r> {
     forms: Vec<Entry>,
-    /// Where the forms came from: (file number, first form of it), one per file with forms.
-    files: Vec<(u32, u32)>,
-    /// The path of each of those files, in the same order.
-    file_paths: Vec<Box<str>>,
+    /// Where the forms came from, one per file with forms, in the order they were added.
+    files: Vec<RunFile>,
     /// Each form's name (project, or department), by form number: most findings name forms, and
     /// a name costs far less to keep than a form costs to read again.
     names: Vec<Box<str>>,
@@ -352,9 +358,12 @@ impl<'r> Index<'r> {
     /// they are added, and the forms of one file are added together. Only numbers are kept.
     pub fn add(&mut self, mut keys: FormKeys, file: u32) {
         let form = small(self.forms.len());
-        if self.files.last().is_none_or(|(f, _)| *f != file) {
-            self.files.push((file, form));
-            self.file_paths.push(keys.file.as_str().into());
+        if self.files.last().is_none_or(|f| f.number != file) {
+            self.files.push(RunFile {
+                number: file,
+                first: form,
+                path: keys.file.as_str().into(),
+            });
         }
         self.names.push(keys.name.as_str().into());
         let unit_key = (
@@ -425,25 +434,26 @@ impl<'r> Index<'r> {
         if let Some(known) = self.resolved.borrow().get(&form) {
             return known.clone();
         }
-        let place = self.files.partition_point(|(_, first)| *first <= form);
-        let keys = place
-            .checked_sub(1)
-            .and_then(|i| self.files.get(i))
-            .and_then(|(file, first)| {
+        let keys = self
+            .file_of_form(form)
+            .and_then(|f| {
                 let mut resolver = self.resolver.borrow_mut();
-                resolver.as_mut().and_then(|r| r(*file, form - first))
+                resolver.as_mut().and_then(|r| r(f.number, form - f.first))
             })
             .map(Rc::new);
         self.resolved.borrow_mut().insert(form, keys.clone());
         keys
     }
 
+    /// The file a form came from: the last one whose first form is not after it.
+    fn file_of_form(&self, form: u32) -> Option<&RunFile> {
+        let place = self.files.partition_point(|f| f.first <= form);
+        place.checked_sub(1).and_then(|i| self.files.get(i))
+    }
+
     fn file_of(&self, form: u32) -> String {
-        let place = self.files.partition_point(|(_, first)| *first <= form);
-        place
-            .checked_sub(1)
-            .and_then(|i| self.file_paths.get(i))
-            .map_or_else(String::new, |p| p.to_string())
+        self.file_of_form(form)
+            .map_or_else(String::new, |f| f.path.to_string())
     }
 
     pub(super) fn name_of(&self, form: u32) -> String {
