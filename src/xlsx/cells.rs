@@ -491,13 +491,12 @@ fn read_cells(
             .styles()
             .get(style_id)
             .and_then(|s| s.number_format.as_ref())
-            .map(|f| f.format_code.clone())
-            .unwrap_or_default();
+            .map_or("", |f| f.format_code.as_str());
         let (row, col) = cell.get_position();
         if uncached.contains(&(row, col)) {
-            formats.insert((row, col), format.clone());
+            formats.insert((row, col), format.to_string());
         }
-        if let Some((text, kind)) = convert(cell.get_value(), &format) {
+        if let Some((text, kind)) = convert(cell.get_value(), format) {
             spent.cell(name, sheet, (row, col), &text)?;
             cells.push(Cell {
                 row,
