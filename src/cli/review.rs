@@ -323,11 +323,11 @@ fn write_closing(
             }
             out.write_str(&render::markdown_summary(summary, errors))?
         }
-        Format::Json => out.write_str(&render::json_closing_with_batch(
-            summary,
-            errors,
-            batch_findings,
-        ))?,
+        Format::Json => {
+            for piece in render::json_closing_pieces(summary, errors, batch_findings) {
+                out.write_str(&piece)?;
+            }
+        }
         Format::Csv => {
             out.write_str(&render::batch_csv(batch_findings))?;
             out.write_str(&render::csv_summary(summary))?;

@@ -20,6 +20,31 @@ pub fn sheet(sheet: &ScoreSheet) -> SheetJson<'_> {
     }
 }
 
+/// A JSON array in pieces, one element at a time, as [`to_string`] writes the whole array: `[`
+/// and the first element, each next element after its comma, then `]`. The elements are indented
+/// line by line (a string value holds no line break: JSON escapes it).
+pub fn array_pieces<T: Serialize>(items: impl Iterator<Item = T>) -> impl Iterator<Item = String> {
+    let mut items = items.peekable();
+    let empty = items.peek().is_none();
+    let mut first = true;
+    items
+        .map(move |item| {
+            let mut piece = String::from(if first { "[\n" } else { ",\n" });
+            first = false;
+            for (i, line) in to_string(&item).lines().enumerate() {
+                if i > 0 {
+                    piece.push('\n');
+                }
+                piece.push_str("  ");
+                piece.push_str(line);
+            }
+            piece
+        })
+        .chain(std::iter::once(
+            if empty { "[]" } else { "\n]" }.to_string(),
+        ))
+}
+
 /// Pretty JSON in which no character can act on a terminal: serde escapes C0 controls inside
 /// strings; DEL, the C1 controls (U+0080–U+009F, among them the 8-bit CSI) and the
 /// bidirectional overrides are written as `\u` escapes too. Outside strings JSON holds only
@@ -42,4 +67,26 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{array_pieces, to_string};
+
+    #[test]
+    fn an_array_in_pieces_is_the_array_written_whole() {
+        let arrays: [Vec<serde_json::Value>; 3] = [
+            vec![],
+            vec![serde_json::json!({"a": "x\ny", "b": [1, 2]})],
+            vec![
+                serde_json::json!({"a": {"b": {}}}),
+                serde_json::json!("\u{1b}[31m"),
+                serde_json::json!([]),
+            ],
+        ];
+        for array in arrays {
+            let pieces: String = array_pieces(array.iter()).collect();
+            assert_eq!(pieces, to_string(&array));
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! lines and texts.
 
 mod checks;
+mod row_keys;
 
 pub(super) use checks::{
     copied_across_units, duplicate_form, duplicate_project, names_other_unit, unit_full_marks,
@@ -248,7 +249,7 @@ struct Entry {
 /// One distinctive indicator row: its hash and its form (12 bytes; the line and the text are
 /// read again for the rows a finding is about).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct RowKey {
+pub(super) struct RowKey {
     hash: [u32; 2],
     form: u32,
 }
@@ -317,8 +318,8 @@ pub struct Index<'r> {
     units: Vec<(String, String)>,
     unit_numbers: HashMap<(String, String), u32>,
     unit_stats: Vec<UnitStats>,
-    /// Every distinctive row of every form, sorted by hash before the checks run.
-    rows: Vec<RowKey>,
+    /// Every distinctive row of every form, read back bucket by bucket when the checks run.
+    rows: RefCell<row_keys::RowKeys>,
     /// Forms with a 满意度 row that names an organisation.
     satisfaction: Vec<u32>,
     resolver: RefCell<Option<Resolver<'r>>>,
@@ -331,7 +332,7 @@ impl std::fmt::Debug for Index<'_> {
         f.debug_struct("Index")
             .field("forms", &self.forms.len())
             .field("units", &self.units.len())
-            .field("rows", &self.rows.len())
+            .field("rows", &self.rows.borrow().len())
             .finish()
     }
 }
@@ -398,7 +399,7 @@ impl<'r> Index<'r> {
         for (hash, _, _) in &keys.rows {
             if !seen.contains(hash) {
                 seen.push(*hash);
-                self.rows.push(RowKey::new(*hash, form));
+                self.rows.get_mut().push(RowKey::new(*hash, form));
             }
         }
         if !keys.satisfaction.is_empty() {
@@ -503,8 +504,6 @@ impl<'r> Index<'r> {
         settings: &ReviewSettings,
         checks: &super::CheckSet,
     ) -> Vec<BatchFinding> {
-        // Equal rows next to each other, in the order of their forms.
-        self.rows.sort_unstable();
         let mut raised: Vec<Raised> = Vec::new();
         for check in checks.checks() {
             if let super::Runner::Batch(run) = check.run {

@@ -106,21 +106,32 @@ pub fn json_closing_with_batch(
     input_errors: &[Diagnostic],
     batch: &[BatchFinding],
 ) -> String {
-    let errors: Vec<_> = input_errors.iter().map(Diagnostic::to_json).collect();
-    let batch: Vec<BatchFindingJson> = batch
-        .iter()
-        .map(|b| BatchFindingJson {
-            form: &b.form,
-            department: &b.department,
-            unit: &b.unit,
-            finding: &b.finding,
-            family: b.finding.family(),
-        })
-        .collect();
-    format!(
-        "\n],\n\"batch\": {},\n\"errors\": {},\n\"summary\": {}\n}}\n",
-        crate::render::json::to_string(&batch),
-        crate::render::json::to_string(&errors),
-        crate::render::json::to_string(summary)
-    )
+    json_closing_pieces(summary, input_errors, batch).collect()
+}
+
+/// [`json_closing_with_batch`] in pieces, one batch finding at a time, for writing as they come:
+/// a run can raise thousands of batch findings, and the whole array as one string (beside
+/// serde's buffer for the flattened finding) was the peak of a run's memory (issue 17).
+pub fn json_closing_pieces<'a>(
+    summary: &'a Summary,
+    input_errors: &'a [Diagnostic],
+    batch: &'a [BatchFinding],
+) -> impl Iterator<Item = String> + 'a {
+    let findings = batch.iter().map(|b| BatchFindingJson {
+        form: &b.form,
+        department: &b.department,
+        unit: &b.unit,
+        finding: &b.finding,
+        family: b.finding.family(),
+    });
+    std::iter::once("\n],\n\"batch\": ".to_string())
+        .chain(crate::render::json::array_pieces(findings))
+        .chain(std::iter::once_with(move || {
+            let errors: Vec<_> = input_errors.iter().map(Diagnostic::to_json).collect();
+            format!(
+                ",\n\"errors\": {},\n\"summary\": {}\n}}\n",
+                crate::render::json::to_string(&errors),
+                crate::render::json::to_string(summary)
+            )
+        }))
 }

@@ -16,7 +16,9 @@ pub use self::catalogue::{
     catalogue_text,
 };
 pub use self::csv::{CSV_HEADER, batch_csv, csv_header, csv_summary, form_csv, form_csv_with};
-pub use self::json::{form_json, json_closing, json_closing_with_batch, json_opening};
+pub use self::json::{
+    form_json, json_closing, json_closing_pieces, json_closing_with_batch, json_opening,
+};
 pub use self::markdown::{MARKDOWN_HEADING, batch_markdown, form_markdown, markdown_summary};
 pub use self::summary::{CodeCount, FormLine, GradeCount, Summary, UnitLine};
 pub use self::text::{batch_text, finding_text, form_text, text_summary, text_summary_fit};

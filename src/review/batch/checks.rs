@@ -126,8 +126,32 @@ pub(in crate::review) fn copied_across_units(
     settings: &ReviewSettings,
     out: &mut Vec<Raised>,
 ) {
-    for range in runs(&index.rows, RowKey::hash) {
-        let Some(group) = index.rows.get(range) else {
+    let read = index
+        .rows
+        .borrow_mut()
+        .for_each_bucket(|rows| copied_rows(index, settings, rows, out));
+    if let Err(e) = read {
+        // Nothing is lost without a word: the rows not compared are said to be so.
+        out.push((
+            0,
+            index.finding(
+                &COPIED_ACROSS_UNITS,
+                0,
+                None,
+                "",
+                "三级指标",
+                format!(
+                    "跨单位复制的行未能全部比较：临时文件读回失败 (rows copied across units were not all compared: reading back the temporary file failed: {e})"
+                ),
+            ),
+        ));
+    }
+}
+
+/// `copied-across-units` over sorted rows (a bucket of them: equal rows are never split).
+fn copied_rows(index: &Index, settings: &ReviewSettings, rows: &[RowKey], out: &mut Vec<Raised>) {
+    for range in runs(rows, RowKey::hash) {
+        let Some(group) = rows.get(range) else {
             continue;
         };
         let unit = |form: u32| index.entry(form).map(|e| e.unit);
