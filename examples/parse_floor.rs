@@ -6,23 +6,17 @@
 
 use jixiao::app::Batch;
 use jixiao::app::sources;
-use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[path = "support/floor_args.rs"]
+mod floor_args;
 
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let mut jobs = None;
-    let mut paths = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--jobs" | "-j" => jobs = args.next().and_then(|n| n.parse().ok()),
-            _ => paths.push(PathBuf::from(arg)),
-        }
-    }
+    let (jobs, paths) = floor_args::parse();
     let (files, errors) = sources::collect(&paths);
     let Ok(batch) = Batch::new(jobs) else {
         return ExitCode::from(2);

@@ -9,8 +9,11 @@ use calamine::{Reader, SheetType, SheetVisible, Xlsx};
 use jixiao::app::Batch;
 use jixiao::app::sources;
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
+
+#[path = "support/floor_args.rs"]
+mod floor_args;
 
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
@@ -38,15 +41,7 @@ fn cells(path: &Path) -> Option<usize> {
 }
 
 fn main() -> ExitCode {
-    let mut jobs = None;
-    let mut paths = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--jobs" | "-j" => jobs = args.next().and_then(|n| n.parse().ok()),
-            _ => paths.push(PathBuf::from(arg)),
-        }
-    }
+    let (jobs, paths) = floor_args::parse();
     let (files, errors) = sources::collect(&paths);
     let Ok(batch) = Batch::new(jobs) else {
         return ExitCode::from(2);
