@@ -90,12 +90,18 @@ pub const MAX_INPUT_SEPARATORS: usize = 300_000;
 pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
     let bytes = read_limited(path, MAX_INPUT_BYTES)?;
     let name = path.display().to_string();
-    let past = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'\n' | b',' | b'=' | b'[' | b']' | b'{' | b'}'))
-        .nth(MAX_INPUT_SEPARATORS)
-        .map(|(at, _)| at);
+    // Each separator is one byte: a file no longer than the limit cannot pass it, and that is
+    // every form (the count, byte by byte, was 4% of reviewing a batch).
+    let past = (bytes.len() > MAX_INPUT_SEPARATORS)
+        .then(|| {
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| matches!(b, b'\n' | b',' | b'=' | b'[' | b']' | b'{' | b'}'))
+                .nth(MAX_INPUT_SEPARATORS)
+                .map(|(at, _)| at)
+        })
+        .flatten();
     if let Some(at) = past {
         let text = String::from_utf8_lossy(bytes.get(..=at).unwrap_or(&[])).into_owned();
         let at = text.len().saturating_sub(1);
