@@ -341,11 +341,6 @@ fn level_name(level: Option<Spanned<String>>, row_span: &Span) -> Text {
         },
         |l| {
             let mut text = Validator::text(l);
-            // Most names are kept as written: no space inside, no `(20分)` at the end. This runs
-            // for two levels of every row of every form, so they are not copied.
-            if !text.value.contains(char::is_whitespace) && !text.value.ends_with([')', '）']) {
-                return text;
-            }
             // `效 益 指 标` (spaced out to fill a cell, or split by a PDF's extraction) is 效益指标.
             text.value = without_weight_suffix(&text.value)
                 .chars()
