@@ -92,16 +92,16 @@ pub fn read_text(path: &Path) -> Result<String, Vec<Diagnostic>> {
     let name = path.display().to_string();
     // Each separator is one byte: a file no longer than the limit cannot pass it, and that is
     // every form (the count, byte by byte, was 4% of reviewing a batch).
-    let past = (bytes.len() > MAX_INPUT_SEPARATORS)
-        .then(|| {
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| matches!(b, b'\n' | b',' | b'=' | b'[' | b']' | b'{' | b'}'))
-                .nth(MAX_INPUT_SEPARATORS)
-                .map(|(at, _)| at)
-        })
-        .flatten();
+    let past = if bytes.len() <= MAX_INPUT_SEPARATORS {
+        None
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, b'\n' | b',' | b'=' | b'[' | b']' | b'{' | b'}'))
+            .nth(MAX_INPUT_SEPARATORS)
+            .map(|(at, _)| at)
+    };
     if let Some(at) = past {
         let text = String::from_utf8_lossy(bytes.get(..=at).unwrap_or(&[])).into_owned();
         let at = text.len().saturating_sub(1);

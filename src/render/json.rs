@@ -26,19 +26,18 @@ pub fn sheet(sheet: &ScoreSheet) -> SheetJson<'_> {
 pub fn array_pieces<T: Serialize>(items: impl Iterator<Item = T>) -> impl Iterator<Item = String> {
     let mut items = items.peekable();
     let empty = items.peek().is_none();
-    let mut first = true;
     items
-        .map(move |item| {
-            let mut piece = String::from(if first { "[\n" } else { ",\n" });
-            first = false;
-            for (i, line) in to_string(&item).lines().enumerate() {
-                if i > 0 {
-                    piece.push('\n');
-                }
-                piece.push_str("  ");
-                piece.push_str(line);
-            }
-            piece
+        .enumerate()
+        .map(|(at, item)| {
+            let lines: Vec<String> = to_string(&item)
+                .lines()
+                .map(|line| format!("  {line}"))
+                .collect();
+            format!(
+                "{}{}",
+                if at == 0 { "[\n" } else { ",\n" },
+                lines.join("\n")
+            )
         })
         .chain(std::iter::once(
             if empty { "[]" } else { "\n]" }.to_string(),

@@ -58,7 +58,6 @@ pub(super) struct RowKeys {
     spilled: Option<Spilled>,
     /// A temporary file could not be made or written: every key stays in memory.
     in_memory_only: bool,
-    len: u64,
 }
 
 impl Default for RowKeys {
@@ -75,17 +74,20 @@ impl RowKeys {
             limit: limit.max(1),
             spilled: None,
             in_memory_only: false,
-            len: 0,
         }
     }
 
+    /// Keys written out and kept.
     pub(super) fn len(&self) -> u64 {
-        self.len
+        let written = self
+            .spilled
+            .as_ref()
+            .map_or(0, |s| s.end / KEY_BYTES as u64);
+        written + self.memory.len() as u64
     }
 
     pub(super) fn push(&mut self, key: RowKey) {
         self.memory.push(key);
-        self.len += 1;
         if self.memory.len() >= self.limit && !self.in_memory_only && self.spill().is_err() {
             // What is in memory is still whole: nothing written is counted until it is flushed.
             self.in_memory_only = true;
@@ -94,15 +96,13 @@ impl RowKeys {
 
     /// Write the buffer out as one sorted run.
     fn spill(&mut self) -> std::io::Result<()> {
-        if self.spilled.is_none() {
-            self.spilled = Some(Spilled {
+        let spilled = match &mut self.spilled {
+            Some(spilled) => spilled,
+            None => self.spilled.insert(Spilled {
                 file: tempfile::tempfile()?,
                 runs: Vec::new(),
                 end: 0,
-            });
-        }
-        let Some(spilled) = self.spilled.as_mut() else {
-            return Ok(());
+            }),
         };
         // The key's order is its hash's order, so a sorted run comes bucket by bucket.
         self.memory.sort_unstable();
@@ -131,12 +131,11 @@ impl RowKeys {
     /// Each bucket's keys, sorted (equal rows next to each other, in the order of their forms),
     /// one bucket at a time; all the keys at once when none was written out.
     pub(super) fn for_each_bucket(&mut self, mut f: impl FnMut(&[RowKey])) -> std::io::Result<()> {
+        self.memory.sort_unstable();
         let Some(spilled) = self.spilled.as_mut() else {
-            self.memory.sort_unstable();
             f(&self.memory);
             return Ok(());
         };
-        self.memory.sort_unstable();
         let mut keys: Vec<RowKey> = Vec::new();
         let mut bytes: Vec<u8> = Vec::new();
         let mut from_memory = 0;
