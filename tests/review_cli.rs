@@ -441,3 +441,50 @@ fn a_rulesets_review_block_sets_the_thresholds() {
 fn paths_are_required_unless_listing_checks() {
     assert_eq!(jixiao(&["review"]).status.code(), Some(2));
 }
+
+/// A workbook's forms are `book.xlsx#Sheet1`, `book.xlsx#Sheet2`: a batch finding about the
+/// second names the second, not the first form of its file.
+#[cfg(feature = "xlsx")]
+#[test]
+fn batch_findings_name_each_form_of_a_workbook_by_its_own_sheet() {
+    let dir = common::scratch("workbook-batch");
+    let form = common::root().join("evaluations/anhui-guichi-2022/01-commissioned-services.toml");
+    for copy in ["a.toml", "b.toml"] {
+        std::fs::copy(&form, dir.join(copy)).unwrap();
+    }
+    let export = common::jixiao_in(&dir, &["export", "a.toml", "b.toml", "-o", "two.xlsx"]);
+    // Exit 1: the form has findings of its own; the workbook is written all the same.
+    assert!(dir.join("two.xlsx").is_file(), "{}", stderr(&export));
+    let review = common::jixiao_in(
+        &dir,
+        &[
+            "review",
+            "--only",
+            "duplicate-form",
+            "--format",
+            "json",
+            "two.xlsx",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&review)).unwrap();
+    let forms: Vec<&str> = value["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(forms.len(), 2);
+    assert_ne!(forms[0], forms[1]);
+    assert!(
+        forms.iter().all(|f| f.starts_with("two.xlsx#")),
+        "{forms:?}"
+    );
+    let batch: Vec<&str> = value["batch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    // Each copy is the other's duplicate, and each finding names its own sheet.
+    assert_eq!(batch, forms);
+}

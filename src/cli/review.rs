@@ -150,6 +150,10 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
         let r = again.reviews.get_mut(n as usize)?;
         r.keys.take().map(|k| *k)
     });
+    if checks.has_batch() {
+        // Most files hold one form.
+        index.reserve(files.len());
+    }
     let mut file_number = 0u32;
     batch.run(files, work, |(result, rendered)| {
         let file = file_number;

@@ -5,12 +5,14 @@
 //! They must not hold the forms: a batch of 100,000 forms streams past, each form reviewed and
 //! rendered by a worker and dropped. Each worker collects a form's [`FormKeys`] (its names, totals,
 //! row hashes and texts), and the [`Index`] keeps of them only numbers: a content hash, a project
-//! hash, the unit's number, a hash per distinctive indicator row, and per unit running totals.
-//! No text of a form is kept. The batch checks run once, on the index, after the last form; the
+//! hash, the unit's number, a hash per distinctive indicator row, and per unit running totals;
+//! each form's name and file go to a temporary file ([`labels`]), as its row hashes do past a
+//! first few ([`row_keys`]). No other text of a form is kept. The batch checks run once, on the index, after the last form; the
 //! few forms a finding names are read again (through the index's resolver) for their names,
 //! lines and texts.
 
 mod checks;
+mod labels;
 mod row_keys;
 
 pub(super) use checks::{
@@ -25,7 +27,6 @@ use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
 
 /// FNV-1a, 64 bits: fast on the short texts of a form, and the same on every run and machine.
 struct Fnv(u64);
@@ -228,14 +229,6 @@ fn project_key(name: &str) -> String {
         .collect()
 }
 
-/// A file of the run in the index: its number, its first form, and its path.
-#[derive(Debug)]
-struct RunFile {
-    number: u32,
-    first: u32,
-    path: Box<str>,
-}
-
 /// One form in the index: numbers only (24 bytes).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -244,6 +237,8 @@ struct Entry {
     /// A hash of its project name and year, for a 项目 form that names a project; else 0.
     project: u64,
     unit: u32,
+    /// The number of its file in the run (the forms of a file are added together, in order).
+    file: u32,
 }
 
 /// One distinctive indicator row: its hash and its form (12 bytes; the line and the text are
@@ -277,6 +272,9 @@ struct UnitStats {
     forms: u32,
     /// Its first forms (at most [`LISTED`]), for the evidence.
     first: Vec<u32>,
+    /// Their claimed and recomputed totals, kept only while no form of the unit is docked:
+    /// `unit-full-marks` lists them, and once a form is docked it will not.
+    first_totals: Vec<(Option<Decimal>, Decimal)>,
     any_docked: bool,
     all_full: bool,
     /// Claimed − recomputed totals, summed; `None` once the sum overflows.
@@ -292,6 +290,7 @@ impl Default for UnitStats {
         UnitStats {
             forms: 0,
             first: Vec::new(),
+            first_totals: Vec::new(),
             any_docked: false,
             all_full: true,
             gap_sum: Some(Decimal::ZERO),
@@ -309,11 +308,9 @@ pub type Resolver<'r> = Box<dyn FnMut(u32, u32) -> Option<FormKeys> + 'r>;
 #[derive(Default)]
 pub struct Index<'r> {
     forms: Vec<Entry>,
-    /// Where the forms came from, one per file with forms, in the order they were added.
-    files: Vec<RunFile>,
-    /// Each form's name (project, or department), by form number: most findings name forms, and
-    /// a name costs far less to keep than a form costs to read again.
-    names: Vec<Box<str>>,
+    /// Each form's name (project, or department) and file, by form number: most findings name
+    /// forms, and a label costs far less to keep (in a temporary file) than a form to read again.
+    labels: labels::Labels,
     /// (department, unit) by number.
     units: Vec<(String, String)>,
     unit_numbers: HashMap<(String, String), u32>,
@@ -323,8 +320,6 @@ pub struct Index<'r> {
     /// Forms with a 满意度 row that names an organisation.
     satisfaction: Vec<u32>,
     resolver: RefCell<Option<Resolver<'r>>>,
-    /// The whole keys of the forms read again, by form number.
-    resolved: RefCell<HashMap<u32, Option<Rc<FormKeys>>>>,
 }
 
 impl std::fmt::Debug for Index<'_> {
@@ -355,18 +350,20 @@ impl<'r> Index<'r> {
         }
     }
 
+    /// Room for `forms` forms (the number of files of a run, say), so that the index does not
+    /// grow by doubling: a run's memory is then the index and no spare room.
+    pub fn reserve(&mut self, forms: usize) {
+        self.forms.reserve_exact(forms);
+        self.labels.reserve(forms);
+    }
+
     /// File one form's keys, from the run's file number `file`; forms are numbered in the order
-    /// they are added, and the forms of one file are added together. Only numbers are kept.
+    /// they are added, and the forms of one file are added together, with file numbers that do
+    /// not go down. Only numbers are kept.
     pub fn add(&mut self, mut keys: FormKeys, file: u32) {
         let form = small(self.forms.len());
-        if self.files.last().is_none_or(|f| f.number != file) {
-            self.files.push(RunFile {
-                number: file,
-                first: form,
-                path: keys.file.as_str().into(),
-            });
-        }
-        self.names.push(keys.name.as_str().into());
+        // A form's own file: a workbook's forms are `book.xlsx#Sheet1`, `book.xlsx#Sheet2`.
+        self.labels.push(&keys.name, &keys.file);
         let unit_key = (
             std::mem::take(&mut keys.department),
             std::mem::take(&mut keys.unit),
@@ -415,6 +412,7 @@ impl<'r> Index<'r> {
             content: keys.content,
             project,
             unit,
+            file,
         });
     }
 
@@ -430,37 +428,24 @@ impl<'r> Index<'r> {
         self.forms.get(form as usize)
     }
 
-    /// The whole keys of a form, read again (once) through the resolver.
-    pub(super) fn named(&self, form: u32) -> Option<Rc<FormKeys>> {
-        if let Some(known) = self.resolved.borrow().get(&form) {
-            return known.clone();
-        }
-        let keys = self
-            .file_of_form(form)
-            .and_then(|f| {
-                let mut resolver = self.resolver.borrow_mut();
-                resolver.as_mut().and_then(|r| r(f.number, form - f.first))
-            })
-            .map(Rc::new);
-        self.resolved.borrow_mut().insert(form, keys.clone());
-        keys
-    }
-
-    /// The file a form came from: the last one whose first form is not after it.
-    fn file_of_form(&self, form: u32) -> Option<&RunFile> {
-        let place = self.files.partition_point(|f| f.first <= form);
-        place.checked_sub(1).and_then(|i| self.files.get(i))
+    /// The whole keys of a form, read again through the resolver. They are not kept: each check
+    /// reads a form it names once, and what it keeps of them is its findings.
+    pub(super) fn named(&self, form: u32) -> Option<FormKeys> {
+        self.entry(form).and_then(|e| {
+            // Its place in its file: forms before it from the same file.
+            let first = self.forms.partition_point(|f| f.file < e.file);
+            let place = form.checked_sub(small(first))?;
+            let mut resolver = self.resolver.borrow_mut();
+            resolver.as_mut().and_then(|r| r(e.file, place))
+        })
     }
 
     fn file_of(&self, form: u32) -> String {
-        self.file_of_form(form)
-            .map_or_else(String::new, |f| f.path.to_string())
+        self.labels.get(form).map(|l| l.file).unwrap_or_default()
     }
 
     pub(super) fn name_of(&self, form: u32) -> String {
-        self.names
-            .get(form as usize)
-            .map_or_else(String::new, |n| n.to_string())
+        self.labels.get(form).map(|l| l.name).unwrap_or_default()
     }
 
     fn unit_of(&self, form: u32) -> (&str, &str) {
@@ -483,10 +468,10 @@ impl<'r> Index<'r> {
 
     /// `name (file)`, for evidence.
     pub(super) fn describe(&self, form: u32) -> String {
-        match self.names.get(form as usize) {
-            Some(name) => format!("{name} ({})", self.file_of(form)),
-            None => String::new(),
-        }
+        self.labels
+            .get(form)
+            .map(|l| format!("{} ({})", l.name, l.file))
+            .unwrap_or_default()
     }
 
     pub(super) fn unit_label(&self, unit: u32) -> String {
@@ -510,7 +495,18 @@ impl<'r> Index<'r> {
                 run(self, settings, &mut raised);
             }
         }
-        raised.sort_by_key(|(form, f)| (*form, super::catalogue_index(f.code), f.line));
+        // Unstable, so that sorting takes no scratch copy of the findings (1.5 MB at 100,000
+        // forms); row, field and message after the line keep the order the same on every run.
+        let order = |f: &Finding| (super::catalogue_index(f.code), f.line);
+        raised.sort_unstable_by(|(form_a, a), (form_b, b)| {
+            (form_a, order(a), &a.row, &a.field, &a.message).cmp(&(
+                form_b,
+                order(b),
+                &b.row,
+                &b.field,
+                &b.message,
+            ))
+        });
         raised
             .into_iter()
             .map(|(form, finding)| {
@@ -531,8 +527,12 @@ impl UnitStats {
         self.forms = self.forms.saturating_add(1);
         if self.first.len() < LISTED {
             self.first.push(form);
+            self.first_totals.push((keys.claimed_total, keys.total));
         }
-        self.any_docked |= keys.docked;
+        if keys.docked && !self.any_docked {
+            self.any_docked = true;
+            self.first_totals = Vec::new();
+        }
         self.all_full &= full;
         let Some(claimed) = keys.claimed_total else {
             return;

@@ -65,28 +65,27 @@ pub(in crate::review) fn unit_full_marks(
                 "no indicator row of any of them was docked",
             )
         };
-        let Some(first) = stats.first.first() else {
+        let Some(first) = stats.first.first().copied() else {
             continue;
         };
         let totals: Vec<String> = stats
             .first
             .iter()
-            .filter_map(|f| index.named(*f))
-            .map(|k| {
+            .zip(&stats.first_totals)
+            .map(|(form, (claimed, total))| {
                 format!(
-                    "{} 申报 {} / 复核 {}",
-                    k.name,
-                    k.claimed_total.map_or("—".into(), |c| c.to_string()),
-                    k.total
+                    "{} 申报 {} / 复核 {total}",
+                    index.name_of(*form),
+                    claimed.map_or("—".into(), |c| c.to_string()),
                 )
             })
             .collect();
         out.push((
-            *first,
+            first,
             index
                 .finding(
                     &UNIT_FULL_MARKS,
-                    *first,
+                    first,
                     None,
                     label.clone(),
                     "自评得分",
@@ -101,24 +100,57 @@ pub(in crate::review) fn unit_full_marks(
     }
 }
 
-/// The places of a row in the forms that have it: (form, line), and its text.
-fn row_places(index: &Index, group: &[RowKey]) -> (String, Vec<(u32, usize)>) {
-    let mut text = String::new();
-    let mut places = Vec::new();
-    for key in group {
-        let Some(keys) = index.named(key.form) else {
+/// A row found in forms of two units or more: its keys, then its text and places once read.
+struct Copied {
+    keys: Vec<RowKey>,
+    text: String,
+    /// (form, line), in form order.
+    places: Vec<(u32, usize)>,
+}
+
+/// Whether a group of equal rows spans two units or more.
+fn spans_units(index: &Index, group: &[RowKey]) -> bool {
+    let unit = |form: u32| index.entry(form).map(|e| e.unit);
+    let first = group.first().and_then(|k| unit(k.form));
+    first.is_some() && group.iter().any(|k| unit(k.form) != first)
+}
+
+/// Read each form the copied rows are in once, in form order, for the lines and the text of
+/// those rows: a form in many groups is not read many times, and no form's keys are kept.
+fn read_places(index: &Index, copied: &mut [Copied]) {
+    let mut wanted: Vec<(u32, usize)> = copied
+        .iter()
+        .enumerate()
+        .flat_map(|(g, c)| c.keys.iter().map(move |k| (k.form, g)))
+        .collect();
+    wanted.sort_unstable();
+    for range in runs(&wanted, |(form, _)| *form) {
+        let Some(wants) = wanted.get(range) else {
             continue;
         };
-        for (hash, line, row) in &keys.rows {
-            if *hash == key.hash() {
-                if text.is_empty() {
-                    text = row.to_string();
+        let Some(&(form, _)) = wants.first() else {
+            continue;
+        };
+        let Some(keys) = index.named(form) else {
+            continue;
+        };
+        for &(_, g) in wants {
+            let Some(group) = copied.get_mut(g) else {
+                continue;
+            };
+            let Some(hash) = group.keys.first().map(RowKey::hash) else {
+                continue;
+            };
+            for (row_hash, line, row) in &keys.rows {
+                if *row_hash == hash {
+                    if group.text.is_empty() {
+                        group.text = row.to_string();
+                    }
+                    group.places.push((form, *line));
                 }
-                places.push((key.form, *line));
             }
         }
     }
-    (text, places)
 }
 
 pub(in crate::review) fn copied_across_units(
@@ -126,10 +158,26 @@ pub(in crate::review) fn copied_across_units(
     settings: &ReviewSettings,
     out: &mut Vec<Raised>,
 ) {
-    let read = index
-        .rows
-        .borrow_mut()
-        .for_each_bucket(|rows| copied_rows(index, settings, rows, out));
+    // Numbers first: the groups of equal rows that span units, bucket by bucket.
+    let mut copied: Vec<Copied> = Vec::new();
+    let read = index.rows.borrow_mut().for_each_bucket(|rows| {
+        for range in runs(rows, RowKey::hash) {
+            if let Some(group) = rows.get(range)
+                && spans_units(index, group)
+            {
+                copied.push(Copied {
+                    keys: group.to_vec(),
+                    text: String::new(),
+                    places: Vec::new(),
+                });
+            }
+        }
+    });
+    // Only now, for rows in forms of two units or more, are the forms read again.
+    read_places(index, &mut copied);
+    for group in &copied {
+        copied_findings(index, settings, group, out);
+    }
     if let Err(e) = read {
         // Nothing is lost without a word: the rows not compared are said to be so.
         out.push((
@@ -148,55 +196,48 @@ pub(in crate::review) fn copied_across_units(
     }
 }
 
-/// `copied-across-units` over sorted rows (a bucket of them: equal rows are never split).
-fn copied_rows(index: &Index, settings: &ReviewSettings, rows: &[RowKey], out: &mut Vec<Raised>) {
-    for range in runs(rows, RowKey::hash) {
-        let Some(group) = rows.get(range) else {
-            continue;
-        };
-        let unit = |form: u32| index.entry(form).map(|e| e.unit);
-        let Some(first_unit) = group.first().and_then(|k| unit(k.form)) else {
-            continue;
-        };
-        if group.iter().all(|k| unit(k.form) == Some(first_unit)) {
-            continue;
-        }
-        // Only now, for a row in forms of two units or more, are the forms read again.
-        let (text, places) = row_places(index, group);
-        let units: Vec<u32> = places.iter().filter_map(|(f, _)| unit(*f)).collect();
-        let mut distinct: Vec<u32> = units.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        for (i, (form, line)) in places.iter().enumerate() {
-            let own = units.get(i).copied().unwrap_or_default();
-            let others: Vec<String> = places
-                .iter()
-                .zip(&units)
-                .filter(|(_, u)| **u != own)
-                .take(LISTED)
-                .map(|((f, l), u)| format!("{} {}:{l}", index.unit_label(*u), index.file_of(*f)))
-                .collect();
-            let row = text.split(' ').next().unwrap_or_default().to_string();
-            out.push((
-                *form,
-                index
-                    .finding(
-                        &COPIED_ACROSS_UNITS,
-                        *form,
-                        Some(*line),
-                        row,
-                        "三级指标",
-                        format!(
-                            "指标「{text}」的名称、指标值和实际完成值与其他 {} 个单位的表逐字相同 (this row's name, target and actual are word for word those of forms of {} other units: copied?)",
-                            distinct.len() - 1,
-                            distinct.len() - 1
-                        ),
-                    )
-                    .with("本单位 (this unit)", index.unit_label(own))
-                    .with("相同的行 (same row in)", others.join("；"))
-                    .with("阈值 (threshold)", setting::COPIED_ROW_CHARS.describe(settings)),
-            ));
-        }
+/// One finding for each place of a row copied across units.
+fn copied_findings(
+    index: &Index,
+    settings: &ReviewSettings,
+    group: &Copied,
+    out: &mut Vec<Raised>,
+) {
+    let Copied { text, places, .. } = group;
+    let unit = |form: u32| index.entry(form).map(|e| e.unit);
+    let units: Vec<u32> = places.iter().filter_map(|(f, _)| unit(*f)).collect();
+    let mut distinct: Vec<u32> = units.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for (i, (form, line)) in places.iter().enumerate() {
+        let own = units.get(i).copied().unwrap_or_default();
+        let others: Vec<String> = places
+            .iter()
+            .zip(&units)
+            .filter(|(_, u)| **u != own)
+            .take(LISTED)
+            .map(|((f, l), u)| format!("{} {}:{l}", index.unit_label(*u), index.file_of(*f)))
+            .collect();
+        let row = text.split(' ').next().unwrap_or_default().to_string();
+        out.push((
+            *form,
+            index
+                .finding(
+                    &COPIED_ACROSS_UNITS,
+                    *form,
+                    Some(*line),
+                    row,
+                    "三级指标",
+                    format!(
+                        "指标「{text}」的名称、指标值和实际完成值与其他 {} 个单位的表逐字相同 (this row's name, target and actual are word for word those of forms of {} other units: copied?)",
+                        distinct.len() - 1,
+                        distinct.len() - 1
+                    ),
+                )
+                .with("本单位 (this unit)", index.unit_label(own))
+                .with("相同的行 (same row in)", others.join("；"))
+                .with("阈值 (threshold)", setting::COPIED_ROW_CHARS.describe(settings)),
+        ));
     }
 }
 
@@ -251,17 +292,17 @@ pub(in crate::review) fn names_other_unit(
 
 /// Groups of forms with the same key (two forms or more), each in form order.
 fn same<K: Ord + Copy>(index: &Index, key: impl Fn(&super::Entry) -> Option<K>) -> Vec<Vec<u32>> {
-    let mut keyed: Vec<(K, u32)> = index
-        .forms
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| key(e).map(|k| (k, small(i))))
+    // Form numbers (4 bytes a form), sorted by their key: not a copy of the keys beside them.
+    let key_of = |f: &u32| index.entry(*f).and_then(&key);
+    let mut forms: Vec<u32> = (0..small(index.forms.len()))
+        .filter(|f| key_of(f).is_some())
         .collect();
-    keyed.sort_unstable();
-    runs(&keyed, |(k, _)| *k)
+    // Stable, so that the forms of a group stay in form order.
+    forms.sort_by_key(key_of);
+    runs(&forms, key_of)
         .into_iter()
         .filter(|r| r.len() > 1)
-        .filter_map(|r| keyed.get(r).map(|g| g.iter().map(|(_, f)| *f).collect()))
+        .filter_map(|r| forms.get(r).map(<[u32]>::to_vec))
         .collect()
 }
 
@@ -306,11 +347,16 @@ pub(in crate::review) fn duplicate_project(
         if contents.iter().all(|c| Some(c) == contents.first()) {
             continue;
         }
+        // The year is one of the group's key: one form read again says it for all.
+        let Some(year) = group.first().and_then(|f| index.named(*f)).map(|k| k.year) else {
+            continue;
+        };
         for form in &group {
             let others: Vec<u32> = group.iter().copied().filter(|f| f != form).collect();
-            let (Some(entry), Some(keys)) = (index.entry(*form), index.named(*form)) else {
+            let Some(entry) = index.entry(*form) else {
                 continue;
             };
+            let name = index.name_of(*form);
             out.push((
                 *form,
                 index
@@ -318,15 +364,12 @@ pub(in crate::review) fn duplicate_project(
                         &DUPLICATE_PROJECT,
                         *form,
                         None,
-                        keys.name.clone(),
+                        name.clone(),
                         "项目名称",
                         format!(
-                            "同一单位同一年度的项目 {} 有 {} 张自评表，内容不同 (the unit has {} forms for project {} in {}, with different contents)",
-                            keys.name,
+                            "同一单位同一年度的项目 {name} 有 {} 张自评表，内容不同 (the unit has {} forms for project {name} in {year}, with different contents)",
                             group.len(),
                             group.len(),
-                            keys.name,
-                            keys.year
                         ),
                     )
                     .with("单位 (unit)", index.unit_label(entry.unit))
