@@ -215,6 +215,13 @@ fn trim(text: &str) -> (usize, &str) {
     (start, start_trimmed.trim_end_matches(is_ws))
 }
 
+/// Whether a cell says "not applicable" (`/`, `—`, `无`, `不适用`, `N/A` …, spaces around them
+/// allowed): what [`parse_actual`] reads as [`Actual::NotApplicable`], without reading the cell as a
+/// value. A form asks this of every claimed figure before reading it as a number.
+pub fn is_not_applicable_cell(text: &str) -> bool {
+    is_not_applicable(trim(text).1)
+}
+
 /// Whether the (trimmed) text is one of the "not applicable" spellings.
 fn is_not_applicable(trimmed: &str) -> bool {
     // Every value is asked this: most start with a digit or a comparator and are out at once.

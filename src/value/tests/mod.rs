@@ -65,3 +65,50 @@ fn check_error_shape(text: &str, e: &ValueError) {
         "expected needs an English gloss: {e:?}"
     );
 }
+
+#[test]
+fn is_not_applicable_cell_is_what_parse_actual_reads_as_not_applicable() {
+    let mut cells: Vec<String> = NOT_APPLICABLE.iter().map(|s| s.to_string()).collect();
+    cells.extend(NOT_APPLICABLE.iter().map(|s| format!(" {s}\u{3000}")));
+    cells.extend(NOT_APPLICABLE.iter().map(|s| s.to_lowercase()));
+    cells.extend(
+        [
+            "",
+            " ",
+            "\u{3000}",
+            "0",
+            "-5",
+            "--5",
+            "—5",
+            "/5",
+            "5/",
+            "100%",
+            "n/a",
+            "N/A分",
+            "#N/A",
+            "#DIV/0!",
+            "#VALUE!",
+            "无投诉",
+            "无 ",
+            "不适用。",
+            "不 适用",
+            "95.5",
+            "１００",
+            "-",
+            " - ",
+            "––",
+            "＞95%",
+            "≥1",
+            "达标",
+            "/ /",
+        ]
+        .map(String::from),
+    );
+    for cell in &cells {
+        assert_eq!(
+            crate::value::is_not_applicable_cell(cell),
+            matches!(parse_actual(cell), Ok(Actual::NotApplicable)),
+            "{cell:?}"
+        );
+    }
+}
