@@ -467,24 +467,20 @@ fn batch_findings_name_each_form_of_a_workbook_by_its_own_sheet() {
         ],
     );
     let value: serde_json::Value = serde_json::from_str(&stdout(&review)).unwrap();
-    let forms: Vec<&str> = value["forms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let files = |list: &str| -> Vec<String> {
+        let items = value[list].as_array().unwrap().iter();
+        items
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let forms = files("forms");
     assert_eq!(forms.len(), 2);
     assert_ne!(forms[0], forms[1]);
     assert!(
         forms.iter().all(|f| f.starts_with("two.xlsx#")),
         "{forms:?}"
     );
-    let batch: Vec<&str> = value["batch"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let batch = files("batch");
     // Each copy is the other's duplicate, and each finding names its own sheet.
     assert_eq!(batch, forms);
 }
