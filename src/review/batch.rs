@@ -7,13 +7,14 @@
 //! row hashes and texts), and the [`Index`] keeps of them only numbers: a content hash, a project
 //! hash, the unit's number, a hash per distinctive indicator row, and per unit running totals;
 //! each form's name and file go to a temporary file ([`labels`]), as its row hashes do past a
-//! first few ([`row_keys`]). No other text of a form is kept. The batch checks run once, on the index, after the last form; the
-//! few forms a finding names are read again (through the index's resolver) for their names,
-//! lines and texts.
+//! first few ([`row_keys`]). No other text of a form is kept. The batch checks run once, on the
+//! index, after the last form; the few forms a finding names are read again (through the index's
+//! resolver) for their lines and texts.
 
 mod checks;
 mod labels;
 mod row_keys;
+mod spill;
 
 pub(super) use checks::{
     copied_across_units, duplicate_form, duplicate_project, names_other_unit, unit_full_marks,
@@ -495,18 +496,7 @@ impl<'r> Index<'r> {
                 run(self, settings, &mut raised);
             }
         }
-        // Unstable, so that sorting takes no scratch copy of the findings (1.5 MB at 100,000
-        // forms); row, field and message after the line keep the order the same on every run.
-        let order = |f: &Finding| (super::catalogue_index(f.code), f.line);
-        raised.sort_unstable_by(|(form_a, a), (form_b, b)| {
-            (form_a, order(a), &a.row, &a.field, &a.message).cmp(&(
-                form_b,
-                order(b),
-                &b.row,
-                &b.field,
-                &b.message,
-            ))
-        });
+        raised.sort_by_key(|(form, f)| (*form, super::catalogue_index(f.code), f.line));
         raised
             .into_iter()
             .map(|(form, finding)| {

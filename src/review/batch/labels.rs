@@ -3,14 +3,12 @@
 //! allocations of the forms that stream past) for the whole run.
 //!
 //! So they are appended to a buffer that, once it holds [`IN_MEMORY`] bytes, is written to the
-//! end of one unnamed temporary file (the system deletes it when jixiao exits, even when it is
-//! killed). Memory keeps one number a form: where its label ends. A finding reads its form's
-//! label back with one seek and read. Where no temporary file can be made or written, the
-//! labels stay in memory: the run costs memory then, and loses nothing.
+//! end of the index's temporary file ([`Spill`]). Memory keeps one number a form: where its
+//! label ends. A finding reads its form's label back with one seek and read. Where no temporary
+//! file can be made or written, the labels stay in memory: the run costs memory then, and loses
+//! nothing.
 
-use std::cell::RefCell;
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use super::spill::Spill;
 
 /// Bytes kept in memory before they are written out.
 const IN_MEMORY: usize = 1 << 16;
@@ -26,12 +24,9 @@ pub(super) struct Label {
 pub(super) struct Labels {
     /// Where each form's label ends, counted from the first label's start.
     ends: Vec<u64>,
-    /// The labels not written out: they start at `written`.
+    /// The labels not written out: they start where the written ones end.
     buffer: Vec<u8>,
-    written: u64,
-    /// The temporary file, made when the buffer first fills; behind a cell because reading a
-    /// label back moves its position.
-    file: RefCell<Option<File>>,
+    written: Spill,
     limit: usize,
     /// A temporary file could not be made or written: every label stays in memory.
     in_memory_only: bool,
@@ -49,8 +44,7 @@ impl Labels {
         Labels {
             ends: Vec::new(),
             buffer: Vec::new(),
-            written: 0,
-            file: RefCell::new(None),
+            written: Spill::default(),
             limit: limit.max(1),
             in_memory_only: false,
         }
@@ -67,24 +61,15 @@ impl Labels {
             .extend_from_slice(&(name.len() as u64).to_le_bytes());
         self.buffer.extend_from_slice(name.as_bytes());
         self.buffer.extend_from_slice(file.as_bytes());
-        self.ends.push(self.written + self.buffer.len() as u64);
-        if self.buffer.len() >= self.limit && !self.in_memory_only && self.write_out().is_err() {
-            // What is in the buffer is still whole: `written` moves only once it is written.
-            self.in_memory_only = true;
+        self.ends
+            .push(self.written.len() + self.buffer.len() as u64);
+        if self.buffer.len() >= self.limit && !self.in_memory_only {
+            match self.written.append(&self.buffer) {
+                Ok(_) => self.buffer.clear(),
+                // The buffer is still whole, and what was written of it is not counted.
+                Err(_) => self.in_memory_only = true,
+            }
         }
-    }
-
-    fn write_out(&mut self) -> std::io::Result<()> {
-        let mut file = self.file.borrow_mut();
-        let file = match &mut *file {
-            Some(file) => file,
-            None => file.insert(tempfile::tempfile()?),
-        };
-        file.seek(SeekFrom::Start(self.written))?;
-        file.write_all(&self.buffer)?;
-        self.written += self.buffer.len() as u64;
-        self.buffer.clear();
-        Ok(())
     }
 
     /// The label of form `form`: from the buffer, or read back from the file. `None` for a
@@ -97,15 +82,13 @@ impl Labels {
             None => 0,
         };
         let len = usize::try_from(end.checked_sub(start)?).ok()?;
-        let bytes = if start >= self.written {
-            let at = usize::try_from(start - self.written).ok()?;
+        let written = self.written.len();
+        let bytes = if start >= written {
+            let at = usize::try_from(start - written).ok()?;
             self.buffer.get(at..at.checked_add(len)?)?.to_vec()
         } else {
-            let mut file = self.file.borrow_mut();
-            let file = file.as_mut()?;
             let mut bytes = vec![0; len];
-            file.seek(SeekFrom::Start(start)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
+            self.written.read_at(start, &mut bytes).ok()?;
             bytes
         };
         let name_len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
@@ -137,7 +120,7 @@ mod tests {
             small.push(&name, &file);
             large.push(&name, &file);
         }
-        assert!(small.written > 0 && large.written == 0);
+        assert!(small.written.len() > 0 && large.written.len() == 0);
         assert_eq!(small.ends.len(), 2_000);
         for i in 0..2_000 {
             let (name, file) = label(i);

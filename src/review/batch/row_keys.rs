@@ -2,8 +2,8 @@
 //! rows a form, so 2.3 million rows (28 MB) at 100,000 forms if all were kept in memory.
 //!
 //! Up to [`IN_MEMORY`] keys are kept in memory. Past that, the full buffer is sorted and written to
-//! one unnamed temporary file (the system deletes it when jixiao exits, even when it is killed) as
-//! a run whose keys come bucket by bucket (a bucket is the top bits of the hash). After the last
+//! the index's temporary file ([`Spill`]) as a run, bucket by bucket (a bucket is the top bits of
+//! the hash). After the last
 //! form the buckets are read back one at a time, each from every run, and sorted. Equal rows have
 //! equal hashes, so they always share a bucket: the check sees each group of equal rows whole,
 //! and its memory is one buffer and one bucket, whatever the size of the batch.
@@ -12,8 +12,7 @@
 //! memory: the check costs memory then, and loses nothing.
 
 use super::RowKey;
-use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use super::spill::Spill;
 
 /// Keys kept in memory before a run is written out (786 KB).
 const IN_MEMORY: usize = 1 << 16;
@@ -25,10 +24,10 @@ fn bucket(key: &RowKey) -> usize {
     (key.hash[0] >> (32 - BUCKET_BITS)) as usize
 }
 
-fn encode(key: &RowKey, out: &mut [u8; KEY_BYTES]) {
-    out[..4].copy_from_slice(&key.hash[0].to_le_bytes());
-    out[4..8].copy_from_slice(&key.hash[1].to_le_bytes());
-    out[8..].copy_from_slice(&key.form.to_le_bytes());
+fn encode(key: &RowKey, out: &mut Vec<u8>) {
+    for word in [key.hash[0], key.hash[1], key.form] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
 }
 
 fn decode(bytes: &[u8]) -> Option<RowKey> {
@@ -44,18 +43,13 @@ fn decode(bytes: &[u8]) -> Option<RowKey> {
 /// Where one written run keeps each bucket's keys: (offset in the file, number of keys).
 type RunIndex = [(u64, u32); BUCKETS];
 
-struct Spilled {
-    file: File,
-    runs: Vec<RunIndex>,
-    end: u64,
-}
-
 /// The distinctive rows of a run's forms ([module docs](self)).
 pub(super) struct RowKeys {
     memory: Vec<RowKey>,
     /// Keys in memory before a run is written out.
     limit: usize,
-    spilled: Option<Spilled>,
+    written: Spill,
+    runs: Vec<RunIndex>,
     /// A temporary file could not be made or written: every key stays in memory.
     in_memory_only: bool,
 }
@@ -72,58 +66,41 @@ impl RowKeys {
         RowKeys {
             memory: Vec::new(),
             limit: limit.max(1),
-            spilled: None,
+            written: Spill::default(),
+            runs: Vec::new(),
             in_memory_only: false,
         }
     }
 
     /// Keys written out and kept.
     pub(super) fn len(&self) -> u64 {
-        let written = self
-            .spilled
-            .as_ref()
-            .map_or(0, |s| s.end / KEY_BYTES as u64);
+        let written: u64 = self.runs.iter().flatten().map(|(_, n)| u64::from(*n)).sum();
         written + self.memory.len() as u64
     }
 
     pub(super) fn push(&mut self, key: RowKey) {
         self.memory.push(key);
         if self.memory.len() >= self.limit && !self.in_memory_only && self.spill().is_err() {
-            // What is in memory is still whole: nothing written is counted until it is flushed.
+            // What is in memory is still whole: a run counts once all of it is written.
             self.in_memory_only = true;
         }
     }
 
-    /// Write the buffer out as one sorted run.
+    /// Write the buffer out as one sorted run, one bucket after another.
     fn spill(&mut self) -> std::io::Result<()> {
-        let spilled = match &mut self.spilled {
-            Some(spilled) => spilled,
-            None => self.spilled.insert(Spilled {
-                file: tempfile::tempfile()?,
-                runs: Vec::new(),
-                end: 0,
-            }),
-        };
         // The key's order is its hash's order, so a sorted run comes bucket by bucket.
         self.memory.sort_unstable();
         let mut index: RunIndex = [(0, 0); BUCKETS];
-        let start = spilled.end;
-        spilled.file.seek(SeekFrom::Start(start))?;
-        let mut out = BufWriter::new(&spilled.file);
-        let mut bytes = [0u8; KEY_BYTES];
-        for (i, key) in self.memory.iter().enumerate() {
-            let slot = &mut index[bucket(key)];
-            if slot.1 == 0 {
-                slot.0 = start + (i * KEY_BYTES) as u64;
+        let mut bytes = Vec::new();
+        for keys in self.memory.chunk_by(|a, b| bucket(a) == bucket(b)) {
+            bytes.clear();
+            keys.iter().for_each(|key| encode(key, &mut bytes));
+            let at = self.written.append(&bytes)?;
+            if let Some(slot) = keys.first().and_then(|k| index.get_mut(bucket(k))) {
+                *slot = (at, super::small(keys.len()));
             }
-            slot.1 += 1;
-            encode(key, &mut bytes);
-            out.write_all(&bytes)?;
         }
-        out.flush()?;
-        drop(out);
-        spilled.end = start + (self.memory.len() * KEY_BYTES) as u64;
-        spilled.runs.push(index);
+        self.runs.push(index);
         self.memory.clear();
         Ok(())
     }
@@ -132,20 +109,19 @@ impl RowKeys {
     /// one bucket at a time; all the keys at once when none was written out.
     pub(super) fn for_each_bucket(&mut self, mut f: impl FnMut(&[RowKey])) -> std::io::Result<()> {
         self.memory.sort_unstable();
-        let Some(spilled) = self.spilled.as_mut() else {
+        if self.runs.is_empty() {
             f(&self.memory);
             return Ok(());
-        };
+        }
         let mut keys: Vec<RowKey> = Vec::new();
         let mut bytes: Vec<u8> = Vec::new();
         let mut from_memory = 0;
         for b in 0..BUCKETS {
             keys.clear();
-            for run in &spilled.runs {
+            for run in &self.runs {
                 let (offset, count) = run[b];
                 bytes.resize(count as usize * KEY_BYTES, 0);
-                spilled.file.seek(SeekFrom::Start(offset))?;
-                spilled.file.read_exact(&mut bytes)?;
+                self.written.read_at(offset, &mut bytes)?;
                 keys.extend(bytes.chunks_exact(KEY_BYTES).filter_map(decode));
             }
             let here = self.memory[from_memory..]
@@ -191,8 +167,8 @@ mod tests {
             small.push(RowKey::new(*hash, form as u32));
             large.push(RowKey::new(*hash, form as u32));
         }
-        assert!(small.spilled.as_ref().is_some_and(|s| s.runs.len() == 51));
-        assert!(large.spilled.is_none());
+        assert_eq!(small.runs.len(), 51);
+        assert!(large.runs.is_empty());
         assert_eq!(small.len(), 5_000);
         let (written, kept) = (groups(small), groups(large));
         assert_eq!(written.len(), 1_700);
