@@ -588,6 +588,10 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 /// shown as a visible escape. What every human-facing output goes through before it is printed.
 pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = is_hidden_control_in_text;
+    // Every output string passes here; nearly all are clean, and are cleared byte by byte.
+    if !text.bytes().any(may_begin_hidden_in_text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let lone_cr = text
         .match_indices('\r')
         .any(|(i, _)| !text.get(i + 1..).is_some_and(|rest| rest.starts_with('\n')));
@@ -608,6 +612,13 @@ pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `byte` can begin a character [`visible_text`] must look at: a control character
+/// other than `\n` and `\t` (`\r` included), DEL, the lead byte of U+0080–U+009F (C2) and of
+/// the bidirectional controls (E2).
+fn may_begin_hidden_in_text(byte: u8) -> bool {
+    (byte < 0x20 && !matches!(byte, b'\n' | b'\t')) || matches!(byte, 0x7F | 0xC2 | 0xE2)
 }
 
 /// [`is_hidden_control`] but for the line breaks and tabs that text of several lines holds.
@@ -690,6 +701,20 @@ mod tests {
         assert_eq!(nearest("actul", words), Some("actual"));
         assert_eq!(nearest("budget_total", words), None);
         assert_eq!(nearest("x", words), None);
+    }
+
+    #[test]
+    fn every_character_visible_text_escapes_begins_with_a_byte_its_fast_path_looks_for() {
+        let mut buffer = [0u8; 4];
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if is_hidden_control_in_text(c) || c == '\r' {
+                let lead = c.encode_utf8(&mut buffer).as_bytes()[0];
+                assert!(may_begin_hidden_in_text(lead), "U+{:04X}", u32::from(c));
+            }
+        }
+        assert_eq!(visible_text("产出\r\n\t≥95%"), "产出\r\n\t≥95%");
+        assert_eq!(visible_text("a\rb"), "a\\u{d}b");
+        assert_eq!(visible_text("a\u{202e}b"), "a\\u{202e}b");
     }
 
     #[test]

@@ -344,7 +344,7 @@ fn level_name(level: Option<Spanned<String>>, row_span: &Span) -> Text {
             // Most names have neither a `(20分)` suffix nor a space, and are kept as written
             // instead of copied (3% of a review).
             let plain =
-                !text.value.ends_with([')', '）']) && !text.value.chars().any(char::is_whitespace);
+                !text.value.ends_with([')', '）']) && !super::cells::has_whitespace(&text.value);
             if !plain {
                 // `效 益 指 标` (spaced out to fill a cell, or split by a PDF's extraction) is 效益指标.
                 text.value = without_weight_suffix(&text.value)

@@ -91,6 +91,11 @@ pub(in crate::review) fn derived_indicator(cx: &Context, out: &mut Vec<Finding>)
         if actual.unit != Unit::Percent {
             continue;
         }
+        // Every rate derived below is named with 率; most rows are not, and are passed over
+        // before their name is copied.
+        if !has(&row.name.value, "率") {
+            continue;
+        }
         let name = bare_name(&row.name.value);
         let derived = if has(&name, "预算调整率") {
             let (Some(initial), Some(adjusted)) = (&b.initial, &b.adjusted) else {
