@@ -12,6 +12,9 @@ use std::sync::Arc;
 use unicode_width::UnicodeWidthChar;
 
 /// A file's text with a line index, shared by every diagnostic that points into it.
+mod visible;
+pub use visible::{is_hidden_control, is_hidden_control_in_text, visible, visible_text};
+
 #[derive(Debug)]
 pub struct SourceFile {
     name: String,
@@ -26,6 +29,10 @@ pub struct SourceFile {
 struct Generated {
     document: String,
     origins: Vec<Origin>,
+    /// The origins' indices in order of where they start (a row's origin is written after its
+    /// cells'): a line's are found by binary search instead of a pass over all of them for
+    /// every finding.
+    by_start: Vec<usize>,
 }
 
 /// Where a piece of generated text came from: a cell (`Sheet1!D14`) or a range of cells.
@@ -76,6 +83,11 @@ impl SourceFile {
             line_starts,
             generated: Some(Generated {
                 document: document.into(),
+                by_start: {
+                    let mut by_start: Vec<usize> = (0..origins.len()).collect();
+                    by_start.sort_by_key(|&i| origins.get(i).map_or(0, |o| o.span.start));
+                    by_start
+                },
                 origins,
             }),
         })
@@ -99,12 +111,25 @@ impl SourceFile {
     /// The cell behind a line of generated text: the narrowest origin starting on that line.
     pub fn place_of_line(&self, line: usize) -> Option<&str> {
         let generated = self.generated.as_ref()?;
-        generated
-            .origins
+        let origins = &generated.origins;
+        // The offsets `line_of` gives `line`: from its start to the next line's (the last line
+        // takes every offset past it, as `line_of` clamps them).
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).copied().unwrap_or(usize::MAX);
+        let starts_before = |limit: usize| {
+            generated
+                .by_start
+                .partition_point(|&i| origins.get(i).is_some_and(|o| o.span.start < limit))
+        };
+        let on_line = generated
+            .by_start
+            .get(starts_before(start)..starts_before(end))?;
+        // The narrowest; of equally narrow ones, the first written.
+        on_line
             .iter()
-            .filter(|o| self.line_of(o.span.start) == line)
-            .min_by_key(|o| o.span.len())
-            .map(|o| o.place.as_str())
+            .filter_map(|&i| Some((i, origins.get(i)?)))
+            .min_by_key(|(i, o)| (o.span.len(), *i))
+            .map(|(_, o)| o.place.as_str())
     }
 
     pub fn name(&self) -> &str {
@@ -564,68 +589,6 @@ pub fn render_all(diagnostics: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-/// Text safe to print to a terminal: every control character (escape sequences, carriage
-/// returns, bells, bidirectional overrides' neighbours in C0/C1) shown as a visible `\u{1b}`
-/// escape, so that a file name or a cell from a submission cannot move the cursor, recolour the
-/// screen or hide what follows.
-pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_hidden_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_hidden_control(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// [`visible`] for text of several lines: line breaks (`\n`, and `\r\n`) and tabs are kept,
-/// every other control character (a lone `\r` included: it would let a line overwrite itself) is
-/// shown as a visible escape. What every human-facing output goes through before it is printed.
-pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = is_hidden_control_in_text;
-    // Every output string passes here; nearly all are clean, and are cleared byte by byte.
-    if !text.bytes().any(may_begin_hidden_in_text) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let lone_cr = text
-        .match_indices('\r')
-        .any(|(i, _)| !text.get(i + 1..).is_some_and(|rest| rest.starts_with('\n')));
-    if !lone_cr && !text.chars().any(hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let keep = match c {
-            '\r' => chars.peek() == Some(&'\n'),
-            c => !hidden(c),
-        };
-        if keep {
-            out.push(c);
-        } else {
-            out.push_str(&c.escape_unicode().to_string());
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Whether `byte` can begin a character [`visible_text`] must look at: a control character
-/// other than `\n` and `\t` (`\r` included), DEL, the lead byte of U+0080–U+009F (C2) and of
-/// the bidirectional controls (E2).
-fn may_begin_hidden_in_text(byte: u8) -> bool {
-    (byte < 0x20 && !matches!(byte, b'\n' | b'\t')) || matches!(byte, 0x7F | 0xC2 | 0xE2)
-}
-
-/// [`is_hidden_control`] but for the line breaks and tabs that text of several lines holds.
-pub fn is_hidden_control_in_text(c: char) -> bool {
-    is_hidden_control(c) && !matches!(c, '\n' | '\t' | '\r')
-}
-
 /// The candidate nearest to a misspelt word, for "did you mean": within about a third of the
 /// word's length in edits (a swap of two neighbours counts as one), else none.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -680,11 +643,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     rows.get(1).and_then(|row| row.last()).copied().unwrap_or(0)
 }
 
-/// Whether a character would act on a terminal (or hide what follows) rather than show.
-pub fn is_hidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,17 +662,37 @@ mod tests {
     }
 
     #[test]
-    fn every_character_visible_text_escapes_begins_with_a_byte_its_fast_path_looks_for() {
-        let mut buffer = [0u8; 4];
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            if is_hidden_control_in_text(c) || c == '\r' {
-                let lead = c.encode_utf8(&mut buffer).as_bytes()[0];
-                assert!(may_begin_hidden_in_text(lead), "U+{:04X}", u32::from(c));
-            }
+    fn the_place_of_a_line_is_the_narrowest_origin_starting_on_it_in_either_order() {
+        let text = "a = \"1\"\nb = \"22\"\n\nc = \"3\"";
+        let origin = |start: usize, end: usize, place: &str| Origin {
+            span: start..end,
+            place: place.into(),
+            text: String::new(),
+            verbatim_at: None,
+        };
+        let origins = vec![
+            origin(0, 7, "S!A1:B1"),
+            origin(4, 7, "S!B1"),
+            origin(8, 16, "S!A2"),
+            origin(12, 16, "S!B2"),
+            origin(12, 16, "S!C2"),
+            origin(18, 25, "S!A4"),
+            origin(40, 41, "S!Z9"),
+        ];
+        let mut shuffled = origins.clone();
+        shuffled.reverse();
+        shuffled.swap(0, 6);
+        let in_order = SourceFile::generated("f", text, "d.xlsx", origins);
+        let out_of_order = SourceFile::generated("f", text, "d.xlsx", shuffled);
+        let expected = [None, Some("S!B1"), Some("S!B2"), None, Some("S!Z9"), None];
+        for (line, want) in expected.iter().enumerate() {
+            assert_eq!(in_order.place_of_line(line), *want, "line {line}");
         }
-        assert_eq!(visible_text("产出\r\n\t≥95%"), "产出\r\n\t≥95%");
-        assert_eq!(visible_text("a\rb"), "a\\u{d}b");
-        assert_eq!(visible_text("a\u{202e}b"), "a\\u{202e}b");
+        // Out of order, of equally narrow origins the first written wins (S!C2 here).
+        assert_eq!(out_of_order.place_of_line(1), Some("S!B1"));
+        assert_eq!(out_of_order.place_of_line(2), Some("S!C2"));
+        assert_eq!(out_of_order.place_of_line(4), Some("S!Z9"));
+        assert_eq!(out_of_order.place_of_line(0), None);
     }
 
     #[test]
