@@ -73,7 +73,7 @@ impl TomlText {
         if !self.text.is_empty() && !self.text.ends_with("\n\n") {
             self.text.push('\n');
         }
-        self.line_with_comment(header.to_string(), comment);
+        self.line_with_comment(&[header], comment);
     }
 
     /// Mark everything written since `start` as coming from `cell` (a row or a whole table).
@@ -98,7 +98,7 @@ impl TomlText {
         let line_start = self.text.len();
         let value_start = line_start + key.len() + 3;
         let verbatim = quoted.len() == value.len() + 2;
-        self.line_with_comment(format!("{key} = {quoted}"), comment);
+        self.line_with_comment(&[key, " = ", &quoted], comment);
         if let Some(cell) = cell {
             self.origins.push(Origin {
                 span: value_start..value_start + quoted.len(),
@@ -120,7 +120,7 @@ impl TomlText {
         let line_start = self.text.len();
         let value_start = line_start + key.len() + 3;
         let shown = value.to_string();
-        self.line_with_comment(format!("{key} = {shown}"), comment);
+        self.line_with_comment(&[key, " = ", &shown], comment);
         if let Some(cell) = cell {
             self.origins.push(Origin {
                 span: value_start..value_start + shown.len(),
@@ -131,11 +131,17 @@ impl TomlText {
         }
     }
 
-    fn line_with_comment(&mut self, code: String, comment: Option<&str>) {
-        self.text.push_str(&code);
+    /// A line of `pieces` (written straight onto the text: an importer writes one per cell),
+    /// with the comment aligned after it.
+    fn line_with_comment(&mut self, pieces: &[&str], comment: Option<&str>) {
+        let start = self.text.len();
+        for piece in pieces {
+            self.text.push_str(piece);
+        }
         let comment = comment.filter(|c| !c.is_empty() && self.comments);
         if let Some(comment) = comment {
-            let width = unicode_width::UnicodeWidthStr::width(code.as_str());
+            let code = self.text.get(start..).unwrap_or_default();
+            let width = unicode_width::UnicodeWidthStr::width(code);
             let pad = self.comment_column.saturating_sub(width).max(1);
             self.text.push_str(&" ".repeat(pad));
             self.text.push_str("# ");
@@ -158,6 +164,16 @@ impl TomlText {
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
+    // Nearly every cell needs no escape: a quote, a backslash, a control character (C0, DEL,
+    // and C1, whose lead byte is C2) is looked for byte by byte before any is decoded.
+    if !value
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, b'"' | b'\\' | 0x7F | 0xC2))
+    {
+        out.push_str(value);
+        out.push('"');
+        return out;
+    }
     for c in value.chars() {
         match c {
             '"' => out.push_str("\\\""),

@@ -14,7 +14,7 @@
 use crate::diag::{Diagnostic, Severity};
 use quick_xml::events::Event;
 use std::collections::HashMap;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 /// Decompressed bytes of one zip entry.
 pub const MAX_ENTRY_BYTES: u64 = 64 << 20;
@@ -51,7 +51,18 @@ pub struct Facts {
     /// Part → formula cells saved without a value (cell, formula), up to `MAX_UNCACHED`: calamine
     /// reads them as empty, so they are computed or refused by the reader.
     pub uncached: HashMap<String, Vec<(String, String)>>,
+    /// The archive again with every entry stored as inflated here, for calamine to read without
+    /// inflating each part a second time (`None` past [`MAX_KEPT_BYTES`], or if it could not be
+    /// written: calamine then reads the workbook as sent).
+    pub stored: Option<Vec<u8>>,
+    /// Part → its merged regions, where its XML is plain enough to find them without calamine
+    /// reading the sheet a second time (`xlsx::merges`).
+    pub merges: HashMap<String, Vec<calamine::Dimensions>>,
 }
+
+/// Inflated bytes of all entries kept for [`Facts::stored`]. A one-form workbook inflates to a
+/// few hundred kilobytes; past this the parts are read twice rather than held.
+pub const MAX_KEPT_BYTES: usize = 16 << 20;
 
 /// Formula cells without a saved value that are followed up, in all sheets together.
 pub const MAX_UNCACHED: usize = 10_000;
@@ -156,6 +167,7 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Result<Facts, Vec<Diagnostic>> {
     let mut sheet_ids: Vec<(String, String)> = Vec::new();
     let mut rels: HashMap<String, String> = HashMap::new();
     let mut total: u64 = 0;
+    let mut kept = Some(Kept::default());
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -180,16 +192,32 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Result<Facts, Vec<Diagnostic>> {
             over: false,
             failure: None,
         };
-        let scanned = scan(
-            name,
-            &path,
-            &mut meter,
-            &mut facts,
-            &mut sheet_ids,
-            &mut rels,
-        );
-        // Whatever the scan left (or all of it, after an XML error) is read to its end, which is
-        // where the zip reader checks the CRC.
+        let part = part_of(&path);
+        // A part is read whole (metered: an error stops the read, and the checks below report
+        // it) when it is scanned or kept; the rest of an entry is read to its end, which is where
+        // the zip reader checks the CRC.
+        // Room for the size the zip declares, up to a megabyte (a declared size is a claim):
+        // grown from nothing, the buffer was zeroed and copied at every doubling.
+        let wanted = kept.is_some() || !matches!(part, Part::Other);
+        let room = if wanted { declared.min(1 << 20) } else { 0 };
+        let mut data = Vec::with_capacity(room as usize);
+        let read = if wanted {
+            meter.read_to_end(&mut data).is_ok()
+        } else {
+            false
+        };
+        let scanned = match read {
+            true => scan(
+                name,
+                &path,
+                &part,
+                &data,
+                &mut facts,
+                &mut sheet_ids,
+                &mut rels,
+            ),
+            false => Ok(()),
+        };
         let drained = std::io::copy(&mut meter, &mut std::io::sink());
         if meter.over || meter.count > limit {
             return Err(too_large(
@@ -214,7 +242,13 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Result<Facts, Vec<Diagnostic>> {
         }
         scanned?;
         total += meter.count;
+        kept = kept.filter(|parts| parts.bytes + data.len() <= MAX_KEPT_BYTES && read);
+        if let Some(parts) = kept.as_mut() {
+            parts.bytes += data.len();
+            parts.entries.push((path, data));
+        }
     }
+    facts.stored = kept.and_then(|parts| parts.stored_archive().ok());
     for (sheet, id) in sheet_ids {
         if let Some(target) = rels.get(&id) {
             let part = match target.strip_prefix('/') {
@@ -227,45 +261,82 @@ pub fn inspect(name: &str, bytes: &[u8]) -> Result<Facts, Vec<Diagnostic>> {
     Ok(facts)
 }
 
+/// The inflated entries kept for [`Facts::stored`], in archive order.
+#[derive(Default)]
+struct Kept {
+    entries: Vec<(String, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl Kept {
+    /// A zip of the kept entries, each stored (not compressed), under its own name.
+    fn stored_archive(&self) -> zip::result::ZipResult<Vec<u8>> {
+        use std::io::Write;
+        let size = self.bytes
+            + self
+                .entries
+                .iter()
+                .map(|(n, _)| 2 * n.len() + 128)
+                .sum::<usize>();
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size)));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        for (path, data) in &self.entries {
+            writer.start_file(path.as_str(), options)?;
+            writer.write_all(data)?;
+        }
+        Ok(writer.finish()?.into_inner())
+    }
+}
+
 /// Scan one part as XML. A part that is not well-formed is left to calamine, which says so; what
 /// is refused here is only what is over a budget.
-fn scan<R: Read>(
+fn scan(
     name: &str,
     path: &str,
-    meter: &mut Meter<R>,
+    part: &Part,
+    xml: &[u8],
     facts: &mut Facts,
     sheet_ids: &mut Vec<(String, String)>,
     rels: &mut HashMap<String, String>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let part = part_of(path);
     match part {
         Part::Other => Ok(()),
-        // A sheet is read whole first: most sheets hold no formula at all, and for those the
-        // event-by-event pass below (a fifth of the cost of reading a one-form workbook) finds
-        // nothing. The read is still metered; an error stops it, and the checks after the scan
-        // report it.
+        // Most sheets hold no formula at all, and for those the event-by-event pass (a fifth of
+        // the cost of reading a one-form workbook) would find nothing.
+        Part::Worksheet if !has_formula_element(xml) => {
+            note_merges(facts, path, xml);
+            Ok(())
+        }
         Part::Worksheet => {
-            let mut xml = Vec::new();
-            if meter.read_to_end(&mut xml).is_err() || !has_formula_element(&xml) {
-                return Ok(());
-            }
-            let reader = quick_xml::Reader::from_reader(xml.as_slice());
-            scan_events(name, path, &part, reader, facts, sheet_ids, rels)
+            note_merges(facts, path, xml);
+            let reader = quick_xml::Reader::from_reader(xml);
+            scan_events(name, path, part, reader, facts, sheet_ids, rels)
         }
         _ => {
-            let reader = quick_xml::Reader::from_reader(BufReader::new(meter));
-            scan_events(name, path, &part, reader, facts, sheet_ids, rels)
+            let reader = quick_xml::Reader::from_reader(xml);
+            scan_events(name, path, part, reader, facts, sheet_ids, rels)
         }
+    }
+}
+
+fn note_merges(facts: &mut Facts, path: &str, xml: &[u8]) {
+    if let Some(regions) = super::merges::merged_regions(xml) {
+        facts.merges.insert(path.to_string(), regions);
     }
 }
 
 /// Whether a sheet's XML has a formula element (`<f>`, `<f t="shared" … />`, `<x:f>`). A false
 /// alarm (the text of a comment or CDATA) only costs the full scan.
 fn has_formula_element(xml: &[u8]) -> bool {
-    xml.split(|&b| b == b'<').skip(1).any(|tag| {
+    // Each `<` is found with memchr and only its tag name is looked at: a byte-by-byte split
+    // of the sheet cost 2% of reading a one-form workbook.
+    memchr::memchr_iter(b'<', xml).any(|at| {
+        let tag = xml.get(at + 1..).unwrap_or_default();
         let end = tag
             .iter()
-            .position(|b| matches!(b, b' ' | b'/' | b'>' | b'\t' | b'\r' | b'\n'))
+            .position(|b| matches!(b, b' ' | b'/' | b'>' | b'<' | b'\t' | b'\r' | b'\n'))
             .unwrap_or(tag.len());
         let name = &tag[..end];
         name == b"f" || name.ends_with(b":f")

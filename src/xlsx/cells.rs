@@ -89,6 +89,8 @@ pub struct Grid {
     /// rectangles: a hash map of every covered cell cost 4.5 GB for 2,000 regions of 100,000
     /// cells each. A region taller than a sheet can matter is not indexed.
     by_row: HashMap<u32, Vec<usize>>,
+    /// [`sheet_ref`] of `sheet`, made once: every cell read is placed (`'项目表'!D14`).
+    sheet_ref: String,
 }
 
 /// Rows of a merged region indexed for `covering`: taller regions are not followed (no form has
@@ -124,8 +126,10 @@ impl Grid {
                 by_row.entry(r).or_default().push(i);
             }
         }
+        let sheet = sheet.into();
         Grid {
-            sheet: sheet.into(),
+            sheet_ref: sheet_ref(&sheet),
+            sheet,
             places: Places::Sheet,
             context: Vec::new(),
             cells: cells
@@ -213,7 +217,13 @@ impl Grid {
 
     pub fn place(&self, row: u32, col: u32) -> String {
         match self.places {
-            Places::Sheet => format!("{}!{}", sheet_ref(&self.sheet), cell_name(row, col)),
+            Places::Sheet => {
+                let mut place = String::with_capacity(self.sheet_ref.len() + 12);
+                place.push_str(&self.sheet_ref);
+                place.push('!');
+                push_cell_name(&mut place, row, col);
+                place
+            }
             Places::Table => table_place(&self.sheet, row, col),
         }
     }
@@ -260,19 +270,41 @@ pub fn table_place(table: &str, row: u32, col: u32) -> String {
 
 /// `A1` from 0-based row and column.
 pub fn cell_name(row: u32, col: u32) -> String {
-    format!("{}{}", column_name(col), u64::from(row) + 1)
+    let mut name = String::with_capacity(12);
+    push_cell_name(&mut name, row, col);
+    name
+}
+
+/// [`cell_name`] written onto `out`, digit by digit (every cell read is placed).
+fn push_cell_name(out: &mut String, row: u32, col: u32) {
+    push_column_name(out, col);
+    let mut digits = [0u8; 10];
+    let mut n = u64::from(row) + 1;
+    let mut first = digits.len();
+    while n > 0 {
+        first -= 1;
+        digits[first] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(digits[first..].iter().map(|&d| char::from(d)));
 }
 
 pub fn column_name(col: u32) -> String {
+    let mut name = String::with_capacity(3);
+    push_column_name(&mut name, col);
+    name
+}
+
+fn push_column_name(out: &mut String, col: u32) {
+    let mut letters = [0u8; 7];
+    let mut first = letters.len();
     let mut n = u64::from(col) + 1;
-    let mut name = Vec::new();
     while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        name.push(b'A' + rem);
+        first -= 1;
+        letters[first] = b'A' + ((n - 1) % 26) as u8;
         n = (n - 1) / 26;
     }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
+    out.extend(letters[first..].iter().map(|&l| char::from(l)));
 }
 
 /// A diagnostic about one cell: it shows the cell, not a file line.
@@ -356,9 +388,12 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
         return Err(vec![not_a_workbook(name, &bytes)]);
     }
     // Budgets and CRCs first: calamine reads what the archive claims.
-    let facts = super::budget::inspect(name, &bytes)?;
+    let mut facts = super::budget::inspect(name, &bytes)?;
     let mut spent = super::budget::Spent::default();
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    // The parts as the budget pass inflated them, when it kept them: calamine reads the same
+    // entries without inflating them again.
+    let archive = facts.stored.take().unwrap_or(bytes);
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(archive)).map_err(|e| unreadable(&e))?;
     let mut sheets = Vec::new();
     let mut notes = Vec::new();
     let metadata: Vec<_> = workbook.sheets_metadata().to_vec();
@@ -391,9 +426,18 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
         let (mut cells, formats) =
             read_cells(&mut workbook, name, &sheet.name, &uncached, &mut spent)?;
         super::formula::fill_uncached(name, &sheet.name, &facts, &formats, &mut cells, &mut spent)?;
-        let regions = workbook
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| unreadable(&e))?;
+        // Found in the XML the budget pass held, where it is plain; calamine reads the sheet
+        // again for them otherwise.
+        let found = facts
+            .sheet_parts
+            .get(&sheet.name)
+            .and_then(|part| facts.merges.remove(part));
+        let regions = match found {
+            Some(regions) => regions,
+            None => workbook
+                .merge_cells_by_sheet_name(&sheet.name)
+                .map_err(|e| unreadable(&e))?,
+        };
         let merges = budgeted_merges(name, &sheet.name, &regions, &mut spent)?;
         notes.extend(super::budget::formula_notes(name, &sheet.name, &facts));
         sheets.push(Grid::new(sheet.name.clone(), cells, merges));
@@ -493,7 +537,7 @@ fn read_cells(
             .and_then(|s| s.number_format.as_ref())
             .map_or("", |f| f.format_code.as_str());
         let (row, col) = cell.get_position();
-        if uncached.contains(&(row, col)) {
+        if !uncached.is_empty() && uncached.contains(&(row, col)) {
             formats.insert((row, col), format.to_string());
         }
         if let Some((text, kind)) = convert(cell.get_value(), format) {
@@ -734,5 +778,13 @@ mod tests {
         assert_eq!(sheet_ref("Sheet1"), "Sheet1");
         assert_eq!(sheet_ref("市民之家"), "市民之家");
         assert_eq!(sheet_ref("My sheet"), "'My sheet'");
+        assert_eq!(cell_name(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(cell_name(u32::MAX, u32::MAX), "MWLQKWV4294967296");
+        for (row, col) in [(0, 0), (9, 9), (99, 27), (12_345, 702)] {
+            assert_eq!(parse_cell_name(&cell_name(row, col)), Some((row, col)));
+        }
+        let grid = Grid::new("My sheet", Vec::new(), Vec::new());
+        assert_eq!(grid.place(13, 3), "'My sheet'!D14");
+        assert_eq!(grid.range_place((0, 0), (1, 2)), "'My sheet'!A1:C2");
     }
 }

@@ -64,8 +64,9 @@ pub fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Workbook, Vec<Diagnostic
     if !bytes.starts_with(b"PK") {
         return Err(not_a_document(name, "the file is not a zip archive"));
     }
-    super::budget::inspect(name, &bytes)?;
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+    // The document as the budget pass inflated it, when it kept it: read without inflating again.
+    let stored = super::budget::inspect(name, &bytes)?.stored;
+    let mut archive = zip::ZipArchive::new(Cursor::new(stored.unwrap_or(bytes)))
         .map_err(|e| not_a_document(name, &e.to_string()))?;
     let mut xml = Vec::new();
     {

@@ -11,16 +11,26 @@ use super::cells::Grid;
 
 /// Header text without spaces, line breaks and full-width punctuation differences.
 pub(super) fn norm(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            '％' => '%',
-            c => c,
-        })
-        .collect()
+    // Every cell of a row is asked whether it is a header: most have no space and no full-width
+    // sign (lead byte EF), and are copied whole instead of rebuilt character by character.
+    let whitespace_or_wide =
+        |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+    if !text.bytes().any(whitespace_or_wide) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    out.extend(
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '：' => ':',
+                '％' => '%',
+                c => c,
+            }),
+    );
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -385,4 +395,45 @@ pub(super) fn classify_header(grid: &Grid, row: u32) -> Option<Header> {
         columns,
         cells,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::norm;
+
+    #[test]
+    fn norm_answers_as_the_character_by_character_rebuild_does() {
+        let slow = |text: &str| -> String {
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    '（' => '(',
+                    '）' => ')',
+                    '：' => ':',
+                    '％' => '%',
+                    c => c,
+                })
+                .collect()
+        };
+        for text in [
+            "年度指标值",
+            "分值（分）",
+            "执行率\n(%)",
+            "预算数：",
+            "",
+            "a\u{3000}b",
+            "得分 ％",
+        ] {
+            assert_eq!(norm(text), slow(text), "{text:?}");
+        }
+        // Every character, alone and between two others: those the fast path copies whole
+        // are those the rebuild leaves as they are.
+        let mut buffer = [0u8; 4];
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let one = c.encode_utf8(&mut buffer).to_string();
+            let framed = format!("指标{one}值");
+            assert_eq!(norm(&one), slow(&one), "U+{:04X}", u32::from(c));
+            assert_eq!(norm(&framed), slow(&framed), "U+{:04X}", u32::from(c));
+        }
+    }
 }

@@ -17,6 +17,7 @@ pub mod docx;
 pub mod formula;
 pub mod import;
 mod labels;
+mod merges;
 pub mod xls;
 
 pub use cells::Workbook;
