@@ -193,3 +193,80 @@ fn a_rule_file_given_as_a_form_is_named_as_such_with_its_own_errors() {
         "{stderr}"
     );
 }
+
+/// The CSV rows of `jixiao score --format csv ARGS…`, header first, and the exit code.
+fn score_csv(args: &[&str]) -> (Vec<Vec<String>>, Option<i32>) {
+    let mut all = vec!["score", "--format", "csv"];
+    all.extend_from_slice(args);
+    let output = common::jixiao(&all);
+    let text = common::stdout(&output);
+    let records: Result<Vec<csv::StringRecord>, _> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .collect();
+    let Ok(records) = records else {
+        panic!("not CSV: {text}");
+    };
+    let rows = records
+        .iter()
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect();
+    (rows, output.status.code())
+}
+
+#[test]
+fn csv_output_is_one_row_per_form_with_the_figures_the_table_shows() {
+    let (rows, code) = score_csv(&["evaluations/xuchang-2023/"]);
+    assert_eq!(code, Some(0));
+    let header = &rows[0];
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    let totals: Vec<&str> = rows[1..]
+        .iter()
+        .map(|r| r[column("total")].as_str())
+        .collect();
+    assert_eq!(totals, ["98.22", "94.52", "90.00", "100.00"]);
+    let department = &rows[1];
+    assert_eq!(department[column("kind")], "部门整体");
+    assert_eq!(department[column("rate_percent")], "74.01");
+    assert_eq!(department[column("execution_score")], "8.22");
+    assert_eq!(department[column("grade")], "优");
+    assert_eq!(department[column("claimed_total")], "98.22");
+    assert_eq!(department[column("mismatches")], "0");
+
+    let (rows, code) = score_csv(&["tests/fixtures/claimed-mismatch.toml"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "a claim that differs is a finding in CSV too"
+    );
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[1][column("total")], "91.50");
+    assert_eq!(rows[1][column("claimed_total")], "99.00");
+    assert_ne!(rows[1][column("mismatches")], "0");
+}
+
+#[test]
+fn csv_output_neutralises_formulas_unless_raw_and_can_start_with_a_bom() {
+    let dir = common::scratch("score-csv");
+    let text = std::fs::read_to_string("tests/fixtures/claimed-mismatch.toml").unwrap();
+    let hostile = text.replace(
+        "project = \"测试项目\"",
+        "project = \"=HYPERLINK(\\\"http://x\\\")\"",
+    );
+    assert_ne!(hostile, text);
+    let form = dir.join("form.toml");
+    std::fs::write(&form, hostile).unwrap();
+    let form = form.to_str().unwrap();
+    let name = |rows: &[Vec<String>]| {
+        let column = rows[0].iter().position(|h| h == "form").unwrap();
+        rows[1][column].clone()
+    };
+    let (rows, _) = score_csv(&[form]);
+    assert!(name(&rows).starts_with("'=HYPERLINK"), "{rows:?}");
+    let (rows, _) = score_csv(&["--csv-raw", form]);
+    assert!(name(&rows).starts_with("=HYPERLINK"), "{rows:?}");
+    let output = common::jixiao(&["score", "--format", "csv", "--bom", form]);
+    assert!(common::stdout(&output).starts_with("\u{feff}file,form,"));
+}

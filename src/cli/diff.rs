@@ -1,24 +1,17 @@
 //! `jixiao diff --from A --to B PATH…`: re-score forms under two rulesets and show what moved.
 
 use super::Outcome;
+use super::format::Format;
 use super::output::{Out, report};
 use crate::app::{Batch, load, sources};
 use crate::diag::Diagnostic;
 use crate::diff::render::{self, Report};
 use crate::diff::{self, Side, Status};
 use crate::rules::{self, Registry, RulesetRef};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
 
 /// Exit status: 0 when no form changed, 1 when some form changed (or scores under one ruleset
 /// only), 2 on bad input (a ruleset or a form file that cannot be read, a form neither scores).
@@ -41,10 +34,8 @@ pub struct DiffArgs {
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// CSV fields exactly as they are, for programs: no `'` before a field that a spreadsheet
-    /// would run as a formula (`=`, `+`, `-`, `@`), no escaping of control characters.
-    #[arg(long)]
-    pub csv_raw: bool,
+    #[command(flatten)]
+    pub csv: super::format::CsvArgs,
 }
 
 /// A side of the diff, loaded on its own: `--from henan-2023 --to draft.rules` compares the
@@ -129,11 +120,12 @@ pub fn run(args: DiffArgs, out: &mut Out) -> io::Result<Outcome> {
     let text = match args.format {
         Format::Table => render::table_text(&report_data),
         Format::Json => render::json_text(&report_data),
-        Format::Csv => render::csv_text_with(&report_data, super::csv_style(args.csv_raw)),
+        Format::Csv => render::csv_text_with(&report_data, args.csv.style()),
         Format::Markdown => render::markdown_text(&report_data),
     };
-    if args.format == Format::Csv && args.csv_raw {
-        out.verbatim(true);
+    if args.format == Format::Csv {
+        out.verbatim(args.csv.csv_raw);
+        out.write_str(args.csv.opening())?;
     }
     out.write_str(&text)?;
     let mut outcome = Outcome::Ok;

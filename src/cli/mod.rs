@@ -7,6 +7,7 @@ pub mod diff;
 pub mod docs;
 #[cfg(feature = "xlsx")]
 pub mod export;
+pub mod format;
 #[cfg(feature = "xlsx")]
 pub mod import;
 pub mod init;
@@ -69,14 +70,6 @@ pub enum Command {
 pub(crate) use crate::app::Outcome;
 
 /// `--csv-raw`: fields as they are; else neutralised for spreadsheets.
-fn csv_style(raw: bool) -> crate::render::csv::CsvStyle {
-    if raw {
-        crate::render::csv::CsvStyle::Raw
-    } else {
-        crate::render::csv::CsvStyle::Safe
-    }
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Out::stdout();

@@ -1,6 +1,7 @@
 //! `jixiao review PATH…`: re-score submitted forms and report findings (复核).
 
 use super::Outcome;
+use super::format::Format;
 use super::output::{Out, report};
 use crate::app::{Batch, Session, sources};
 use crate::diag::{Diagnostic, Severity};
@@ -12,14 +13,6 @@ use clap::{Args, ValueEnum};
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
 
 /// How the detailed findings are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,13 +82,8 @@ pub struct ReviewArgs {
     pub list_checks: bool,
     #[command(flatten)]
     pub rules: super::rule_args::RuleArgs,
-    /// Start CSV output with a UTF-8 byte-order mark, so that Excel reads the Chinese text.
-    #[arg(long)]
-    pub bom: bool,
-    /// CSV fields exactly as they are, for programs: no `'` before a field that a spreadsheet
-    /// would run as a formula (`=`, `+`, `-`, `@`), no escaping of control characters.
-    #[arg(long)]
-    pub csv_raw: bool,
+    #[command(flatten)]
+    pub csv: super::format::CsvArgs,
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -111,7 +99,7 @@ pub fn run(args: ReviewArgs, out: &mut Out) -> io::Result<Outcome> {
     if args.list_checks {
         return list_checks(&args, &session, &checks, out);
     }
-    if args.format == Format::Csv && args.csv_raw {
+    if args.format == Format::Csv && args.csv.csv_raw {
         out.verbatim(true);
     }
     let found = sources::find(&args.paths);
@@ -250,7 +238,7 @@ fn write_opening(args: &ReviewArgs, out: &mut Out) -> io::Result<()> {
         Format::Markdown => out.write_str(render::MARKDOWN_HEADING)?,
         Format::Json => out.write_str(&render::json_opening())?,
         Format::Csv => {
-            if args.bom {
+            if args.csv.bom {
                 out.write_str("\u{feff}")?;
             }
             out.write_str(&render::csv_header())?;
@@ -268,7 +256,7 @@ fn render_form(args: &ReviewArgs, width: Option<u16>, r: &FormReview) -> String 
         },
         Format::Markdown => render::form_markdown(r),
         Format::Json => render::form_json(r),
-        Format::Csv => render::form_csv_with(r, super::csv_style(args.csv_raw)),
+        Format::Csv => render::form_csv_with(r, args.csv.style()),
     }
 }
 
@@ -365,7 +353,7 @@ fn list_checks(
         Format::Json => render::catalogue_json(&source),
         Format::Csv => render::catalogue_csv(&source),
     };
-    if args.format == Format::Csv && args.bom {
+    if args.format == Format::Csv && args.csv.bom {
         out.write_str("\u{feff}")?;
     }
     out.write_str(&text)?;

@@ -1,20 +1,14 @@
 //! `jixiao score PATH…`
 
 use super::Outcome;
+use super::format::Format;
 use super::output::{Out, report};
 use crate::app::{Batch, Session, sources};
 use crate::render;
 use crate::score::ScoreOptions;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-}
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
@@ -28,6 +22,8 @@ pub struct ScoreArgs {
     pub explain: bool,
     #[command(flatten)]
     pub rules: super::rule_args::RuleArgs,
+    #[command(flatten)]
+    pub csv: super::format::CsvArgs,
     /// Worker threads (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -62,6 +58,11 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
     let mut first = true;
     let mut scored = 0usize;
     let batch = Batch::new(args.jobs)?;
+    if args.format == Format::Csv {
+        out.verbatim(args.csv.csv_raw);
+        out.write_str(args.csv.opening())?;
+        out.write_str(&render::sheet_csv::header(args.csv.style()))?;
+    }
     if args.format == Format::Json {
         // The schema version first (`jixiao schema score`), then the forms as they are scored.
         out.write_str(&format!(
@@ -85,6 +86,7 @@ pub fn run(args: ScoreArgs, out: &mut Out) -> io::Result<Outcome> {
                         Format::Table => render::table::render_fit(&sheet, args.explain, width),
                         Format::Markdown => render::markdown::render(&sheet, args.explain),
                         Format::Json => render::json::to_string(&render::json::sheet(&sheet)),
+                        Format::Csv => render::sheet_csv::sheet_row(&sheet, args.csv.style()),
                     };
                     // A claim that differs, or a warning about the form: findings, exit 1.
                     let findings = !sheet.mismatches().is_empty() || !sheet.structure.is_empty();

@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod review;
 pub mod schema;
+pub mod sheet_csv;
 pub mod table;
 
 use crate::num::percent_text;
