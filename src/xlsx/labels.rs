@@ -19,18 +19,19 @@ pub(super) fn norm(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    out.extend(
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '（' => '(',
-                '）' => ')',
-                '：' => ':',
-                '％' => '%',
-                c => c,
-            }),
-    );
+    out.extend(text.chars().filter(|c| !c.is_whitespace()).map(half_width));
     out
+}
+
+/// The half-width sign a header may print full-width.
+fn half_width(c: char) -> char {
+    match c {
+        '（' => '(',
+        '）' => ')',
+        '：' => ':',
+        '％' => '%',
+        c => c,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -399,20 +400,14 @@ pub(super) fn classify_header(grid: &Grid, row: u32) -> Option<Header> {
 
 #[cfg(test)]
 mod tests {
-    use super::norm;
+    use super::{half_width, norm};
 
     #[test]
     fn norm_answers_as_the_character_by_character_rebuild_does() {
         let slow = |text: &str| -> String {
             text.chars()
                 .filter(|c| !c.is_whitespace())
-                .map(|c| match c {
-                    '（' => '(',
-                    '）' => ')',
-                    '：' => ':',
-                    '％' => '%',
-                    c => c,
-                })
+                .map(half_width)
                 .collect()
         };
         for text in [
