@@ -11,6 +11,7 @@
 pub mod blank;
 mod budget;
 mod cells;
+pub mod columns;
 pub mod emit;
 mod indicators;
 mod parts;

@@ -113,7 +113,8 @@ fn write_indicators(out: &mut String, sheet: &ScoreSheet) {
     let tol = sheet.tolerance;
     let _ = writeln!(
         out,
-        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 核对 | 偏差度 | 核对 | 偏差原因 |"
+        "{}",
+        crate::form::columns::markdown_header(&crate::form::columns::SCORED)
     );
     let _ = writeln!(out, "|---|---|---|---|---|---:|---:|---|---:|---|---|");
     for l1 in &sheet.level1 {

@@ -118,38 +118,25 @@ fn write_sections(out: &mut String, sheet: &ScoreSheet, width: Option<u16>) {
 /// level-3 name and the values the most.
 fn indicator_table(width: Option<u16>) -> comfy_table::Table {
     let compact = width.is_some();
+    use crate::form::columns::{self as c, SCORED};
     let mut t = if compact {
-        table_fit(
-            &[
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度指标值",
-                "实际完成值",
-                "分值",
-                "得分 核对",
-                "偏差度 核对",
-                "偏差原因",
-            ],
-            width,
-        )
+        // A check shares its figure's column where room is short.
+        let score = format!("{} {}", c::SCORE, c::CHECK);
+        let deviation = format!("{} {}", c::DEVIATION, c::CHECK);
+        let compact: [&str; 9] = [
+            c::LEVEL1,
+            c::LEVEL2,
+            c::LEVEL3,
+            c::TARGET,
+            c::ACTUAL,
+            c::WEIGHT,
+            &score,
+            &deviation,
+            c::EXPLANATION_SHORT,
+        ];
+        table_fit(&compact, width)
     } else {
-        table_fit(
-            &[
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度指标值",
-                "实际完成值",
-                "分值",
-                "得分",
-                "核对",
-                "偏差度",
-                "核对",
-                "偏差原因",
-            ],
-            width,
-        )
+        table_fit(&SCORED, width)
     };
     if compact {
         // The level names are short and repeat; the level-3 name and the values need the room.

@@ -305,19 +305,14 @@ fn section_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
 /// The indicator rows, 一级/二级 merged over their rows.
 fn indicator_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
     // Indicators, 一级/二级 merged over their rows.
+    let headings: String = crate::form::columns::OFFICIAL
+        .iter()
+        .map(|label| th(label, 1))
+        .collect();
     let _ = writeln!(
         out,
-        "<tr>{}{}{}{}{}{}{}{}{}{}</tr>",
+        "<tr>{}{headings}</tr>",
         td("绩效指标", "label", 1, v.indicators.len() + 1),
-        th("一级指标", 1),
-        th("二级指标", 1),
-        th("三级指标", 1),
-        th("年度指标值", 1),
-        th("实际完成值", 1),
-        th("分值", 1),
-        th("得分", 1),
-        th("偏差度", 1),
-        th("偏差原因分析及改进措施", 1)
     );
     let runs1 = v.runs(1);
     let runs2 = v.runs(2);

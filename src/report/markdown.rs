@@ -188,7 +188,8 @@ fn section_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
 fn indicator_rows(out: &mut String, v: &FormView, notes: &mut Vec<String>) {
     let _ = writeln!(
         out,
-        "\n**绩效指标**\n\n| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差度 | 偏差原因分析及改进措施 |\n|---|---|---|---|---|---:|---:|---:|---|"
+        "\n**绩效指标**\n\n{}\n|---|---|---|---|---|---:|---:|---:|---|",
+        crate::form::columns::markdown_header(&crate::form::columns::OFFICIAL)
     );
     let runs1 = v.runs(1);
     let runs2 = v.runs(2);

@@ -431,20 +431,12 @@ impl FormSheet<'_> {
         let top = self.row;
         let bottom = top + v.indicators.len() as u32;
         self.merge(top, 0, bottom, 0, "绩效指标", &s.label)?;
-        for (col, text) in [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差度 %",
-            "偏差原因分析及改进措施",
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        // The deviations are written as numbers in percent, and the heading says so.
+        let headings = crate::form::columns::OFFICIAL.map(|label| match label {
+            crate::form::columns::DEVIATION => "偏差度 %",
+            label => label,
+        });
+        for (col, text) in headings.into_iter().enumerate() {
             self.ws
                 .write_string_with_format(top, 1 + col as u16, cell_text(text), &s.header)?;
         }
