@@ -6,7 +6,7 @@ use super::raw::{RawForm, RawNumber};
 use super::{Field, Form, Objective, Span, Task, Text};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::rules::{FormKind, RulesetRef};
-use crate::value::{self, Actual, ValueError};
+use crate::value::{self, ValueError};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use toml::Spanned;
@@ -51,26 +51,28 @@ impl<'a> Validator<'a> {
     ) -> Option<Field<Decimal>> {
         let raw = raw?;
         let span = raw.span();
-        let text = raw.get_ref().text.trim().to_string();
-        let row = if row.is_empty() {
-            String::new()
-        } else {
-            format!("{row}: ")
+        // The row's name is spelt out only for a note (every form reads six amounts).
+        let prefix = || {
+            if row.is_empty() {
+                String::new()
+            } else {
+                format!("{row}: ")
+            }
         };
+        let text = raw.get_ref().text.trim();
         if text.is_empty() {
-            self.note(
-                "form::blank-cell",
-                span,
-                format!("{row}{field}为空 (the {field} cell is blank)"),
-            );
+            let message = format!("{}{field}为空 (the {field} cell is blank)", prefix());
+            self.note("form::blank-cell", span, message);
             return None;
         }
-        if matches!(value::parse_actual(&text), Ok(Actual::NotApplicable)) {
-            self.note(
-                "form::not-applicable-amount",
-                span,
-                format!("{row}{field}填写「{text}」，按未填报处理 (a not-applicable mark where an amount belongs: read as not reported)"),
+        // The spellings of a not-applicable mark, asked directly: the value tests hold this
+        // equal to `parse_actual(text) == NotApplicable`.
+        if value::is_not_applicable_cell(text) {
+            let message = format!(
+                "{}{field}填写「{text}」，按未填报处理 (a not-applicable mark where an amount belongs: read as not reported)",
+                prefix()
             );
+            self.note("form::not-applicable-amount", span, message);
             return None;
         }
         // A number that cannot be read is noted with the reader's own message, and left out.

@@ -112,3 +112,24 @@ fn is_not_applicable_cell_is_what_parse_actual_reads_as_not_applicable() {
         );
     }
 }
+
+/// The comparator read a char at a time is the comparator grammar: same comparator, same rest,
+/// over every spelling, its full-width forms, what may follow it, and what is no comparator.
+#[test]
+fn comparator_reads_as_its_grammar() {
+    use crate::value::parse::{comparator, comparator_by_grammar};
+    let starts = [
+        ">", ">=", "＞", "＞＝", ">＝", "≥", "≧", "⩾", "<", "<=", "＜", "＜＝", "≤", "≦", "⩽", "=",
+        "==", "＝", "＝＝", "=＝", "═", "═=", "≥=", "=>", "<>", "−", "-", "9", "", " ", "≈", "约",
+        "大于",
+    ];
+    let tails = ["", "=", "＝", "95%", " 95%", "=95", "—", "≥", "x"];
+    for start in starts {
+        for tail in tails {
+            let cell = format!("{start}{tail}");
+            let direct = comparator(&cell).ok();
+            let grammar = comparator_by_grammar(&cell).ok();
+            assert_eq!(direct, grammar, "{cell:?}");
+        }
+    }
+}

@@ -139,13 +139,39 @@ fn never_panics_on_arbitrary_text() {
 /// is the unit the longest-match search finds, and ASCII numbers read the same either way.
 #[test]
 fn fast_paths_agree_with_the_general_parsers() {
-    use crate::value::parse::{ascii_decimal, exact_units, longest_unit, to_decimal};
+    use crate::value::parse::{ascii_decimal, exact_unit, exact_units, longest_unit, to_decimal};
     for &(spelling, kind) in exact_units() {
         assert_eq!(
             longest_unit(spelling),
             Some((spelling.len(), kind)),
             "{spelling}"
         );
+        assert_eq!(
+            exact_unit(spelling),
+            Some((spelling.len(), kind)),
+            "{spelling}"
+        );
+        // Not a spelling of the tables, though it shares their first eight bytes or all but the
+        // last: looked up whole, there is no such unit.
+        for other in [
+            format!("{spelling}x"),
+            format!("{spelling}米"),
+            format!("x{spelling}"),
+        ] {
+            let listed = exact_units().iter().find(|(s, _)| *s == other);
+            assert_eq!(
+                exact_unit(&other),
+                listed.map(|&(s, kind)| (s.len(), kind)),
+                "{other}"
+            );
+        }
+        if let Some(shorter) = spelling.get(..spelling.len() - 1) {
+            let listed = exact_units().iter().find(|(s, _)| *s == shorter);
+            assert_eq!(
+                exact_unit(shorter),
+                listed.map(|&(s, kind)| (s.len(), kind))
+            );
+        }
     }
     // Digits of every length up to 20, with the point at every place, from a fixed sequence.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
