@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// A file's text with a line index, shared by every diagnostic that points into it.
 mod visible;
+pub(crate) use visible::may_hold_hidden_in_text;
 pub use visible::{is_hidden_control, is_hidden_control_in_text, visible, visible_text};
 
 #[derive(Debug)]

@@ -54,7 +54,7 @@ pub fn visible_text(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether `text` holds a character [`visible_text`] escapes, or `\r`: the one-byte ones are
 /// looked for 64 bytes at a time (a form's whole JSON passes here), the two- and three-byte ones
 /// at each C2 and E2 (`≥`, `—` and `“` begin with E2, and are common).
-fn may_hold_hidden_in_text(text: &str) -> bool {
+pub(crate) fn may_hold_hidden_in_text(text: &str) -> bool {
     let bytes = text.as_bytes();
     let one_byte = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7F);
     if bytes
