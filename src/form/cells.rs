@@ -1,7 +1,8 @@
 //! How a cell's text is read: template placeholders, level names with a weight after them, the
 //! 度量单位 column, a 指标性质 cell, trimming without a copy.
 
-use crate::value::{self, Actual};
+use crate::value;
+use std::borrow::Cow;
 
 use super::{Span, Text};
 
@@ -50,19 +51,20 @@ pub(super) fn name_or_row(name: &Text, row_span: &Span) -> Span {
 }
 
 /// A cell read with the row's 度量单位 column: `95` with unit `%` reads as `95%`. A cell that
-/// already carries a unit, or a word, is read as it is.
-pub(super) fn with_unit_column(text: &str, unit: Option<&Text>) -> String {
+/// already carries a unit, or a word, is read as it is (borrowed: every target and actual of a
+/// form passes here, and most rows have no unit column).
+pub(super) fn with_unit_column<'a>(text: &'a str, unit: Option<&Text>) -> Cow<'a, str> {
     match unit {
         Some(unit)
             if text
                 .chars()
                 .last()
                 .is_some_and(|c| c.is_ascii_digit() || c.is_numeric())
-                && !matches!(value::parse_actual(&unit.value), Ok(Actual::NotApplicable)) =>
+                && !value::is_not_applicable_cell(&unit.value) =>
         {
-            format!("{text}{}", unit.value)
+            Cow::Owned(format!("{text}{}", unit.value))
         }
-        _ => text.to_string(),
+        _ => Cow::Borrowed(text),
     }
 }
 
@@ -95,8 +97,19 @@ pub(super) fn trimmed(text: String) -> String {
 /// bytes E4–E9) has none, so most cells are cleared by looking at bytes instead of decoding and
 /// classifying every character (a review asks this of every name and cell: 2% of its time).
 fn may_begin_whitespace(byte: u8) -> bool {
-    matches!(byte, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    MAY_BEGIN_WHITESPACE[usize::from(byte)]
 }
+
+/// [`may_begin_whitespace`] as a table: one load a byte instead of a chain of comparisons.
+static MAY_BEGIN_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        byte += 1;
+    }
+    table
+};
 
 /// `text.chars().any(char::is_whitespace)`, cleared byte by byte first.
 pub(super) fn has_whitespace(text: &str) -> bool {

@@ -35,8 +35,9 @@ impl Validator<'_> {
             let row_span = row.span();
             let r = row.into_inner();
             let has_data = has_figures(&r);
-            let level1 = level_name(r.level1, &row_span);
-            let level2 = level_name(r.level2, &row_span);
+            let above = indicators.last();
+            let level1 = level_name(r.level1, &row_span, above.map(|i: &Indicator| &i.level1));
+            let level2 = level_name(r.level2, &row_span, above.map(|i: &Indicator| &i.level2));
             let name = r.name.map(Self::text).filter(|n| !n.value.is_empty());
             // A template's placeholder (`指标2:`, `……`) left unfilled is a blank row too.
             let name = name.filter(|n| has_data || !is_placeholder_name(&n.value));
@@ -332,14 +333,22 @@ impl Validator<'_> {
 
 /// A level (一级 or 二级 指标) as the row names it, without the weight a layout prints after it and
 /// without the spaces that fill a cell. A flat list prints no level columns: the level is empty,
-/// placed at the row.
-fn level_name(level: Option<Spanned<String>>, row_span: &Span) -> Text {
+/// placed at the row. `above` is the same level of the row above, which most rows repeat.
+fn level_name(level: Option<Spanned<String>>, row_span: &Span, above: Option<&Text>) -> Text {
     level.map_or_else(
         || Text {
             value: String::new(),
             span: row_span.start..row_span.start,
         },
         |l| {
+            // A level name made here holds no whitespace: one written exactly as the row
+            // above's, without a bracket at its end, is kept as written with no more checks.
+            if above.is_some_and(|a| *l.get_ref() == a.value && !a.value.ends_with([')', '）'])) {
+                return Text {
+                    span: l.span(),
+                    value: l.into_inner(),
+                };
+            }
             let mut text = Validator::text(l);
             // Most names have neither a `(20分)` suffix nor a space, and are kept as written
             // instead of copied (3% of a review).

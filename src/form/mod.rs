@@ -277,9 +277,7 @@ impl Indicator {
 /// marks do not.
 pub fn is_a_reason(text: &str) -> bool {
     let text = text.trim();
-    !text.is_empty()
-        && text != "0"
-        && !matches!(value::parse_actual(text), Ok(Actual::NotApplicable))
+    !text.is_empty() && text != "0" && !value::is_not_applicable_cell(text)
 }
 
 #[derive(Debug, Clone)]

@@ -219,6 +219,10 @@ fn trim(text: &str) -> (usize, &str) {
 /// allowed): what [`parse_actual`] reads as [`Actual::NotApplicable`], without reading the cell as a
 /// value. A form asks this of every claimed figure before reading it as a number.
 pub fn is_not_applicable_cell(text: &str) -> bool {
+    // A figure (nearly every cell asked) starts with a digit, which no spelling does.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     is_not_applicable(trim(text).1)
 }
 
@@ -228,6 +232,10 @@ fn is_not_applicable(trimmed: &str) -> bool {
     let Some(first) = trimmed.chars().next().map(fold) else {
         return false;
     };
+    // No spelling starts with a digit, and nearly every figure does.
+    if first.is_ascii_digit() {
+        return false;
+    }
     if !NOT_APPLICABLE.iter().any(|na| {
         na.chars()
             .next()
@@ -305,6 +313,10 @@ const EXCEL_ERRORS: &[&str] = &[
 ];
 
 fn excel_error(text: &str) -> Result<(), ValueError> {
+    // Every error value starts with `#`: a text without one is none of them.
+    if !text.contains('#') {
+        return Ok(());
+    }
     let (start, trimmed) = trim(text);
     if EXCEL_ERRORS.iter().any(|e| trimmed.eq_ignore_ascii_case(e)) {
         return Err(ValueError {
