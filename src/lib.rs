@@ -183,16 +183,12 @@ pub fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>
             .help("另存为 UTF-8 编码 (save it again as UTF-8: in Notepad, 另存为 → 编码 UTF-8)"),
         ]);
     }
-    // Valid text (nearly every file) is checked by simdutf8 and copied, which costs a seventh of
-    // what `String::from_utf8` does on Chinese text; `std` finds where invalid text goes wrong.
-    if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
-        return Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned());
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()),
+    // simdutf8 checks Chinese text in a seventh of the time `std::str::from_utf8` takes (3% of
+    // reviewing a batch), and says where invalid text goes wrong just as `std` does.
+    match simdutf8::compat::from_utf8(&bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned()),
         Err(e) => {
-            let valid_up_to = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
+            let valid_up_to = e.valid_up_to();
             let prefix =
                 String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
             let shown = format!("{prefix}\u{fffd}");
