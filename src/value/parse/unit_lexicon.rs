@@ -120,10 +120,13 @@ fn unit_index() -> &'static FirstCharIndex<IndexedUnit> {
     })
 }
 
+/// A spelling as written in the tables, keyed by its first eight bytes (see [`leading_bytes`]).
+type ExactUnit = (u64, &'static str, UnitKind);
+
 /// Every unit spelling as written in the tables (`%`, the money units, the count units), sorted
-/// for a binary search; where two tables share a spelling, the one [`unit`] would take.
-pub(in crate::value) fn exact_units() -> &'static [(&'static str, UnitKind)] {
-    static EXACT: std::sync::OnceLock<Vec<(&'static str, UnitKind)>> = std::sync::OnceLock::new();
+/// by key for [`exact_unit`]; where two tables share a spelling, the one [`unit`] would take.
+pub(in crate::value) fn exact_units() -> &'static [ExactUnit] {
+    static EXACT: std::sync::OnceLock<Vec<ExactUnit>> = std::sync::OnceLock::new();
     EXACT.get_or_init(|| {
         let mut exact: Vec<(&'static str, UnitKind)> = vec![("%", UnitKind::Percent)];
         for entry in unit_index().entries().filter_map(IndexedUnit::direct) {
@@ -131,8 +134,12 @@ pub(in crate::value) fn exact_units() -> &'static [(&'static str, UnitKind)] {
                 exact.push(entry);
             }
         }
-        exact.sort_by_key(|(s, _)| *s);
-        exact
+        let mut keyed: Vec<ExactUnit> = exact
+            .into_iter()
+            .map(|(s, kind)| (leading_bytes(s), s, kind))
+            .collect();
+        keyed.sort_by_key(|&(key, s, _)| (key, s));
+        keyed
     })
 }
 
@@ -144,25 +151,11 @@ fn leading_bytes(s: &str) -> u64 {
     u64::from_be_bytes(eight)
 }
 
-/// [`exact_units`] keyed by their first eight bytes, sorted by key.
-fn exact_units_by_key() -> &'static [(u64, &'static str, UnitKind)] {
-    static KEYED: std::sync::OnceLock<Vec<(u64, &'static str, UnitKind)>> =
-        std::sync::OnceLock::new();
-    KEYED.get_or_init(|| {
-        let mut keyed: Vec<_> = exact_units()
-            .iter()
-            .map(|&(s, kind)| (leading_bytes(s), s, kind))
-            .collect();
-        keyed.sort_by_key(|&(key, s, _)| (key, s));
-        keyed
-    })
-}
-
 /// The unit spelt exactly `i`, if the tables have it: its length and what it is. Every value's
 /// unit is looked up here; comparing numbers first instead of strings (a binary search calling
 /// `memcmp` at every step) took a third off the cost of reading a cell's unit.
 pub(in crate::value) fn exact_unit(i: &str) -> Option<(usize, UnitKind)> {
-    let keyed = exact_units_by_key();
+    let keyed = exact_units();
     let key = leading_bytes(i);
     let from = keyed.partition_point(|&(k, _, _)| k < key);
     keyed

@@ -140,7 +140,7 @@ fn never_panics_on_arbitrary_text() {
 #[test]
 fn fast_paths_agree_with_the_general_parsers() {
     use crate::value::parse::{ascii_decimal, exact_unit, exact_units, longest_unit, to_decimal};
-    for &(spelling, kind) in exact_units() {
+    for &(_, spelling, kind) in exact_units() {
         assert_eq!(
             longest_unit(spelling),
             Some((spelling.len(), kind)),
@@ -158,18 +158,18 @@ fn fast_paths_agree_with_the_general_parsers() {
             format!("{spelling}米"),
             format!("x{spelling}"),
         ] {
-            let listed = exact_units().iter().find(|(s, _)| *s == other);
+            let listed = exact_units().iter().find(|(_, s, _)| *s == other);
             assert_eq!(
                 exact_unit(&other),
-                listed.map(|&(s, kind)| (s.len(), kind)),
+                listed.map(|&(_, s, kind)| (s.len(), kind)),
                 "{other}"
             );
         }
         if let Some(shorter) = spelling.get(..spelling.len() - 1) {
-            let listed = exact_units().iter().find(|(s, _)| *s == shorter);
+            let listed = exact_units().iter().find(|(_, s, _)| *s == shorter);
             assert_eq!(
                 exact_unit(shorter),
-                listed.map(|&(s, kind)| (s.len(), kind))
+                listed.map(|&(_, s, kind)| (s.len(), kind))
             );
         }
     }
