@@ -232,10 +232,6 @@ fn is_not_applicable(trimmed: &str) -> bool {
     let Some(first) = trimmed.chars().next().map(fold) else {
         return false;
     };
-    // No spelling starts with a digit, and nearly every figure does.
-    if first.is_ascii_digit() {
-        return false;
-    }
     if !NOT_APPLICABLE.iter().any(|na| {
         na.chars()
             .next()
