@@ -81,6 +81,19 @@ fn real_forms_review_with_every_finding_pinned() {
     });
 }
 
+/// A project form whose indicator rows carry these 一级 and 二级 names, otherwise clean.
+fn form_with_levels(levels: &[(&str, &str)]) -> jixiao::Form {
+    let mut text = String::from(
+        "kind = \"项目\"\nruleset = \"henan-2023\"\nyear = 2023\nproject = \"测试项目\"\n\n[budget]\ninitial = \"100\"\nadjusted = \"100\"\nexecuted = \"90\"\n",
+    );
+    for (n, (level1, level2)) in levels.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"指标{n}\"\ntarget = \"≥20次\"\nactual = \"20次\"\nweight = \"5\"\n"
+        ));
+    }
+    jixiao::form::load_str("levels.toml", &text).unwrap()
+}
+
 /// Level names are read the same whether the row above wrote the same name or not: spaced out
 /// (`产 出 指 标`) or with a weight after it (`产出指标(50分)`), each is the bare name, and a
 /// name repeated from the row above as written (even with a bracket of its own) is kept whole.
@@ -96,39 +109,21 @@ fn level_names_are_read_alike_row_after_row() {
         ("效益指标(30分)(20分)", "社会效益指标"),
         ("效益指标(30分)", "社会效益指标"),
     ];
-    let mut text = String::from(
-        "kind = \"项目\"\nruleset = \"henan-2023\"\nyear = 2023\nproject = \"测试项目\"\n\n[budget]\ninitial = \"100\"\nadjusted = \"100\"\nexecuted = \"90\"\n",
-    );
-    for (n, (level1, level2)) in rows.iter().enumerate() {
-        text.push_str(&format!(
-            "\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"指标{n}\"\ntarget = \"≥20次\"\nactual = \"20次\"\nweight = \"5\"\n"
-        ));
-    }
-    let form = jixiao::form::load_str("levels.toml", &text).unwrap();
-    let read: Vec<(&str, &str)> = form
-        .indicators
-        .iter()
-        .map(|i| (i.level1.value.as_str(), i.level2.value.as_str()))
-        .collect();
+    let levels = |form: &jixiao::Form| -> Vec<(String, String)> {
+        form.indicators
+            .iter()
+            .map(|i| (i.level1.value.clone(), i.level2.value.clone()))
+            .collect()
+    };
+    let read = levels(&form_with_levels(&rows));
     // Each row alone, with no row above it.
     let alone: Vec<(String, String)> = rows
         .iter()
-        .enumerate()
-        .map(|(n, (level1, level2))| {
-            let single = format!(
-                "kind = \"项目\"\nruleset = \"henan-2023\"\nyear = 2023\nproject = \"测试项目\"\n\n[budget]\ninitial = \"100\"\nadjusted = \"100\"\nexecuted = \"90\"\n\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"指标{n}\"\ntarget = \"≥20次\"\nactual = \"20次\"\nweight = \"5\"\n"
-            );
-            let one = jixiao::form::load_str("one.toml", &single).unwrap();
-            let i = &one.indicators[0];
-            (i.level1.value.clone(), i.level2.value.clone())
-        })
-        .collect();
-    let alone: Vec<(&str, &str)> = alone
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .flat_map(|row| levels(&form_with_levels(&[*row])))
         .collect();
     assert_eq!(read, alone);
-    assert_eq!(read[0], ("产出指标", "数量指标"));
-    assert_eq!(read[2], ("产出指标", "数量指标"));
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(read[0], pair("产出指标", "数量指标"));
+    assert_eq!(read[2], pair("产出指标", "数量指标"));
     assert_eq!(read[3].1, "质量指标（其他）");
 }
